@@ -1,0 +1,31 @@
+// The host tools bootlab runs, and the Debian package that provides each. Every child process
+// goes through exec.ts, which looks the tool up here to say how to get it when it is missing.
+// Keep .ci/apt-packages.txt in step with this list.
+
+export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
+  "qemu-system-i386": "qemu-system-x86",
+  "qemu-system-x86_64": "qemu-system-x86",
+  cpio: "cpio",
+  chromium: "chromium",
+  make: "make",
+  gcc: "gcc",
+  cc: "gcc",
+  ld: "binutils",
+  ar: "binutils",
+  flex: "flex",
+  bison: "bison",
+  bc: "bc",
+  perl: "perl",
+  tar: "tar",
+  xz: "xz-utils",
+  bzip2: "bzip2",
+  gzip: "gzip",
+  "mke2fs": "e2fsprogs",
+  "apt-get": "apt",
+  "dpkg-source": "dpkg-dev",
+};
+
+/** The Debian package that provides `tool`, or undefined when bootlab does not know it. */
+export function debianPackageFor(tool: string): string | undefined {
+  return TOOL_PACKAGES[tool];
+}
