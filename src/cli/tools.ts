@@ -6,6 +6,9 @@ export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   "qemu-system-i386": "qemu-system-x86",
   "qemu-system-x86_64": "qemu-system-x86",
   cpio: "cpio",
+  mknod: "coreutils",
+  mkfifo: "coreutils",
+  setpriv: "util-linux",
   chromium: "chromium",
   make: "make",
   gcc: "gcc",
@@ -23,6 +26,8 @@ export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   "mke2fs": "e2fsprogs",
   "apt-get": "apt",
   "dpkg-source": "dpkg-dev",
+  "dpkg-deb": "dpkg",
+  ranlib: "binutils",
 };
 
 /** The Debian package that provides `tool`, or undefined when bootlab does not know it. */

@@ -1,0 +1,32 @@
+// The cpio library: the kernel's initramfs format (newc), written reproducibly and read back
+// defensively. Plain data in, bytes out, and the reverse; no DOM, no node:*.
+export type {
+  CpioEntry,
+  DeviceEntry,
+  DirectoryEntry,
+  EntryKind,
+  EntryOwnership,
+  FifoEntry,
+  FileEntry,
+  HardlinkEntry,
+  SocketEntry,
+  SymlinkEntry,
+} from "./entry.ts";
+export { CpioEntryError, CpioError, CpioFormatError, CpioListError, CpioPathError } from "./errors.ts";
+export { ancestorPaths, comparePaths, normalizeEntryPath, parentPath } from "./path.ts";
+export {
+  blockDeviceEntry,
+  charDeviceEntry,
+  directoryEntry,
+  fifoEntry,
+  fileEntry,
+  hardlinkEntry,
+  socketEntry,
+  symlinkEntry,
+  type EntryOptions,
+} from "./constructors.ts";
+export { concatArchives, packCpio, packCpioGz, type PackGzOptions, type PackOptions } from "./writer.ts";
+export { readCpio, type ReadOptions } from "./reader.ts";
+export { flattenEntries } from "./flatten.ts";
+export { parseInitramfsList, type InitramfsListOptions } from "./initramfs-list.ts";
+export { formatEntryListing, modeString, type ListingOptions } from "./listing.ts";

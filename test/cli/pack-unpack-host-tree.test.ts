@@ -1,0 +1,66 @@
+// src/cli/host-tree.ts on its own: reading a host tree (hard links by inode, devices, owners,
+// mtimes) and the guards of writing one (never outside DIR, never through a symlink).
+import { strict as assert } from "node:assert";
+import { linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { directoryEntry, fileEntry, type CpioEntry } from "../../src/core/cpio/index.ts";
+import { CliError } from "../../src/cli/command.ts";
+import { run } from "../../src/cli/exec.ts";
+import { readHostTree, writeHostTree } from "../../src/cli/host-tree.ts";
+
+const scratch = mkdtempSync(join(tmpdir(), "bootlab-host-tree-"));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe("readHostTree", () => {
+  it("finds hard links by inode, device numbers, and zeroes owners and mtimes unless asked", async () => {
+    const dir = join(scratch, "read");
+    mkdirSync(join(dir, "b"), { recursive: true });
+    writeFileSync(join(dir, "a"), "data");
+    linkSync(join(dir, "a"), join(dir, "b/a2"));
+    utimesSync(join(dir, "a"), 1_234_567_890, 1_234_567_890);
+    if (process.getuid?.() === 0) await run("mknod", [join(dir, "tty"), "c", "4", "64"]);
+    const entries = readHostTree(dir);
+    const byPath = new Map(entries.map((e) => [e.path, e]));
+    assert.equal(byPath.get("a")?.kind, "file");
+    assert.deepEqual(byPath.get("b/a2"), { kind: "hardlink", path: "b/a2", target: "a", mode: 0o644, uid: 0, gid: 0, mtime: 0 });
+    assert.equal(byPath.get("a")?.mtime, 0);
+    assert.equal(readHostTree(dir, { keepMtimes: true }).find((e) => e.path === "a")?.mtime, 1_234_567_890);
+    if (process.getuid?.() === 0) assert.deepEqual(byPath.get("tty"), { kind: "char-device", path: "tty", major: 4, minor: 64, mode: 0o644, uid: 0, gid: 0, mtime: 0 });
+  });
+  it("says when the directory is missing or not a directory", () => {
+    assert.throws(() => readHostTree(join(scratch, "missing")), (e: unknown) => e instanceof CliError && /does not exist/.test(e.message));
+    writeFileSync(join(scratch, "plain"), "");
+    assert.throws(() => readHostTree(join(scratch, "plain")), /is not a directory/);
+  });
+});
+
+describe("writeHostTree", () => {
+  it("refuses to write through a symlink on disk", async () => {
+    const out = join(scratch, "out1");
+    const outside = join(scratch, "outside");
+    mkdirSync(out);
+    mkdirSync(outside);
+    symlinkSync(outside, join(out, "etc"));
+    // Entries as no flattened tree would give them (the file without its directory entry).
+    const entries: CpioEntry[] = [fileEntry("etc/passwd", "root::0:0::/root:/bin/sh\n")];
+    await assert.rejects(writeHostTree(entries, out), (e: unknown) => e instanceof CliError && /refusing to write etc\/passwd: etc in .* is a symlink/.test(e.message));
+    assert.deepEqual(readdirSync(outside), []);
+  });
+  it("refuses a path that is not normalized to stay inside DIR", async () => {
+    const out = join(scratch, "out2");
+    const evil = { ...fileEntry("x", "x"), path: "../escaped" };
+    await assert.rejects(writeHostTree([evil], out), /refusing to write \.\.\/escaped: it is outside/);
+    assert.deepEqual(readdirSync(scratch).includes("escaped"), false);
+  });
+  it("reports sockets it cannot create instead of failing", async () => {
+    // Device nodes as a non-root user: through the real binary, as nobody, in pack-unpack.test.ts.
+    const out = join(scratch, "out3");
+    const report = await writeHostTree([directoryEntry("dev"), { kind: "socket", path: "dev/log", mode: 0o755, uid: 0, gid: 0, mtime: 0 }], out);
+    assert.equal(report.written, 1);
+    assert.deepEqual(report.skipped.map((s) => s.path), ["dev/log"]);
+    assert.match(report.skipped[0]!.reason, /socket/);
+    assert.deepEqual(readdirSync(join(out, "dev")), []);
+  });
+});
