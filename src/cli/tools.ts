@@ -22,12 +22,18 @@ export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   tar: "tar",
   xz: "xz-utils",
   bzip2: "bzip2",
+  lz4: "lz4",
   gzip: "gzip",
   "mke2fs": "e2fsprogs",
   "apt-get": "apt",
   "dpkg-source": "dpkg-dev",
+  // util-linux's `script`: the runner tests give `bootlab boot` a pseudo-terminal with it.
+  script: "bsdutils",
   "dpkg-deb": "dpkg",
   ranlib: "binutils",
+  cp: "coreutils",
+  find: "findutils",
+  sh: "dash",
 };
 
 /** The Debian package that provides `tool`, or undefined when bootlab does not know it. */

@@ -2,5 +2,6 @@
 import type { Command } from "../command.ts";
 import { packCommand } from "./pack.ts";
 import { unpackCommand } from "./unpack.ts";
+import { buildCommand } from "./build.ts";
 
-export const commands: Command[] = [packCommand, unpackCommand];
+export const commands: Command[] = [packCommand, unpackCommand, buildCommand];

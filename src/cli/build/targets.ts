@@ -1,0 +1,45 @@
+// The machines bootlab builds for. i386 is what v86 emulates (and QEMU runs the same files for
+// parity); x86_64 is the tutorials' QEMU target.
+export type TargetName = "i386" | "x86_64";
+export type ProfileName = "tiny" | "full";
+
+export const TARGETS: readonly TargetName[] = ["i386", "x86_64"];
+export const PROFILES: readonly ProfileName[] = ["tiny", "full"];
+
+export interface Target {
+  name: TargetName;
+  /** ARCH= for the kernel's make. */
+  kernelArch: string;
+  /** musl's --target. */
+  muslTarget: string;
+  /** Added to gcc for every user-space build: the host gcc is x86_64, multilib gives -m32. */
+  gccFlags: string[];
+  /** ld's emulation (musl's specs file replaces gcc's link spec, which would have chosen it). */
+  ldEmulation: string;
+  /** The committed kconfig fragment for this architecture. */
+  kernelFragment: string;
+}
+
+export const TARGET_SPECS: Readonly<Record<TargetName, Target>> = {
+  i386: {
+    name: "i386",
+    kernelArch: "i386",
+    muslTarget: "i386-linux-musl",
+    gccFlags: ["-m32"],
+    ldEmulation: "elf_i386",
+    kernelFragment: "i386.fragment",
+  },
+  x86_64: {
+    name: "x86_64",
+    kernelArch: "x86_64",
+    muslTarget: "x86_64-linux-musl",
+    gccFlags: [],
+    ldEmulation: "elf_x86_64",
+    kernelFragment: "x86_64.fragment",
+  },
+};
+
+/** The fragments a profile applies after the target's, in order. */
+export function profileFragments(profile: ProfileName): string[] {
+  return profile === "tiny" ? ["tiny.fragment"] : ["tiny.fragment", "full.fragment"];
+}
