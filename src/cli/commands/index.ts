@@ -2,6 +2,8 @@
 import type { Command } from "../command.ts";
 import { packCommand } from "./pack.ts";
 import { unpackCommand } from "./unpack.ts";
+import { bootCommand } from "./boot.ts";
+import { benchCommand } from "./bench.ts";
 import { buildCommand } from "./build.ts";
 
-export const commands: Command[] = [packCommand, unpackCommand, buildCommand];
+export const commands: Command[] = [packCommand, unpackCommand, bootCommand, benchCommand, buildCommand];

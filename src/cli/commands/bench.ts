@@ -1,0 +1,296 @@
+// `bootlab bench`: how long a cold boot to the first shell prompt takes on v86 and on QEMU
+// (TCG, and KVM when it works here), on the same artifacts, runs alternated so that a busy
+// machine slows every emulator alike. Emulator start-up (compiling v86's wasm, spawning QEMU)
+// is reported apart from the guest's boot, and so is the time to pack the root filesystem.
+import { parseArgs } from "node:util";
+import { readFile } from "node:fs/promises";
+import type { BootSpec, QemuAccel } from "../../core/boot/index.ts";
+import { packCpioGz, readCpio, type CpioEntry } from "../../core/cpio/index.ts";
+import { gunzipSync } from "fflate";
+import { V86Runner } from "../../../workers/runner/v86-runner.ts";
+import { BootFailure, BootSession } from "../../../workers/runner/session.ts";
+import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
+import { loadBios, v86WasmPath } from "../runners/artifacts.ts";
+import { loadBootInputs } from "../runners/boot-inputs.ts";
+import { kvmStatus } from "../runners/kvm.ts";
+import { QemuRunner } from "../runners/qemu-runner.ts";
+
+const HELP = `Usage: bootlab bench [--runs N] [--json] [boot options]
+
+Boots the same kernel and root filesystem to the first shell prompt on v86 and on QEMU with
+TCG (and KVM when it works here), N times each, alternating, and prints the median and spread
+of each, the ratio v86 / QEMU-TCG, the time to pack the root filesystem, and the emulator
+start-up (v86: compiling the wasm and loading the images; QEMU: starting the process) apart
+from the guest's boot. Every boot is cold: a new emulator, and for v86 a fresh wasm compile.
+
+Options:
+  --runs N            boots per emulator (default 5)
+  --json              print the results as JSON
+  --kernel FILE       bzImage (default prebuilt/i386/tiny/bzImage)
+  --rootfs DIR|FILE   as for bootlab boot (default prebuilt/i386/base.cpio.gz)
+  --append "S"        kernel parameters set over the defaults
+  --memory MIB        guest memory (default 128)
+  --timeout SECONDS   per boot (default 60)
+  --only v86,qemu-tcg,qemu-kvm   measure only these
+
+Exit codes: 0 done, 1 a boot failed (panic, time-out: the reason is printed), 2 usage.
+
+Example:
+  bootlab bench --runs 7 --append "quiet"`;
+
+type Target = "v86" | "qemu-tcg" | "qemu-kvm";
+
+interface Stats {
+  n: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  /** Interquartile range: the spread of the middle half of the runs. */
+  iqrMs: number;
+}
+
+export interface BenchResult {
+  runs: number;
+  cmdline: string;
+  artifacts: string;
+  /** Packing the root filesystem's entries into a gzip'd cpio (what the page does on each boot). */
+  packMs: Stats & { entries: number; bytes: number };
+  /** Compiling v86.wasm from bytes (cold, per boot). */
+  v86WasmCompileMs?: Stats;
+  targets: Partial<
+    Record<
+      Target,
+      {
+        /** Start of the emulator until guest code runs (v86: includes the wasm compile). */
+        emulatorStartMs: Stats;
+        /** Guest start until the first shell prompt. */
+        toPromptMs: Stats;
+        /**
+         * CPU time the emulator used from the guest's start to the prompt (v86: this process;
+         * QEMU: its process, 10 ms resolution). Steadier than wall time on a busy machine.
+         */
+        cpuToPromptMs?: Stats;
+        /** Guest start until `Run /init` appeared (when the kernel printed it). */
+        toInitMs?: Stats;
+      }
+    >
+  >;
+  /** v86 only: guest instructions executed until the first prompt, in millions (stable under host load). */
+  v86InstructionsToPromptM?: Stats;
+  /** Median v86 / median QEMU-TCG, guest boot to prompt. */
+  ratioV86ToQemuTcg?: number;
+  /** The same ratio on CPU time. */
+  cpuRatioV86ToQemuTcg?: number;
+  kvm: string;
+}
+
+export const benchCommand: Command = {
+  name: "bench",
+  summary: "time cold boots to the first prompt on v86 and QEMU",
+  help: HELP,
+  async run(args) {
+    const { values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        runs: { type: "string", default: "5" },
+        json: { type: "boolean", default: false },
+        kernel: { type: "string" },
+        rootfs: { type: "string" },
+        append: { type: "string" },
+        memory: { type: "string" },
+        timeout: { type: "string", default: "60" },
+        only: { type: "string" },
+      },
+    });
+    const runs = Number(values.runs);
+    if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new CliError(`--runs: got "${values.runs}", want a whole number from 1 to 100`, EXIT_USAGE);
+    const timeoutMs = Number(values.timeout) * 1000;
+    if (!(timeoutMs > 0)) throw new CliError(`--timeout: got "${values.timeout}", want a positive number of seconds`, EXIT_USAGE);
+    const memoryMiB = values.memory === undefined ? undefined : Number(values.memory);
+    const loaded = await loadBootInputs({ kernel: values.kernel, rootfs: values.rootfs, append: values.append, memoryMiB });
+
+    const kvm = await kvmStatus();
+    let targets: Target[] = ["v86", "qemu-tcg", ...(kvm.usable ? (["qemu-kvm"] as const) : [])];
+    if (values.only) {
+      const wanted = values.only.split(",").map((s) => s.trim());
+      for (const w of wanted) {
+        if (!["v86", "qemu-tcg", "qemu-kvm"].includes(w)) throw new CliError(`--only: got "${w}", want v86, qemu-tcg or qemu-kvm`, EXIT_USAGE);
+      }
+      if (wanted.includes("qemu-kvm") && !kvm.usable) throw new CliError(`--only qemu-kvm: ${kvm.reason}`, EXIT_USAGE);
+      targets = targets.filter((t) => wanted.includes(t));
+    }
+
+    const log = (line: string) => {
+      if (!values.json) process.stderr.write(`${line}\n`);
+    };
+    const result = await runBench(loaded.spec, targets, runs, timeoutMs, log);
+    result.artifacts = loaded.description;
+    result.kvm = kvm.reason;
+    if (values.json) console.log(JSON.stringify(result, null, 2));
+    else console.log(formatBench(result));
+    return EXIT_OK;
+  },
+};
+
+async function runBench(spec: BootSpec, targets: Target[], runs: number, timeoutMs: number, log: (line: string) => void): Promise<BenchResult> {
+  const packSamples: number[] = [];
+  const entries = rootfsEntries(spec.initrds);
+  let packedBytes = 0;
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    packedBytes = packCpioGz(entries).length;
+    packSamples.push(performance.now() - started);
+  }
+
+  const bios = await loadBios();
+  const wasmBytes = await readFile(v86WasmPath());
+  const compileSamples: number[] = [];
+  const instructionSamples: number[] = [];
+  const samples = new Map<Target, { start: number[]; prompt: number[]; init: number[]; cpu: number[] }>();
+  for (const t of targets) samples.set(t, { start: [], prompt: [], init: [], cpu: [] });
+
+  for (let run = 0; run < runs; run++) {
+    // Alternate the order too, so no emulator always follows the same one.
+    const order = run % 2 === 0 ? targets : [...targets].reverse();
+    for (const target of order) {
+      let compileMs = 0;
+      const runner =
+        target === "v86"
+          ? new V86Runner({
+              bios,
+              wasm: async () => {
+                const started = performance.now();
+                const module = await WebAssembly.compile(wasmBytes);
+                compileMs = performance.now() - started;
+                return module;
+              },
+            })
+          : new QemuRunner({ accel: target === "qemu-kvm" ? "kvm" : ("tcg" satisfies QemuAccel) });
+      const session = new BootSession(runner);
+      try {
+        const timings = await session.start(spec);
+        const cpuAtStart = process.cpuUsage();
+        await session.waitFor((t) => t.promptCount > 0 && t.atPrompt, timeoutMs, "the first shell prompt");
+        const s = samples.get(target)!;
+        if (runner instanceof QemuRunner) {
+          const cpu = runner.cpuTimeMs();
+          if (cpu !== undefined) s.cpu.push(cpu);
+        } else {
+          const used = process.cpuUsage(cpuAtStart);
+          s.cpu.push((used.user + used.system) / 1000);
+        }
+        s.start.push(timings.emulatorStartMs);
+        s.prompt.push(session.msTo("first-prompt")!);
+        const init = session.msTo("run-init");
+        if (init !== undefined) s.init.push(init);
+        if (runner instanceof V86Runner) {
+          compileSamples.push(compileMs);
+          instructionSamples.push(runner.instructionCount() / 1e6);
+        }
+        log(`run ${run + 1}/${runs} ${target.padEnd(8)} start ${ms(timings.emulatorStartMs)}  prompt ${ms(session.msTo("first-prompt")!)}`);
+      } catch (error) {
+        if (error instanceof BootFailure) throw new CliError(`${target} run ${run + 1}: ${error.message}`, EXIT_FAILED);
+        throw error;
+      } finally {
+        await session.stop();
+      }
+    }
+  }
+
+  const result: BenchResult = {
+    runs,
+    cmdline: spec.cmdline,
+    artifacts: "",
+    packMs: { ...stats(packSamples), entries: entries.length, bytes: packedBytes },
+    targets: {},
+    kvm: "",
+  };
+  if (compileSamples.length) result.v86WasmCompileMs = stats(compileSamples);
+  if (instructionSamples.length) result.v86InstructionsToPromptM = stats(instructionSamples);
+  for (const [target, s] of samples) {
+    result.targets[target] = {
+      emulatorStartMs: stats(s.start),
+      toPromptMs: stats(s.prompt),
+      ...(s.init.length === s.prompt.length ? { toInitMs: stats(s.init) } : {}),
+      ...(s.cpu.length === s.prompt.length ? { cpuToPromptMs: stats(s.cpu) } : {}),
+    };
+  }
+  const v86 = result.targets.v86?.toPromptMs.medianMs;
+  const tcg = result.targets["qemu-tcg"]?.toPromptMs.medianMs;
+  if (v86 !== undefined && tcg !== undefined) result.ratioV86ToQemuTcg = Math.round((v86 / tcg) * 100) / 100;
+  const v86Cpu = result.targets.v86?.cpuToPromptMs?.medianMs;
+  const tcgCpu = result.targets["qemu-tcg"]?.cpuToPromptMs?.medianMs;
+  if (v86Cpu !== undefined && tcgCpu !== undefined && tcgCpu > 0) result.cpuRatioV86ToQemuTcg = Math.round((v86Cpu / tcgCpu) * 100) / 100;
+  return result;
+}
+
+/** The files of the boot's archives as one tree (later archives win), for the pack timing. */
+function rootfsEntries(initrds: readonly Uint8Array[]): CpioEntry[] {
+  const entries: CpioEntry[] = [];
+  for (const initrd of initrds) {
+    const bytes = initrd[0] === 0x1f && initrd[1] === 0x8b ? gunzipSync(initrd) : initrd;
+    try {
+      entries.push(...readCpio(bytes));
+    } catch {
+      // Not a cpio archive (a RAM-disk image): nothing to pack.
+    }
+  }
+  return entries;
+}
+
+export function stats(samples: readonly number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => {
+    const pos = (sorted.length - 1) * q;
+    const lo = Math.floor(pos);
+    const hi = Math.ceil(pos);
+    return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+  };
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return {
+    n: sorted.length,
+    medianMs: round(at(0.5)),
+    minMs: round(sorted[0] ?? 0),
+    maxMs: round(sorted.at(-1) ?? 0),
+    iqrMs: round(at(0.75) - at(0.25)),
+  };
+}
+
+function ms(x: number): string {
+  return `${Math.round(x)} ms`;
+}
+
+function formatStats(s: Stats): string {
+  return `median ${ms(s.medianMs).padStart(8)}   min ${ms(s.minMs).padStart(8)}   max ${ms(s.maxMs).padStart(8)}   IQR ${ms(s.iqrMs).padStart(7)}`;
+}
+
+export function formatBench(r: BenchResult): string {
+  const lines = [
+    `bootlab bench: ${r.runs} cold boot(s) each, alternated`,
+    `  artifacts: ${r.artifacts}`,
+    `  command line: ${r.cmdline}`,
+    `  KVM: ${r.kvm}`,
+    "",
+    `pack root filesystem (${r.packMs.entries} entries -> ${(r.packMs.bytes / 1024).toFixed(0)} KiB gz):  ${formatStats(r.packMs)}`,
+  ];
+  if (r.v86WasmCompileMs) lines.push(`v86 wasm compile:                 ${formatStats(r.v86WasmCompileMs)}`);
+  lines.push("");
+  for (const [target, t] of Object.entries(r.targets)) {
+    lines.push(`${target}`);
+    lines.push(`  emulator start-up:   ${formatStats(t.emulatorStartMs)}`);
+    if (t.toInitMs) lines.push(`  guest to Run /init:  ${formatStats(t.toInitMs)}`);
+    lines.push(`  guest to prompt:     ${formatStats(t.toPromptMs)}`);
+    if (t.cpuToPromptMs) lines.push(`  CPU time to prompt:  ${formatStats(t.cpuToPromptMs)}`);
+    if (target === "v86" && r.v86InstructionsToPromptM) {
+      const m = r.v86InstructionsToPromptM;
+      lines.push(`  instructions to prompt (millions): median ${m.medianMs}   min ${m.minMs}   max ${m.maxMs}`);
+    }
+  }
+  if (r.ratioV86ToQemuTcg !== undefined) {
+    lines.push("", `ratio v86 / QEMU-TCG (median guest boot to prompt): ${r.ratioV86ToQemuTcg.toFixed(2)}  (goal: at most 1.5)`);
+    if (r.cpuRatioV86ToQemuTcg !== undefined) lines.push(`ratio v86 / QEMU-TCG on CPU time:                   ${r.cpuRatioV86ToQemuTcg.toFixed(2)}`);
+  }
+  return lines.join("\n");
+}

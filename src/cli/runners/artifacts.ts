@@ -1,0 +1,89 @@
+// Where the Node side finds what the runners need: the prebuilt kernels and root filesystem,
+// the BIOS for v86, and the v86 wasm from the npm package (compiled once per process).
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CliError, EXIT_USAGE } from "../command.ts";
+
+/** The repository (or installed package) root: src/cli/runners/ is three levels down. */
+export const PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+export const PREBUILT_DIR = join(PACKAGE_ROOT, "prebuilt");
+
+/** The artifacts `bootlab boot` uses by default, relative to prebuilt/. */
+export const PREBUILT = {
+  bios: "seabios.bin",
+  tinyKernel: "i386/tiny/bzImage",
+  fullKernel: "i386/full/bzImage",
+  baseRootfs: "i386/base.cpio.gz",
+  busybox: "i386/busybox",
+  hello: "i386/hello",
+} as const;
+
+/** Debian's SeaBIOS: boots Linux in v86 (checked, DESIGN.md). */
+export const DEBIAN_SEABIOS = "/usr/share/seabios/bios.bin";
+
+export function prebuiltPath(name: string): string {
+  return join(PREBUILT_DIR, name);
+}
+
+/** Reads a prebuilt artifact, or says how to get it. */
+export async function readPrebuilt(name: string): Promise<Uint8Array> {
+  const file = prebuiltPath(name);
+  if (!existsSync(file)) {
+    throw new CliError(
+      `${relative(process.cwd(), file) || file} not found: the prebuilt artifacts are missing; rebuild them with \`bootlab build\` or restore prebuilt/ from the repository`,
+      EXIT_USAGE,
+    );
+  }
+  return new Uint8Array(await readFile(file));
+}
+
+/** Reads a user-given file, with a message that names the option when it is missing. */
+export async function readUserFile(file: string, option: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(
+      `${option} ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, want a file" : String(error)}`,
+      EXIT_USAGE,
+    );
+  }
+}
+
+/** The BIOS for v86: prebuilt/seabios.bin, else Debian's, else a message saying how to get one. */
+export async function loadBios(): Promise<Uint8Array> {
+  for (const file of [prebuiltPath(PREBUILT.bios), DEBIAN_SEABIOS]) {
+    if (existsSync(file)) return new Uint8Array(await readFile(file));
+  }
+  throw new CliError(
+    `no BIOS for v86: neither prebuilt/${PREBUILT.bios} nor ${DEBIAN_SEABIOS} exists; install the Debian package seabios (apt-get install seabios)`,
+    EXIT_USAGE,
+  );
+}
+
+/** build/v86.wasm of the installed `v86` package. */
+export function v86WasmPath(): string {
+  const entry = fileURLToPath(import.meta.resolve("v86"));
+  return join(dirname(entry), "v86.wasm");
+}
+
+let compiledWasm: Promise<WebAssembly.Module> | undefined;
+
+/** Compiles v86's wasm once per process; later boots reuse the module (what a browser tab does too). */
+export function loadV86Wasm(): Promise<WebAssembly.Module> {
+  compiledWasm ??= (async () => {
+    const file = v86WasmPath();
+    if (!existsSync(file)) {
+      throw new CliError(`${file} not found: the v86 npm package is missing or incomplete; run \`npm install\``, EXIT_USAGE);
+    }
+    return WebAssembly.compile(await readFile(file));
+  })();
+  return compiledWasm;
+}
+
+/** Forgets the compiled module, so the next boot pays the cold start again (for benchmarks). */
+export function forgetV86Wasm(): void {
+  compiledWasm = undefined;
+}

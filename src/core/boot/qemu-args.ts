@@ -1,0 +1,71 @@
+// The QEMU command line as data. QemuRunner spawns it, and the export bundle writes the same
+// list into run-qemu.sh, so the page, the CLI and the reader's own shell start QEMU alike.
+import type { GuestArch } from "./spec.ts";
+
+export type QemuAccel = "kvm" | "tcg";
+
+/** A boot as QEMU sees it: files on disk instead of bytes. */
+export interface QemuFiles {
+  kernel: string;
+  /** One file: several archives must be joined first (concatInitrds). */
+  initrd?: string;
+  /** Raw images, attached as IDE disks in order (/dev/sda, /dev/sdb, ...). */
+  disks: readonly string[];
+  cmdline: string;
+  memoryMiB: number;
+}
+
+export interface QemuArgsOptions {
+  accel: QemuAccel;
+  arch: GuestArch;
+  /**
+   * "stdio": the serial port alone on stdin/stdout, no monitor (what a program driving QEMU
+   * through pipes wants: every byte reaches the guest).
+   * "mon:stdio": serial and monitor multiplexed, so a person at a terminal can leave with
+   * Ctrl-A X (what run-qemu.sh wants).
+   */
+  serial?: "stdio" | "mon:stdio";
+}
+
+export function qemuBinary(arch: GuestArch): string {
+  return arch === "x86_64" ? "qemu-system-x86_64" : "qemu-system-i386";
+}
+
+/** The arguments after the binary name. */
+export function qemuArgs(files: QemuFiles, options: QemuArgsOptions): string[] {
+  const args = [
+    // No window, no default devices (NIC, CD-ROM, parallel port) the guest would probe for
+    // nothing; the devices we want are named below.
+    "-nographic",
+    "-nodefaults",
+    "-no-reboot",
+    "-accel",
+    options.accel,
+    "-m",
+    String(files.memoryMiB),
+    "-serial",
+    options.serial ?? "stdio",
+    "-kernel",
+    files.kernel,
+  ];
+  if (files.initrd !== undefined) args.push("-initrd", files.initrd);
+  args.push("-append", files.cmdline);
+  files.disks.forEach((disk, index) => {
+    if (disk.includes(",")) {
+      // QEMU's -drive option list uses "," as separator; a doubled comma is a literal one.
+      disk = disk.replaceAll(",", ",,");
+    }
+    args.push("-drive", `file=${disk},format=raw,if=ide,index=${index},media=disk`);
+  });
+  return args;
+}
+
+/** `args` as one POSIX shell command line, each word quoted only when it has to be. */
+export function shellCommand(binary: string, args: readonly string[]): string {
+  return [binary, ...args].map(shellQuote).join(" ");
+}
+
+export function shellQuote(word: string): string {
+  if (word !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}

@@ -1,0 +1,75 @@
+// What a boot needs, as plain bytes and numbers, so the same value can be handed to v86 (in a
+// browser worker or under Node) or written to files for QEMU.
+
+/** The guest architecture. v86 only emulates i386; QEMU runs both. */
+export type GuestArch = "i386" | "x86_64";
+
+export interface BootSpec {
+  /** A bzImage. */
+  kernel: Uint8Array;
+  /**
+   * Initramfs archives (cpio, gzip-compressed or not), in order. Later archives overwrite files
+   * of earlier ones, which is how an edited overlay is laid over the base archive. Emulators
+   * take one initrd, so they are joined with `concatInitrds`.
+   */
+  initrds: Uint8Array[];
+  /** Raw disk images, attached in order as the first, second, ... IDE disk (/dev/sda, /dev/sdb). */
+  disks: Uint8Array[];
+  /** The kernel command line, e.g. "console=ttyS0". */
+  cmdline: string;
+  /** Guest memory in MiB. */
+  memoryMiB: number;
+}
+
+/** Enough memory for everything the seeds boot; v86 needs more than 64 MiB + initrd anyway. */
+export const DEFAULT_MEMORY_MIB = 128;
+
+/**
+ * v86 copies the initrd to guest physical address 64 MiB, so the guest memory must cover
+ * 64 MiB plus the initrd (checked fact, DESIGN.md); a smaller memory fails inside v86 with
+ * "RangeError: offset is out of bounds". Returns the smallest size that works, in MiB.
+ */
+export const V86_INITRD_ADDRESS_MIB = 64;
+export function minimumV86MemoryMiB(initrdBytes: number): number {
+  return V86_INITRD_ADDRESS_MIB + Math.ceil(initrdBytes / (1024 * 1024)) + 1;
+}
+
+/**
+ * Joins initramfs archives into the one image emulators load. The kernel unpacks the archives
+ * one after another; it skips zero bytes between them, and an uncompressed archive must start
+ * on a 4-byte boundary, so each part is padded with zeros to a multiple of 4.
+ */
+export function concatInitrds(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const padded = (n: number) => (n + 3) & ~3;
+  const total = parts.reduce((sum, part) => sum + padded(part.length), 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += padded(part.length);
+  }
+  return out;
+}
+
+/** Problems with a spec that no emulator could boot, as messages for the user; empty when fine. */
+export function validateBootSpec(spec: BootSpec): string[] {
+  const problems: string[] = [];
+  if (spec.kernel.length < 1024) {
+    problems.push(`kernel: got ${spec.kernel.length} bytes, want a bzImage (hundreds of KiB at least)`);
+  } else if (!isBzImage(spec.kernel)) {
+    problems.push('kernel: not a bzImage (no "HdrS" boot header at offset 0x202); pass arch/x86/boot/bzImage');
+  }
+  if (!Number.isInteger(spec.memoryMiB) || spec.memoryMiB < 16) {
+    problems.push(`memory: got ${spec.memoryMiB} MiB, want a whole number of at least 16`);
+  }
+  if (spec.cmdline.length > 2047) {
+    problems.push(`command line: got ${spec.cmdline.length} characters, the x86 boot protocol allows 2047`);
+  }
+  return problems;
+}
+
+/** True when `bytes` carries the x86 Linux boot protocol header ("HdrS" at 0x202). */
+export function isBzImage(bytes: Uint8Array): boolean {
+  return bytes[0x202] === 0x48 && bytes[0x203] === 0x64 && bytes[0x204] === 0x72 && bytes[0x205] === 0x53;
+}

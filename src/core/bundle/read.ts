@@ -1,0 +1,75 @@
+// Reading a bundle back: the parts a boot needs (kernel, initramfs, command line, memory) and,
+// unless asked not to, the user's files from src/. Every failure is a BundleError subclass
+// naming the part and the problem.
+import { isBzImage } from "../boot/spec.ts";
+import { CpioError } from "../cpio/errors.ts";
+import { readCpio } from "../cpio/reader.ts";
+import { MANIFEST_NAME } from "./build.ts";
+import { BundleCorruptPartError, BundleManifestError, BundleMissingPartError, BundleNotZipError } from "./errors.ts";
+import { parseManifest, type BundleManifest } from "./manifest.ts";
+import { listZip, readZipMember, ZipReadError, type ZipMember } from "./zip-reader.ts";
+
+export interface BundleSource {
+  /** The path in the guest: "/init". */
+  path: string;
+  mode: number;
+  data: Uint8Array;
+}
+
+export interface Bundle {
+  manifest: BundleManifest;
+  kernel: Uint8Array;
+  /** The initramfs (.cpio.gz), checked to be a readable cpio archive. */
+  initramfs: Uint8Array;
+  /** The user's files (empty when read with sources: false). */
+  sources: BundleSource[];
+}
+
+export interface ReadBundleOptions {
+  /** Read the files under src/ as well (default true). A boot does not need them. */
+  sources?: boolean;
+}
+
+export function readBundle(zip: Uint8Array, options: ReadBundleOptions = {}): Bundle {
+  let members: ZipMember[];
+  try {
+    members = listZip(zip);
+  } catch (error) {
+    if (error instanceof ZipReadError) throw new BundleNotZipError(error.message);
+    throw error;
+  }
+  const byName = new Map(members.map((m) => [m.name, m]));
+  const read = (name: string): Uint8Array => {
+    const member = byName.get(name);
+    if (!member) throw new BundleMissingPartError(name);
+    try {
+      return readZipMember(zip, member);
+    } catch (error) {
+      if (error instanceof ZipReadError) throw new BundleCorruptPartError(name, error.problem);
+      throw error;
+    }
+  };
+
+  let manifestText: string;
+  try {
+    manifestText = new TextDecoder("utf-8", { fatal: true }).decode(read(MANIFEST_NAME));
+  } catch (error) {
+    if (error instanceof TypeError) throw new BundleManifestError("it is not UTF-8 text");
+    throw error;
+  }
+  const manifest = parseManifest(manifestText);
+
+  const kernel = read(manifest.kernel);
+  if (!isBzImage(kernel)) {
+    throw new BundleCorruptPartError(manifest.kernel, `it is ${kernel.length} bytes without the "HdrS" boot header at 0x202, so it is not a bzImage`);
+  }
+  const initramfs = read(manifest.initramfs);
+  try {
+    readCpio(initramfs);
+  } catch (error) {
+    if (error instanceof CpioError) throw new BundleCorruptPartError(manifest.initramfs, `it is not a readable cpio archive (${error.message})`);
+    throw error;
+  }
+  const sources = options.sources === false ? [] : manifest.sources.map((s) => ({ path: s.path, mode: s.mode, data: read(s.file) }));
+  return { manifest, kernel, initramfs, sources };
+}

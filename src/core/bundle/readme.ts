@@ -1,0 +1,68 @@
+// README.md of a bundle: what is in it and the two ways to boot it, written for someone who
+// downloaded a zip from a tutorial and has never heard of bootlab.
+import { RUN_SCRIPT_NAME } from "./run-script.ts";
+import type { BundleManifest } from "./manifest.ts";
+
+export function bundleReadme(manifest: BundleManifest, zipName = "bundle.zip"): string {
+  const sources = manifest.sources.length
+    ? manifest.sources.map((s) => `- \`${s.path}\` (mode ${s.mode.toString(8).padStart(4, "0")}): \`${s.file}\``).join("\n")
+    : "- (none: this is the template's base system as it is)";
+  const fence = "```";
+  return `# A tiny Linux system from bootlab
+
+This zip boots a Linux kernel (${manifest.arch === "i386" ? "32-bit x86, i386" : "64-bit x86, x86_64"}) with a BusyBox initramfs on a serial console. It
+was exported from the bootlab playground${manifest.template ? ` (template \`${manifest.template}\`)` : ""}.
+
+## Boot it
+
+With QEMU (Debian and Ubuntu: \`apt-get install qemu-system-x86\`), after unzipping:
+
+${fence}sh
+./${RUN_SCRIPT_NAME}
+${fence}
+
+It runs the exact QEMU command with software emulation (TCG), which boots a system this small in
+about a second; \`BOOTLAB_ACCEL=kvm ./${RUN_SCRIPT_NAME}\` uses KVM instead. Leave QEMU with Ctrl-A X. Arguments go on to QEMU, e.g. \`./${RUN_SCRIPT_NAME} -s -S\`
+starts the guest halted, waiting for a debugger on port 1234.
+
+With bootlab (in its checkout), without unzipping: on v86 by default, the emulator the
+playground runs in the browser, or on QEMU:
+
+${fence}sh
+npx bootlab boot --bundle ${zipName}
+npx bootlab boot --bundle ${zipName} --emulator qemu
+${fence}
+
+## What is inside
+
+- \`${manifest.kernel}\`: the kernel.
+- \`${manifest.initramfs}\`: the root filesystem, a gzip-compressed cpio archive (${
+    manifest.layout === "merged"
+      ? "one archive, the files below laid over the base system"
+      : "the base system's archive followed by a second archive with the files below; the kernel unpacks both, GNU cpio reads only the first"
+  }).
+- \`${RUN_SCRIPT_NAME}\`: the QEMU command.
+- \`bundle.json\`: the same facts for programs: format version, command line, memory, template, every file with its size and mode.
+- \`src/\`: the files edited in the playground:
+
+${sources}
+
+Kernel command line: \`${manifest.cmdline}\`
+Memory: ${manifest.memoryMiB} MiB.
+
+## Change it
+
+Unpack the root filesystem, edit, and pack it again with GNU cpio (\`-R 0:0\` makes every file
+owned by root, as the kernel expects; device files, if any, need root or \`fakeroot\` to unpack):
+
+${fence}sh
+mkdir root && cd root
+zcat ../${manifest.initramfs} | cpio -idv
+# edit init, etc/..., then:
+find . | sort | cpio -o -H newc -R 0:0 | gzip -9 > ../${manifest.initramfs}
+${fence}
+
+or with bootlab: \`npx bootlab unpack ${manifest.initramfs} -o root\` and
+\`npx bootlab pack root -o ${manifest.initramfs}\`.
+`;
+}

@@ -1,0 +1,47 @@
+// run-qemu.sh: the QEMU command that boots a bundle, written from the same argument list the
+// CLI's QemuRunner spawns (boot/qemu-args.ts), so the script and `bootlab boot --emulator qemu`
+// cannot drift apart. Every word goes through shellQuote, so a command line with quotes or
+// spaces reaches QEMU exactly as it was typed in the page.
+// TCG is the default, not KVM-when-/dev/kvm-opens: inside some VMs KVM opens fine and then hangs
+// once Linux starts (the CLI probes for that, see cli/runners/kvm.ts; a shell script cannot
+// cheaply), and TCG boots these small systems in about a second anyway.
+import { qemuArgs, qemuBinary, shellCommand, type QemuAccel } from "../boot/qemu-args.ts";
+import type { BundleManifest } from "./manifest.ts";
+
+export const RUN_SCRIPT_NAME = "run-qemu.sh";
+
+/** The exact argument list (after the binary) the script runs with `accel`, files relative to the bundle. */
+export function bundleQemuArgs(manifest: BundleManifest, accel: QemuAccel): string[] {
+  return qemuArgs(
+    { kernel: manifest.kernel, initrd: manifest.initramfs, disks: [], cmdline: manifest.cmdline, memoryMiB: manifest.memoryMiB },
+    // mon:stdio: a person at a terminal leaves with Ctrl-A X, and Ctrl-C reaches the guest.
+    { accel, arch: manifest.arch, serial: "mon:stdio" },
+  );
+}
+
+export function runQemuScript(manifest: BundleManifest): string {
+  const binary = qemuBinary(manifest.arch);
+  const command = (accel: QemuAccel) => `${shellCommand(binary, bundleQemuArgs(manifest, accel))} "$@"`;
+  const debianPackage = "qemu-system-x86";
+  return `#!/bin/sh
+# Boots this bootlab bundle in QEMU: ${manifest.kernel} with ${manifest.initramfs}, the serial
+# console on this terminal. Leave QEMU with Ctrl-A X; the guest's "poweroff -f" also ends it.
+#   ./${RUN_SCRIPT_NAME}                 boot with software emulation (TCG), like the browser's v86
+#   BOOTLAB_ACCEL=kvm ./${RUN_SCRIPT_NAME}   use KVM instead (a small system gains little; under nested
+#                                     virtualisation KVM can hang once Linux starts)
+#   ./${RUN_SCRIPT_NAME} -s -S           extra arguments go to QEMU (here: wait for gdb on :1234)
+# Kernel command line: ${manifest.cmdline.replace(/[\r\n]/g, " ")}
+set -eu
+cd -- "$(dirname -- "$0")"
+if ! command -v ${binary} >/dev/null 2>&1; then
+  echo "${RUN_SCRIPT_NAME}: ${binary} not found: install QEMU (Debian and Ubuntu: apt-get install ${debianPackage})" >&2
+  exit 127
+fi
+accel=\${BOOTLAB_ACCEL:-tcg}
+case $accel in
+  kvm) exec ${command("kvm")} ;;
+  tcg) exec ${command("tcg")} ;;
+  *) echo "${RUN_SCRIPT_NAME}: BOOTLAB_ACCEL must be kvm or tcg, got $accel" >&2; exit 2 ;;
+esac
+`;
+}

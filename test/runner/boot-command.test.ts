@@ -1,0 +1,76 @@
+// `bootlab boot` as a user runs it without a terminal: stdin typed a line per prompt, serial
+// output on stdout, and an exit code for each way a boot ends (documented in --help).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { run } from "../../src/cli/exec.ts";
+import { EXIT_EMULATOR, EXIT_PANIC, EXIT_TIMEOUT } from "../../src/cli/commands/boot.ts";
+
+const BIN = fileURLToPath(new URL("../../src/cli/bin.mjs", import.meta.url));
+
+function bootlab(args: string[], input = "", env: NodeJS.ProcessEnv = process.env) {
+  return run(process.execPath, [BIN, "boot", ...args], { input, check: false, env });
+}
+
+test("types stdin at the prompts and exits 0 when the guest powers off (QEMU)", async () => {
+  const r = await bootlab(["--emulator", "qemu", "--accel", "tcg"], "echo typed-$((1+2))\npoweroff -f\n");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /typed-3/);
+  assert.match(r.stdout, /reboot: Power down/);
+});
+
+test("types stdin at the prompts and exits 0 when the guest powers off (v86)", async () => {
+  const r = await bootlab([], "uname -m\npoweroff -f\n");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /uname -m\r?\ni686/);
+});
+
+test("a kernel panic exits 3 and quotes the panic line with the explanation", async () => {
+  // An empty directory laid over the base archive, and an rdinit= that is not there: the kernel
+  // falls back to init= which is not there either, and panics.
+  const r = await bootlab(["--emulator", "qemu", "--accel", "tcg", "--append", "rdinit=/missing init=/also-missing"]);
+  assert.equal(r.code, EXIT_PANIC, r.stderr);
+  assert.match(r.stderr, /kernel panic: "Kernel panic - not syncing: Requested init \/also-missing failed \(error -2\)\."/);
+  assert.match(r.stderr, /ENOENT/);
+});
+
+test("a boot that never reaches a prompt exits 4 and says how far it got", async () => {
+  // cat as init: it waits for console input forever, and no shell ever prints a prompt.
+  const r = await bootlab(["--emulator", "qemu", "--accel", "tcg", "--timeout", "4", "--append", "rdinit=/bin/cat"]);
+  assert.equal(r.code, EXIT_TIMEOUT, r.stderr);
+  assert.match(r.stderr, /time-out after 4 s: the last stage reached was [a-z-]+ \("/);
+});
+
+test("an emulator that is not installed exits 5 and names the package to install", async () => {
+  const r = await bootlab(["--emulator", "qemu", "--accel", "tcg"], "", { ...process.env, PATH: "/nonexistent" });
+  assert.equal(r.code, EXIT_EMULATOR, r.stderr);
+  assert.match(r.stderr, /qemu-system-i386 not found: install the Debian package qemu-system-x86/);
+});
+
+test("bad options and missing files are usage errors (exit 2) that say what was wrong", async () => {
+  const r1 = await bootlab(["--emulator", "bochs"]);
+  assert.equal(r1.code, 2);
+  assert.match(r1.stderr, /--emulator: got "bochs", want one of v86, qemu/);
+  const r2 = await bootlab(["--kernel", "/nonexistent/bzImage"]);
+  assert.equal(r2.code, 2);
+  assert.match(r2.stderr, /--kernel \/nonexistent\/bzImage: no such file/);
+  const r3 = await bootlab(["--memory", "64"]);
+  assert.equal(r3.code, 2);
+  assert.match(r3.stderr, /v86 loads the initrd at 64 MiB/);
+});
+
+test("--rootfs DIR is packed and laid over the base archive", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "bootlab-overlay-"));
+  try {
+    await writeFile(join(dir, "hello.txt"), "from the overlay\n");
+    const r = await bootlab(["--emulator", "qemu", "--accel", "tcg", "--rootfs", dir], "cat /hello.txt\nls /bin/busybox\npoweroff -f\n");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /from the overlay/);
+    assert.match(r.stdout, /\/bin\/busybox/, "the base archive is still there");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
