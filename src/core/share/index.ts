@@ -1,0 +1,22 @@
+// The share-URL codec: a project (overlay files, command line, template) <-> "#share/1/...".
+export {
+  SHARE_FORMAT_VERSION,
+  SHARE_FRAGMENT_PREFIX,
+  decodeShareFragment,
+  encodeShareFragment,
+  isShareFragment,
+  type EncodeShareOptions,
+  type EncodedShare,
+} from "./codec.ts";
+export { MAX_SHARE_URL_LENGTH, buildShareUrl, checkShareUrlLength, type ShareUrl } from "./limits.ts";
+export {
+  ShareBinaryFileError,
+  ShareLinkCorruptError,
+  ShareLinkError,
+  ShareLinkNewerFormatError,
+  ShareLinkTooLongError,
+  ShareLinkTruncatedError,
+  type ShareLinkErrorCode,
+} from "./errors.ts";
+export { SHARE_BOUNDS, type ShareInput, type ShareInputFile, type SharedFile, type SharedProject } from "./project.ts";
+export { textOf } from "./text.ts";

@@ -1,0 +1,74 @@
+// What a share link carries: the overlay files the user edited, the kernel command line and the
+// template they started from. The base archive (BusyBox and its links) and the kernel are not in
+// the link; the template id says which ones the receiving page lays the files over.
+
+/**
+ * One entry of the overlay. Paths are as the page shows them ("/init", "/etc/inittab"); modes
+ * are permission bits only (0o755 for /init).
+ * - "file": a text file and its content.
+ * - "directory": a folder the user made (possibly empty).
+ * - "template-file": a file the link does not carry because the template has it unchanged (the
+ *   static "hello" program of a template is binary, which a link cannot hold); the receiving page
+ *   takes it from the template.
+ */
+export type SharedFile =
+  | { kind: "file"; path: string; mode: number; text: string }
+  | { kind: "directory"; path: string; mode: number }
+  | { kind: "template-file"; path: string; mode: number };
+
+export interface SharedProject {
+  files: SharedFile[];
+  cmdline: string;
+  /** A template id, e.g. "minimal-init"; the page decides what an unknown id falls back to. */
+  template: string;
+}
+
+/**
+ * What the encoder accepts. A file's content comes as `text`, or as `data` bytes that are shared
+ * when they are text and refused (or left out) when binary. `kind` defaults to "file".
+ */
+export interface ShareInputFile {
+  path: string;
+  mode: number;
+  kind?: SharedFile["kind"];
+  text?: string;
+  data?: Uint8Array;
+}
+
+export interface ShareInput {
+  files: readonly ShareInputFile[];
+  cmdline: string;
+  template: string;
+}
+
+/** Generous bounds that a real project never reaches; they keep a crafted link from misbehaving. */
+export const SHARE_BOUNDS = {
+  maxFiles: 4096,
+  maxPathLength: 4096,
+  maxTemplateLength: 200,
+  maxCmdlineLength: 4096,
+} as const;
+
+/**
+ * The first thing wrong with a file's path, or undefined. Paths are untrusted when they come from
+ * a link: no empty segments beyond a leading "/", no "." or "..", no NUL, so a link can never
+ * address anything outside the overlay.
+ */
+export function pathProblem(path: string): string | undefined {
+  if (path.length === 0) return "an empty path";
+  if (path.length > SHARE_BOUNDS.maxPathLength) return `a path of ${path.length} characters (at most ${SHARE_BOUNDS.maxPathLength})`;
+  if (path.includes("\0")) return `the path ${JSON.stringify(path)} contains a NUL character`;
+  const segments = (path.startsWith("/") ? path.slice(1) : path).split("/");
+  for (const segment of segments) {
+    if (segment === "" || segment === "." || segment === "..") {
+      return `the path ${JSON.stringify(path)} has an empty, "." or ".." part`;
+    }
+  }
+  return undefined;
+}
+
+export function modeProblem(mode: number): string | undefined {
+  return Number.isInteger(mode) && mode >= 0 && mode <= 0o7777
+    ? undefined
+    : `a file mode of ${String(mode)} (want permission bits, 0 to 0o7777)`;
+}

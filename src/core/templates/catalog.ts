@@ -1,0 +1,155 @@
+// The templates, one per system the seed tutorials build. Texts follow the tutorials; where this
+// page needs something different (the serial console, a prompt without pressing Enter) a comment
+// in the file says so.
+import type { Template } from "./template.ts";
+
+/** Shared by every template: the console is the serial port the page's terminal shows. */
+const SERIAL_CONSOLE = "console=ttyS0";
+
+const PASSWD = `root:x:0:0:root:/root:/bin/sh
+nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+`;
+
+const GROUP = `root:x:0:
+nogroup:x:65534:
+`;
+
+/** Seed 001: BusyBox init reads /etc/inittab, runs rcS, which mounts what /etc/fstab lists. */
+const busyboxInit: Template = {
+  id: "busybox-init",
+  title: "BusyBox init: inittab, rcS, fstab",
+  source: "seed 001",
+  summary: [
+    "The initramfs system of seed 001: BusyBox init reads /etc/inittab, runs /etc/init.d/rcS at sysinit, and keeps a shell on the console.",
+    "rcS mounts everything /etc/fstab lists (proc, sysfs, tmpfs) with mount -a; /etc/profile sets the prompt of the login shell.",
+    "Here /init hands over to /sbin/init; the seed passes rdinit=/sbin/init on the command line instead, which works too.",
+  ],
+  base: "busybox",
+  kernel: "tiny",
+  cmdline: SERIAL_CONSOLE,
+  files: [
+    {
+      kind: "file",
+      path: "/init",
+      mode: 0o755,
+      text: `#!/bin/sh
+# The kernel runs /init from the initramfs as process 1.
+# Mount devtmpfs so that init and the shell find their terminal devices,
+# then hand over to BusyBox init, which reads /etc/inittab.
+mount -t devtmpfs devtmpfs /dev
+exec /sbin/init
+`,
+    },
+    {
+      kind: "file",
+      path: "/etc/inittab",
+      mode: 0o644,
+      text: `# id:runlevels:action:process  (BusyBox ignores runlevels; an empty id means the console)
+::sysinit:/etc/init.d/rcS
+# Seed 001 has "::respawn:-/bin/sh" and "::askfirst:-/bin/sh" (which waits for Enter).
+# The id ttyS0 runs the shell on the serial port itself, so it becomes the shell's
+# controlling terminal: job control and Ctrl-C work.
+ttyS0::respawn:-/bin/sh
+::ctrlaltdel:/bin/umount -a -r
+`,
+    },
+    { kind: "directory", path: "/etc/init.d", mode: 0o755 },
+    {
+      kind: "file",
+      path: "/etc/init.d/rcS",
+      mode: 0o755,
+      text: `#!/bin/sh
+/bin/mount -a
+/bin/hostname -F /etc/hostname
+`,
+    },
+    {
+      kind: "file",
+      path: "/etc/fstab",
+      mode: 0o644,
+      text: `proc    /proc    proc    defaults    0    0
+tmpfs   /tmp     tmpfs   defaults    0    0
+sysfs   /sys     sysfs   defaults    0    0
+`,
+    },
+    {
+      kind: "file",
+      path: "/etc/profile",
+      mode: 0o644,
+      text: `# Read by login shells ("-/bin/sh" in inittab).
+export PATH=/sbin:/usr/sbin:/bin:/usr/bin
+export PS1='\\u@\\h:\\w \\$ '
+echo "Welcome to BusyBox Linux on $(uname -r)"
+`,
+    },
+    { kind: "file", path: "/etc/hostname", mode: 0o644, text: "bootlab\n" },
+    { kind: "file", path: "/etc/passwd", mode: 0o644, text: PASSWD },
+    { kind: "file", path: "/etc/group", mode: 0o644, text: GROUP },
+  ],
+};
+
+/** Seed 000: the smallest system that works, an /init script that mounts and execs a shell. */
+const minimalInit: Template = {
+  id: "minimal-init",
+  title: "Minimal /init script",
+  source: "seed 000",
+  summary: [
+    "The smallest Linux system that works (seed 000): the kernel, BusyBox, and an /init script.",
+    "The kernel unpacks the initramfs and runs /init as process 1; it mounts proc and sysfs, prints a greeting and replaces itself with a shell.",
+    "There is no init system: if /init ever exits, the kernel panics.",
+  ],
+  base: "busybox",
+  kernel: "tiny",
+  cmdline: SERIAL_CONSOLE,
+  files: [
+    {
+      kind: "file",
+      path: "/init",
+      mode: 0o755,
+      text: `#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+echo "Welcome to Busybox Linux"
+exec /bin/sh
+`,
+    },
+  ],
+};
+
+/** Seeds 001 and 004: a static C program is the whole userland. */
+const staticHello: Template = {
+  id: "static-hello",
+  title: "Static C program as /init",
+  source: "seeds 001 and 004",
+  summary: [
+    "No shell and no BusyBox: the initramfs holds one statically linked C program, hello.c of seeds 001 and 004, as /init.",
+    "It prints its greeting and never returns, because process 1 must not exit: try a program that does, and read the panic.",
+  ],
+  base: "none",
+  kernel: "tiny",
+  cmdline: SERIAL_CONSOLE,
+  readyPattern: "Hello",
+  files: [{ kind: "file", path: "/init", mode: 0o755, artifact: "i386/hello" }],
+};
+
+/** Seed 002: tinyconfig, musl and BusyBox, with no /init and no inittab at all. */
+const tinySystem: Template = {
+  id: "tiny-system",
+  title: "Tiny system: tinyconfig + musl + BusyBox",
+  source: "seed 002",
+  summary: [
+    "Seed 002's system: a tinyconfig kernel and a musl-linked BusyBox, and not one file of your own.",
+    "The kernel runs BusyBox init (seed 002 has no /init, so the kernel falls back to /sbin/init; here rdinit=/sbin/init says so, because bootlab's base archive has a default /init).",
+    "With no /etc/inittab, BusyBox init uses its built-in defaults: run /etc/init.d/rcS if present, then ask you to press Enter for a shell. Add /etc/inittab to take over.",
+  ],
+  base: "busybox",
+  kernel: "tiny",
+  cmdline: `${SERIAL_CONSOLE} rdinit=/sbin/init`,
+  readyPattern: "Please press Enter to activate this console",
+  files: [],
+};
+
+/** Every template, the default first. */
+export const TEMPLATES: readonly Template[] = [busyboxInit, minimalInit, staticHello, tinySystem];
+
+export const DEFAULT_TEMPLATE_ID = busyboxInit.id;

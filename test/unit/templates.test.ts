@@ -1,0 +1,73 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { TEMPLATES, DEFAULT_TEMPLATE_ID, defaultTemplate, findTemplate, requireTemplate, isPrebuiltFile } from "../../src/core/templates/index.ts";
+import { lintOverlay } from "../../src/core/lint/index.ts";
+
+test("the templates cover seeds 000, 001, 002 and 004, with unique ids", () => {
+  const ids = TEMPLATES.map((t) => t.id);
+  assert.equal(new Set(ids).size, ids.length);
+  const sources = TEMPLATES.map((t) => t.source).join(" ");
+  for (const seed of ["000", "001", "002", "004"]) assert.match(sources, new RegExp(seed));
+  assert.equal(defaultTemplate().id, DEFAULT_TEMPLATE_ID);
+  assert.equal(TEMPLATES[0]!.id, DEFAULT_TEMPLATE_ID);
+});
+
+test("each template says what it shows in two or three lines and boots on the serial console", () => {
+  for (const template of TEMPLATES) {
+    assert.ok(template.summary.length >= 2 && template.summary.length <= 3, template.id);
+    assert.match(template.cmdline, /console=ttyS0/, template.id);
+    assert.ok(template.title.length > 0);
+  }
+});
+
+test("template paths are absolute, unique, with permission-only modes and their parents listed", () => {
+  for (const template of TEMPLATES) {
+    const paths = template.files.map((f) => f.path);
+    assert.equal(new Set(paths).size, paths.length, template.id);
+    for (const file of template.files) {
+      assert.match(file.path, /^\/[^/]/, `${template.id} ${file.path}`);
+      assert.ok(!file.path.endsWith("/"));
+      assert.equal(file.mode & ~0o7777, 0, `${template.id} ${file.path}`);
+      const parent = file.path.slice(0, file.path.lastIndexOf("/"));
+      if (parent !== "" && parent !== "/etc") {
+        assert.ok(paths.includes(parent), `${template.id}: ${parent} of ${file.path} is listed`);
+      }
+    }
+  }
+});
+
+test("the BusyBox init template has the files the playground promises", () => {
+  const paths = requireTemplate("busybox-init").files.map((f) => f.path);
+  for (const path of ["/init", "/etc/inittab", "/etc/init.d/rcS", "/etc/fstab", "/etc/profile", "/etc/hostname", "/etc/passwd", "/etc/group"]) {
+    assert.ok(paths.includes(path), path);
+  }
+});
+
+test("the static C template uses the prebuilt hello binary as an executable /init and no base", () => {
+  const hello = requireTemplate("static-hello");
+  assert.equal(hello.base, "none");
+  const init = hello.files.find((f) => f.path === "/init");
+  assert.ok(init && isPrebuiltFile(init));
+  assert.equal(init.artifact, "i386/hello");
+  assert.equal(init.mode & 0o111, 0o111);
+  assert.ok(hello.readyPattern && new RegExp(hello.readyPattern).test("Hello, World!"));
+});
+
+test("the templates pass the linter with no errors or warnings against a BusyBox base", () => {
+  const base = new Set(["/bin/sh", "/bin/mount", "/bin/umount", "/bin/hostname", "/sbin/init", "/proc", "/sys", "/tmp", "/dev"]);
+  for (const template of TEMPLATES) {
+    const diagnostics = lintOverlay({
+      files: template.files.map((f) =>
+        f.kind === "directory" ? { path: f.path, kind: f.kind, mode: f.mode } : { path: f.path, kind: f.kind, mode: f.mode, ...("text" in f ? { text: f.text } : {}) },
+      ),
+      cmdline: template.cmdline,
+      basePaths: template.base === "busybox" ? base : new Set(),
+    });
+    assert.deepEqual(diagnostics.filter((d) => d.severity !== "info"), [], template.id);
+  }
+});
+
+test("unknown templates are named in the error", () => {
+  assert.equal(findTemplate("nope"), undefined);
+  assert.throws(() => requireTemplate("nope"), /unknown template "nope"; the templates are: busybox-init/);
+});
