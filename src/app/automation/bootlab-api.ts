@@ -1,0 +1,89 @@
+// window.bootlab: the page's automation contract (DESIGN.md), for tests, tutorials and the embed
+// mode's postMessage bridge, which forwards the same calls.
+//
+// Every method returns a promise (so the same calls work over postMessage) and rejects with a
+// BootlabApiError carrying a `code`. shareLink() and exportBundle() belong to the share/export
+// feature, which registers them with `registerApiExtension`; until then they reject with
+// code "not-available".
+import type { BootMetrics } from "../emulator/boot-controller.ts";
+
+export interface ListedFile {
+  path: string;
+  kind: "file" | "directory" | "symlink" | "char-device" | "block-device" | "fifo" | "socket" | "hardlink";
+  mode: number;
+  size: number;
+  /** True for the base archive's entries (BusyBox and its links): they cannot be written. */
+  readOnly: boolean;
+  binary: boolean;
+}
+
+export interface BootlabApi {
+  listFiles(): Promise<ListedFile[]>;
+  readFile(path: string): Promise<string>;
+  writeFile(path: string, text: string, options?: { mode?: number }): Promise<void>;
+  removeFile(path: string): Promise<void>;
+  setCmdline(cmdline: string): Promise<void>;
+  /** Boots the current files; resolves once the new guest runs (use waitFor for its output). */
+  reboot(): Promise<void>;
+  send(text: string): Promise<void>;
+  output(): Promise<string>;
+  waitFor(pattern: string | RegExp, ms?: number): Promise<string>;
+  metrics(): Promise<BootMetrics>;
+  /** A link that opens this project (filled in by the share feature). */
+  shareLink(): Promise<string>;
+  /** A zip that `bootlab boot --bundle` boots (filled in by the export feature). */
+  exportBundle(): Promise<Blob>;
+}
+
+/** The calls a feature module may provide. */
+export type ApiExtension = Partial<Pick<BootlabApi, "shareLink" | "exportBundle">>;
+
+export class BootlabApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "BootlabApiError";
+  }
+}
+
+/** The api with its extensions; the object installed as window.bootlab. */
+export class ExtensibleApi {
+  private extension: ApiExtension = {};
+  readonly api: BootlabApi;
+
+  constructor(core: Omit<BootlabApi, "shareLink" | "exportBundle">) {
+    this.api = {
+      ...core,
+      shareLink: () => {
+        const shareLink = this.extension.shareLink;
+        return shareLink ? shareLink() : notAvailable("shareLink");
+      },
+      exportBundle: () => {
+        const exportBundle = this.extension.exportBundle;
+        return exportBundle ? exportBundle() : notAvailable("exportBundle");
+      },
+    };
+  }
+
+  /** Called by the share/export feature to provide its calls. */
+  registerApiExtension(extension: ApiExtension): void {
+    this.extension = { ...this.extension, ...extension };
+  }
+}
+
+function notAvailable(name: string): Promise<never> {
+  return Promise.reject(new BootlabApiError("not-available", `bootlab.${name}() is not available yet in this build of the page`));
+}
+
+/** Wraps a call so that any failure rejects with a BootlabApiError that has a code. */
+export async function withCode<T>(fallbackCode: string, body: () => T | Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof BootlabApiError) throw error;
+    const code = typeof error === "object" && error !== null && "code" in error ? String((error as { code: unknown }).code) : fallbackCode;
+    throw new BootlabApiError(code, error instanceof Error ? error.message : String(error));
+  }
+}

@@ -1,0 +1,28 @@
+// Which pages may drive an embedded playground. The embed keeps its own storage (a separate
+// ProjectStore namespace), so the calls can only reach what the embedding page itself put in;
+// still, an author can pin the origins allowed to call it (embed URL `origin=`), and answers
+// always go to the asking window's own origin, never "*".
+
+/** "https://example.org" or "http://localhost:8080": scheme, host, optional port, nothing else. */
+const ORIGIN = /^https?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
+
+export function originProblem(origin: string): string | undefined {
+  if (origin === "null") return undefined; // opaque origins (sandboxed iframes, file://) when asked for explicitly
+  if (!ORIGIN.test(origin)) return `${JSON.stringify(origin)} is not an origin; want scheme://host[:port], e.g. https://example.org`;
+  return undefined;
+}
+
+export interface OriginPolicy {
+  /** Empty: any origin may call (only the parent window is listened to, see EmbedHost). */
+  allowed: readonly string[];
+}
+
+export function isOriginAllowed(policy: OriginPolicy, origin: string): boolean {
+  if (policy.allowed.length === 0) return origin !== "null";
+  return policy.allowed.includes(origin);
+}
+
+/** The targetOrigin for an answer to `origin`: itself, or "*" for an opaque origin (there is no other way to reach it). */
+export function replyTargetOrigin(origin: string): string {
+  return origin === "null" ? "*" : origin;
+}

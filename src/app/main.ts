@@ -1,0 +1,12 @@
+// Entry point of the playground page.
+import "./styles.css";
+import { startPlayground } from "./app.ts";
+
+startPlayground(document.getElementById("app")!).catch((error: unknown) => {
+  // Startup failed before the status line existed: say so in the page itself.
+  const message = error instanceof Error ? error.message : String(error);
+  const app = document.getElementById("app")!;
+  app.removeAttribute("aria-busy");
+  app.textContent = `bootlab could not start: ${message}`;
+  console.error(error);
+});

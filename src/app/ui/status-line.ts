@@ -1,0 +1,64 @@
+// The status line: what the guest is doing (booting, prompt after N s, panic explained with the
+// file to fix), lint problems, and whether edits are being saved.
+import type { BootStatus } from "../emulator/boot-controller.ts";
+import { h, type Disposable } from "./dom.ts";
+
+export interface StatusHandlers {
+  /** Opens a file of the overlay (from the panic's "file to fix"). */
+  onOpenFile(path: string): void;
+  /** Whether a path is one of the user's files, so the panic can link to it. */
+  isOverlayFile(path: string): boolean;
+}
+
+export class StatusLine implements Disposable {
+  readonly element: HTMLElement;
+  private readonly message: HTMLElement;
+  private readonly lint: HTMLElement;
+  private readonly storage: HTMLElement;
+
+  constructor(private readonly handlers: StatusHandlers) {
+    this.message = h("div", { class: "message", "data-testid": "status-message", role: "status", "aria-live": "polite" }, "Starting…");
+    this.lint = h("span", { class: "lint-summary", "data-testid": "lint-summary" });
+    this.storage = h("span", { class: "storage ok", "data-testid": "storage-status" });
+    this.element = h("footer", { class: "status", "data-phase": "idle", "data-testid": "status" }, h("span", { class: "dot", "aria-hidden": "true" }), this.message, this.lint, this.storage);
+  }
+
+  setBoot(status: BootStatus): void {
+    this.element.dataset.phase = status.phase;
+    const diagnosis = status.diagnosis;
+    if (!diagnosis) {
+      this.message.replaceChildren(status.message);
+      return;
+    }
+    // "Kernel panic: <explanation>" then the file to fix, as a link when it is one of the user's files.
+    const file = diagnosis.fileToFix;
+    const path = file.split(" ")[0] ?? file;
+    const target = this.handlers.isOverlayFile(path)
+      ? h("a", { href: "#", class: "fix-file", "data-testid": "fix-file", onclick: (event: Event) => (event.preventDefault(), this.handlers.onOpenFile(path)) }, file)
+      : h("span", { class: "fix-file", "data-testid": "fix-file" }, file);
+    this.message.replaceChildren(
+      h("strong", {}, "Kernel panic. "),
+      `${diagnosis.explanation} `,
+      "Fix ",
+      target,
+      `: ${diagnosis.fix}`,
+    );
+    this.message.title = diagnosis.line;
+  }
+
+  setLint(errors: number, warnings: number): void {
+    this.lint.classList.toggle("warn", errors === 0);
+    this.lint.textContent =
+      errors + warnings === 0 ? "" : [errors ? `${errors} error${errors > 1 ? "s" : ""}` : "", warnings ? `${warnings} warning${warnings > 1 ? "s" : ""}` : ""].filter(Boolean).join(", ");
+  }
+
+  setStorage(text: string, ok: boolean): void {
+    this.storage.textContent = text;
+    this.storage.classList.toggle("ok", ok);
+    this.storage.title = text;
+  }
+
+  dispose(): void {
+    this.element.remove();
+  }
+}

@@ -1,0 +1,194 @@
+// Shared by the browser tests and the page benchmark: build the site, serve it from
+// 127.0.0.1 with node:http, and launch Debian's Chromium through playwright-core.
+//
+//   const site = await buildSite();            // vite build into a fresh temporary folder
+//   const server = await serveDir(site.dir);   // { url, close() }; serveDist() = both
+//   const browser = await launchChromium();    // fresh profile, closed with browser.close()
+//
+// Each test file builds its own copy, so files that run in parallel never share an output folder.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+export const RESULTS_DIR = join(REPO_ROOT, "test-results");
+export const CHROMIUM_PATH = "/usr/bin/chromium";
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".wasm": "application/wasm",
+  ".ttf": "font/ttf",
+  ".png": "image/png",
+  ".gz": "application/gzip",
+  ".txt": "text/plain; charset=utf-8",
+  ".md": "text/plain; charset=utf-8",
+};
+
+export interface BuiltSite {
+  dir: string;
+  dispose(): void;
+}
+
+/** `vite build` of the repository into a fresh temporary folder. */
+export async function buildSite(): Promise<BuiltSite> {
+  const manifest = join(resolve(REPO_ROOT, process.env.BOOTLAB_PREBUILT_DIR ?? "prebuilt"), "manifest.json");
+  if (!existsSync(manifest)) {
+    throw new Error(`${manifest} is missing: the page has nothing to boot. Run \`npx bootlab build\` first (or set BOOTLAB_PREBUILT_DIR).`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "bootlab-site-"));
+  const { build } = await import("vite");
+  await build({ root: REPO_ROOT, logLevel: "error", build: { outDir: dir, emptyOutDir: true } });
+  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface StaticServer {
+  /** Base URL ending with "/", e.g. http://127.0.0.1:41234/ (or with the sub-path given). */
+  url: string;
+  /** Bytes sent per request path, for transfer-size measurements. */
+  readonly sent: Map<string, number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `dir` on 127.0.0.1 (a free port). With `subPath` ("/lab/") the site lives under that
+ * path only, like a project page on a static host.
+ */
+export async function serveDir(dir: string, options: { subPath?: string; port?: number } = {}): Promise<StaticServer> {
+  const subPath = options.subPath ?? "/";
+  const root = resolve(dir);
+  const sent = new Map<string, number>();
+  const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    if (!url.pathname.startsWith(subPath)) {
+      response.writeHead(404).end("not found");
+      return;
+    }
+    let relative = decodeURIComponent(url.pathname.slice(subPath.length));
+    if (relative === "" || relative.endsWith("/")) relative += "index.html";
+    const file = normalize(join(root, relative));
+    if (!(file === root || file.startsWith(root + sep)) || !existsSync(file) || !statSync(file).isFile()) {
+      response.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
+      return;
+    }
+    const body = readFileSync(file);
+    sent.set(url.pathname, (sent.get(url.pathname) ?? 0) + body.length);
+    response.writeHead(200, {
+      "Content-Type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream",
+      "Content-Length": String(body.length),
+      "Cache-Control": "no-cache",
+    });
+    response.end(request.method === "HEAD" ? undefined : body);
+  });
+  await new Promise<void>((ready) => server.listen(options.port ?? 0, "127.0.0.1", ready));
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("the test server has no port");
+  return {
+    url: `http://127.0.0.1:${address.port}${subPath}`,
+    sent,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+
+/** buildSite() and serveDir() in one; close() stops the server and removes the build. */
+export async function serveDist(options: { subPath?: string } = {}): Promise<StaticServer & { dir: string }> {
+  const site = await buildSite();
+  const server = await serveDir(site.dir, options);
+  return {
+    ...server,
+    sent: server.sent,
+    dir: site.dir,
+    close: async () => {
+      await server.close();
+      site.dispose();
+    },
+  };
+}
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export interface LaunchedChromium {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** Chromium with a fresh profile (user data dir), removed again on close(). */
+export async function launchChromium(options: { viewport?: { width: number; height: number }; colorScheme?: "light" | "dark" } = {}): Promise<LaunchedChromium> {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium package (apt-get install chromium)`);
+  const profile = mkdtempSync(join(tmpdir(), "bootlab-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: options.viewport ?? { width: 1440, height: 900 },
+    colorScheme: options.colorScheme ?? "light",
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The browser type, for helpers that take one. */
+export type { Browser, Page };
+
+/** Saves a screenshot under test-results/ and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = join(RESULTS_DIR, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Collects the page's console errors and uncaught exceptions, to show when a test fails. */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`console.error: ${message.text()}`);
+  });
+  return errors;
+}
+
+/**
+ * window.bootlab as the tests see it from outside the page (DESIGN.md's contract). Declared
+ * here rather than imported, because the test project does not compile the browser app.
+ */
+export interface BootlabWindowApi {
+  listFiles(): Promise<Array<{ path: string; kind: string; mode: number; size: number; readOnly: boolean; binary: boolean }>>;
+  readFile(path: string): Promise<string>;
+  writeFile(path: string, text: string, options?: { mode?: number }): Promise<void>;
+  removeFile(path: string): Promise<void>;
+  setCmdline(cmdline: string): Promise<void>;
+  reboot(): Promise<void>;
+  send(text: string): Promise<void>;
+  output(): Promise<string>;
+  waitFor(pattern: string | RegExp, ms?: number): Promise<string>;
+  metrics(): Promise<{ timeToPromptMs?: number; kernelToPromptMs?: number; readyAtPageMs?: number; emulatorStartMs?: number; packMs?: number; fetchMs?: number; initrdBytes?: number }>;
+  shareLink(): Promise<string>;
+  exportBundle(): Promise<Blob>;
+}
+
+declare global {
+  interface Window {
+    bootlab?: BootlabWindowApi;
+  }
+}

@@ -1,0 +1,68 @@
+// Vite builds the playground: index.html, the app (src/app), the emulator worker (workers/) and
+// the lazily loaded Monaco editor. `base: "./"` makes every URL relative, so dist/ works from
+// any static host and under any sub-path. The prebuilt artifacts (kernel, BIOS, base archive)
+// are served from prebuilt/ during `npm start` and copied into dist/prebuilt by `npm run build`.
+import { createReadStream, cpSync, existsSync, statSync } from "node:fs";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import { defineConfig, type Plugin } from "vite";
+
+/** prebuilt/ by default; BOOTLAB_PREBUILT_DIR points at another build's output (say, a fresh `bootlab build`). */
+const PREBUILT_DIR = resolve(import.meta.dirname, process.env.BOOTLAB_PREBUILT_DIR ?? "prebuilt");
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".json": "application/json",
+  ".gz": "application/gzip",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+/** Serves prebuilt/ at ./prebuilt/ in dev and copies it into dist/prebuilt/ on build. */
+function prebuiltArtifacts(): Plugin {
+  let outDir = "dist";
+  return {
+    name: "bootlab-prebuilt",
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    configureServer(server) {
+      server.middlewares.use("/prebuilt", (req, res, next) => {
+        const relative = decodeURIComponent((req.url ?? "/").split("?")[0] ?? "/");
+        const file = normalize(join(PREBUILT_DIR, relative));
+        if (!file.startsWith(PREBUILT_DIR + sep) || !existsSync(file) || !statSync(file).isFile()) {
+          next();
+          return;
+        }
+        res.setHeader("Content-Type", CONTENT_TYPES[extname(file)] ?? "application/octet-stream");
+        res.setHeader("Content-Length", String(statSync(file).size));
+        createReadStream(file).pipe(res);
+      });
+    },
+    closeBundle() {
+      if (!existsSync(join(PREBUILT_DIR, "manifest.json"))) {
+        this.warn("prebuilt/manifest.json is missing: the built site has no kernel to boot. Run `npx bootlab build` first.");
+      }
+      if (existsSync(PREBUILT_DIR)) cpSync(PREBUILT_DIR, join(outDir, "prebuilt"), { recursive: true });
+    },
+  };
+}
+
+export default defineConfig({
+  base: "./",
+  plugins: [prebuiltArtifacts()],
+  worker: { format: "es" },
+  build: {
+    target: "es2022",
+    outDir: "dist",
+    emptyOutDir: true,
+    // Monaco is one large, lazily loaded chunk; warn only about something larger still.
+    chunkSizeWarningLimit: 4096,
+    rollupOptions: {
+      // embed.html (the embed mode's page) is built too once it exists.
+      input: {
+        main: resolve(import.meta.dirname, "index.html"),
+        ...(existsSync(resolve(import.meta.dirname, "embed.html")) ? { embed: resolve(import.meta.dirname, "embed.html") } : {}),
+      },
+    },
+  },
+  server: { host: "127.0.0.1", port: 5173 },
+  preview: { host: "127.0.0.1", port: 4173 },
+});
