@@ -4,7 +4,7 @@
 // instruction counter, tiny kernel). The host does the same in a few milliseconds, and the
 // kernel unpacks a plain cpio archive (or loads a plain RAM-disk image) just the same, so
 // what the guest ends up with is identical. Both runners do it, so they boot the same bytes.
-import { gunzipMember, isGzipMagic } from "../cpio/gzip-member.ts";
+import { gunzipMember, isGzipMagic } from "../cpio/index.ts";
 import { concatInitrds } from "./spec.ts";
 
 /** Past this size the archive stays compressed: v86 must hold it above 64 MiB of guest memory. */
