@@ -240,7 +240,7 @@ function linkWithJson(jsonText: string): string {
 }
 
 import { deflateSync } from "fflate";
-import { crc32 } from "../../src/core/bundle/crc32.ts";
+import { crc32 } from "../../src/core/crc32.ts";
 function encodeRawV1(json: Uint8Array): string {
   const body = deflateSync(json);
   const payload = new Uint8Array(12 + body.length);

@@ -15,4 +15,3 @@ export {
   BundleNotZipError,
   type BundleErrorCode,
 } from "./errors.ts";
-export { crc32, crc32Hex } from "./crc32.ts";

@@ -2,7 +2,7 @@
 // size. It reads the central directory, so it can list the members without inflating them and
 // name the member that is damaged. Zip64 is not needed (a bundle is a few MB) and is refused.
 import { inflateSync } from "fflate";
-import { crc32, crc32Hex } from "./crc32.ts";
+import { crc32, crc32Hex } from "../crc32.ts";
 
 export interface ZipMember {
   name: string;

@@ -14,6 +14,7 @@
 // field, which is untrusted input.
 import { Inflate } from "fflate";
 import { CpioFormatError } from "./errors.ts";
+import { crc32 } from "../crc32.ts";
 
 const SLICE = 16 * 1024;
 
@@ -24,41 +25,6 @@ const FCOMMENT = 16;
 
 export function isGzipMagic(bytes: Uint8Array, at: number): boolean {
   return bytes[at] === 0x1f && (bytes[at + 1] === 0x8b || bytes[at + 1] === 0x9e);
-}
-
-// CRC-32 (the gzip polynomial), four bytes a step ("slicing by 4"): reading back a gzipped
-// initramfs checksums every decompressed byte, and the byte-a-step loop was its slowest part.
-let crcTables: Uint32Array[] | undefined;
-function tables(): Uint32Array[] {
-  if (crcTables) return crcTables;
-  const t0 = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t0[n] = c >>> 0;
-  }
-  crcTables = [t0];
-  for (let k = 1; k < 4; k++) {
-    const prev = crcTables[k - 1]!;
-    const t = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) t[n] = (prev[n]! >>> 8) ^ t0[prev[n]! & 0xff]!;
-    crcTables.push(t);
-  }
-  return crcTables;
-}
-
-/** Continues a CRC-32 (the gzip one) over `data`; start with 0. */
-export function crc32(crc: number, data: Uint8Array): number {
-  const [t0, t1, t2, t3] = tables() as [Uint32Array, Uint32Array, Uint32Array, Uint32Array];
-  let c = ~crc >>> 0;
-  let i = 0;
-  const fours = data.length - (data.length % 4);
-  for (; i < fours; i += 4) {
-    c ^= data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24);
-    c = t3[c & 0xff]! ^ t2[(c >>> 8) & 0xff]! ^ t1[(c >>> 16) & 0xff]! ^ t0[c >>> 24]!;
-  }
-  for (; i < data.length; i++) c = t0[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
 }
 
 /** The offset just past the gzip header at `start`, checking each field fits. */
@@ -113,7 +79,7 @@ export function gunzipMember(bytes: Uint8Array, start: number, budget: number): 
     if (total > budget) {
       throw new CpioFormatError(start, `got more than ${budget} bytes from the gzip member, want at most ${budget} (raise the limit if the archive is genuine)`);
     }
-    crc = crc32(crc, chunk);
+    crc = crc32(chunk, crc);
     chunks.push(chunk);
   });
   const trailerAt = (from: number, to: number): number => {

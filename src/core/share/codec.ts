@@ -12,7 +12,7 @@
 // (fewer bytes than announced) from a damaged one (checksum, inflate or JSON fails), which
 // deserve different advice. Any change to this layout bumps SHARE_FORMAT_VERSION.
 import { deflateSync, inflateSync } from "fflate";
-import { crc32, crc32Hex } from "../bundle/crc32.ts";
+import { crc32, crc32Hex } from "../crc32.ts";
 import { decodeBase64url, encodeBase64url, firstInvalidBase64urlChar, hasCanonicalTail } from "./base64url.ts";
 import {
   ShareBinaryFileError,
