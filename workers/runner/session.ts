@@ -137,8 +137,12 @@ export class BootSession {
     this.runner.send(`${command}\n`);
     await this.waitForPrompt(before, timeoutMs);
     const lines = this.transcript.lines.slice(firstLine).map((l) => l.text);
-    // The first line is the prompt with the echoed command.
-    return lines.slice(1).join("\n");
+    // The output starts after the prompt line with the echoed command. That is the first line,
+    // unless a kernel message came between the prompt and the echo: the kernel prints wherever
+    // the cursor is, so "/ # [ 1.24] clocksource: ..." ends the prompt line and the echo gets a
+    // line of its own. So skip through the first line that ends with the command.
+    const echo = lines.findIndex((line) => line.trimEnd().endsWith(command));
+    return lines.slice(echo === -1 ? 1 : echo + 1).join("\n");
   }
 
   /** One sentence on how far the boot got, for time-out messages. */
