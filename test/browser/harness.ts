@@ -169,8 +169,9 @@ export function collectPageErrors(page: Page): string[] {
 }
 
 /**
- * window.bootlab as the tests see it from outside the page (DESIGN.md's contract). Declared
- * here rather than imported, because the test project does not compile the browser app.
+ * window.bootlab as the tests see it from outside the page: DESIGN.md's contract, written out
+ * here on purpose instead of importing the app's BootlabApi, so that a change to the app's type
+ * cannot quietly change what the tests hold the page to.
  */
 export interface BootlabWindowApi {
   listFiles(): Promise<Array<{ path: string; kind: string; mode: number; size: number; readOnly: boolean; binary: boolean }>>;
