@@ -10,6 +10,7 @@ import { gunzipSync } from "fflate";
 import { V86Runner } from "../../../workers/runner/v86-runner.ts";
 import { BootFailure, BootSession } from "../../../workers/runner/session.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
+import { positiveNumber } from "../options.ts";
 import { loadBios, v86WasmPath } from "../runners/artifacts.ts";
 import { loadBootInputs } from "../runners/boot-inputs.ts";
 import { kvmStatus } from "../runners/kvm.ts";
@@ -106,9 +107,8 @@ export const benchCommand: Command = {
     });
     const runs = Number(values.runs);
     if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new CliError(`--runs: got "${values.runs}", want a whole number from 1 to 100`, EXIT_USAGE);
-    const timeoutMs = Number(values.timeout) * 1000;
-    if (!(timeoutMs > 0)) throw new CliError(`--timeout: got "${values.timeout}", want a positive number of seconds`, EXIT_USAGE);
-    const memoryMiB = values.memory === undefined ? undefined : Number(values.memory);
+    const timeoutMs = positiveNumber("--timeout", values.timeout, "seconds") * 1000;
+    const memoryMiB = values.memory === undefined ? undefined : positiveNumber("--memory", values.memory, "MiB");
     const loaded = await loadBootInputs({ kernel: values.kernel, rootfs: values.rootfs, append: values.append, memoryMiB });
 
     const kvm = await kvmStatus();

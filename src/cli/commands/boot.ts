@@ -5,6 +5,7 @@ import type { ReadStream } from "node:tty";
 import { KernelCmdline, minimumV86MemoryMiB, prepareInitrd, validateBootSpec, type BootSpec, type GuestArch, type QemuAccel } from "../../core/boot/index.ts";
 import { BootSession } from "../../../workers/runner/session.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
+import { oneOf, positiveNumber } from "../options.ts";
 import { loadBundle } from "../bundle.ts";
 import { readUserFile } from "../runners/artifacts.ts";
 import { attachTerminal, type AttachEnd } from "../runners/attach-terminal.ts";
@@ -84,8 +85,8 @@ export const bootCommand: Command = {
     const emulator = oneOf("--emulator", values.emulator, ["v86", "qemu"] as const);
     const accel = oneOf("--accel", values.accel, ["auto", "kvm", "tcg"] as const);
     const arch = oneOf("--arch", values.arch, ["i386", "x86_64"] as const);
-    const memoryMiB = values.memory === undefined ? undefined : positiveNumber("--memory", values.memory);
-    const timeoutS = values.timeout === undefined ? undefined : positiveNumber("--timeout", values.timeout);
+    const memoryMiB = values.memory === undefined ? undefined : positiveNumber("--memory", values.memory, "MiB");
+    const timeoutS = values.timeout === undefined ? undefined : positiveNumber("--timeout", values.timeout, "seconds");
     if (emulator === "v86" && arch === "x86_64") {
       throw new CliError("--arch x86_64 needs --emulator qemu: v86 emulates a 32-bit CPU only", EXIT_USAGE);
     }
@@ -191,17 +192,6 @@ function emulatorCannotStart(error: unknown): number {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`bootlab boot: the emulator could not start: ${message}\n`);
   return EXIT_EMULATOR;
-}
-
-function oneOf<T extends string>(option: string, value: string | undefined, allowed: readonly T[]): T {
-  if (value !== undefined && (allowed as readonly string[]).includes(value)) return value as T;
-  throw new CliError(`${option}: got "${value}", want one of ${allowed.join(", ")}`, EXIT_USAGE);
-}
-
-function positiveNumber(option: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new CliError(`${option}: got "${text}", want a positive number`, EXIT_USAGE);
-  return n;
 }
 
 /** `--bundle FILE.zip`: the page's export (kernel, initrd, command line, memory), with the
