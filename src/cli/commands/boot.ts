@@ -122,7 +122,11 @@ interface BootRunOptions {
 async function bootAndReport(spec: BootSpec, options: BootRunOptions): Promise<number> {
   // Problems with the inputs are usage errors (2), not emulator failures (5): check them first.
   const problems = validateBootSpec(spec);
-  const initrdBytes = spec.initrds.length ? prepareInitrd(spec.initrds).length : 0;
+  // Inflate the initrds once, here: the memory check needs the size, and both runners take a
+  // single plain archive as it is instead of inflating the gzip'd base a second time.
+  const initrd = spec.initrds.length ? prepareInitrd(spec.initrds) : undefined;
+  spec = { ...spec, initrds: initrd ? [initrd] : [] };
+  const initrdBytes = initrd?.length ?? 0;
   if (options.emulator === "v86" && spec.memoryMiB < minimumV86MemoryMiB(initrdBytes)) {
     problems.push(`--memory: got ${spec.memoryMiB} MiB, v86 loads the initrd at 64 MiB and needs at least ${minimumV86MemoryMiB(initrdBytes)} MiB here (128 works)`);
   }
