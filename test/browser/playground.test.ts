@@ -143,18 +143,21 @@ describe("the playground page", () => {
     await page.waitForFunction(() => window.bootlab!.readFile("/init").then((text) => text.includes("Welcome to Busybox Linux")), null, { timeout: 20_000 });
     assert.equal(await page.getByTestId("editor-path").innerText(), "/init");
     // Two projects are stored now: the edited one and the new one (read straight from IndexedDB).
-    const count = await page.evaluate(
-      () =>
-        new Promise<number>((resolve, reject) => {
-          const open = indexedDB.open("bootlab:main");
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const request = open.result.transaction("kv").objectStore("kv").getAllKeys();
-            request.onsuccess = () => resolve(request.result.filter((k) => String(k).startsWith("project:")).length);
-          };
-        }),
-    );
-    assert.equal(count, 2);
+    // The page shows the new project before its write lands, so wait for the write, then count.
+    const storedProjects = () =>
+      page.evaluate(
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const open = indexedDB.open("bootlab:main");
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const request = open.result.transaction("kv").objectStore("kv").getAllKeys();
+              request.onsuccess = () => resolve(request.result.filter((k) => String(k).startsWith("project:")).length);
+            };
+          }),
+      );
+    for (const deadline = Date.now() + 5_000; (await storedProjects()) < 2 && Date.now() < deadline; ) await page.waitForTimeout(50);
+    assert.equal(await storedProjects(), 2);
     await waitForOutput(page, "Welcome to Busybox Linux");
   });
 
