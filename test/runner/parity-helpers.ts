@@ -63,8 +63,23 @@ const INIT_HANDOVER = /Run \S+ as init process/;
  * Enter to activate this console. "), so the user's text around it joins up again.
  */
 export function dropKernelMessages(text: string): string {
-  return text.replace(/\[\s*\d+\.\d+\] [^\n]*(?:\n|$)/g, "");
+  const out: string[] = [];
+  let carry: string | undefined; // text before a mid-line message, waiting for the rest of its line
+  for (const line of text.split("\n")) {
+    const at = line.search(PRINTK_STAMP);
+    const kept = (carry ?? "") + (at === -1 ? line : line.slice(0, at));
+    if (at === -1) {
+      out.push(kept);
+      carry = undefined;
+    } else if (at > 0 || carry !== undefined) {
+      carry = kept; // the message took this line's end: what follows it continues this text
+    } // else a message that fills its line goes, line end and all (also as the last line)
+  }
+  if (carry !== undefined) out.push(carry);
+  return out.join("\n");
 }
+
+const PRINTK_STAMP = /\[\s*\d+\.\d+\] /;
 
 /** Steps 1, 2 and 4 on the boot output. */
 export function normaliseBoot(text: string): string[] {

@@ -7,6 +7,8 @@ test("kernel messages go, also mid-line, and the user's text joins up again", ()
   const text = "[    0.6] Run /init as init process\nWelcome\nPlease press Enter to activate this console. [    3.1] clocksource: x\n\n/ # ";
   assert.deepEqual(normaliseBoot(text), ["Welcome", "Please press Enter to activate this console. ", "/ # "]);
   assert.equal(dropKernelMessages("a\n[   1.000000] msg\nb"), "a\nb");
+  // As QEMU printed it once: a message after a command's last line of output, before the prompt.
+  assert.equal(dropKernelMessages("bin  dev\nsbin  sys\n[    1.248126] clocksource: tsc: mask: 0xff"), "bin  dev\nsbin  sys");
 });
 
 test("ps: kernel threads dropped, PIDs renumbered, TIME blanked", () => {
