@@ -1,4 +1,4 @@
-// Boot one seed system on a runner, type the same commands, and reduce the transcript to what
+// Boot one planned system on a runner, type the same commands, and reduce the transcript to what
 // must be equal on v86 and QEMU.
 //
 // The normalisation, and why each step:
@@ -13,10 +13,9 @@
 // 4. Hexadecimal addresses (0x followed by 6 or more digits) become 0xADDR.
 // 5. `mount`: the size=/nr_inodes= of rootfs, tmpfs and devtmpfs become SIZE: they are derived
 //    from the RAM the firmware reports, and v86's BIOS reports a few MiB less for the same -m.
-import type { Runner } from "../../src/core/boot/index.ts";
+import type { BootPlan, Runner } from "../../src/core/boot/index.ts";
 import { stripPrintkTime } from "../../src/core/boot/index.ts";
 import { BootSession } from "../../workers/runner/session.ts";
-import type { SeedSystem } from "./seed-systems.ts";
 
 export interface ParityTranscript {
   /** User-space lines from init's start to the first prompt (or to the hello line). */
@@ -28,28 +27,35 @@ export interface ParityTranscript {
 const BOOT_TIMEOUT_MS = 60_000;
 const COMMAND_TIMEOUT_MS = 20_000;
 
-export async function collectParityTranscript(runner: Runner, system: SeedSystem): Promise<{ parity: ParityTranscript; raw: string }> {
+/**
+ * Boots `plan` on `runner` until the system is up: a shell prompt (pressing Enter first for
+ * BusyBox's askfirst), or the plan's ready text for a system without a shell. Then types
+ * `commands` when there is a shell.
+ */
+export async function collectParityTranscript(runner: Runner, plan: BootPlan, commands: readonly string[]): Promise<{ parity: ParityTranscript; raw: string; shell: boolean }> {
   const session = new BootSession(runner);
+  const ready = plan.expectations.readyPattern ? new RegExp(plan.expectations.readyPattern) : undefined;
   try {
-    await session.start(system.spec);
-    if (system.kind === "hello") {
-      await session.waitFor((t) => t.text.includes(system.helloLine!), BOOT_TIMEOUT_MS, `"${system.helloLine}"`);
-      // The hello inits print a few lines in a row; give the rest of them time to arrive.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      return { parity: { boot: normaliseBoot(session.transcript.text), commands: [] }, raw: session.transcript.text };
-    }
-    await session.waitFor((t) => t.askfirstCount > 0 || (t.promptCount > 0 && t.atPrompt), BOOT_TIMEOUT_MS, "a prompt or the askfirst message");
+    await session.start(plan.spec);
+    await session.waitFor((t) => t.askfirstCount > 0 || (t.promptCount > 0 && t.atPrompt) || (ready?.test(t.text) ?? false), BOOT_TIMEOUT_MS, "a prompt, the askfirst message or the ready text");
     if (session.transcript.askfirstCount > 0 && session.transcript.promptCount === 0) {
       runner.send("\n");
       await session.waitForPrompt(0, BOOT_TIMEOUT_MS);
     }
-    const bootText = session.transcript.text;
-    const commands: ParityTranscript["commands"] = [];
-    for (const command of system.commands) {
-      const output = await session.run(command, COMMAND_TIMEOUT_MS);
-      commands.push({ command, output: normaliseOutput(command, output) });
+    if (!session.transcript.atPrompt) {
+      // A system without a shell (a C init): its output up to the ready text is what is compared.
+      const text = session.transcript.text;
+      const readyEnd = ready ? text.search(ready) + (text.match(ready)?.[0].length ?? 0) : text.length;
+      const upToReady = text.slice(0, text.indexOf("\n", readyEnd) === -1 ? text.length : text.indexOf("\n", readyEnd));
+      return { parity: { boot: normaliseBoot(upToReady), commands: [] }, raw: text, shell: false };
     }
-    return { parity: { boot: normaliseBoot(bootText), commands }, raw: session.transcript.text };
+    const bootText = session.transcript.text;
+    const typed: ParityTranscript["commands"] = [];
+    for (const command of commands) {
+      const output = await session.run(command, COMMAND_TIMEOUT_MS);
+      typed.push({ command, output: normaliseOutput(command, output) });
+    }
+    return { parity: { boot: normaliseBoot(bootText), commands: typed }, raw: session.transcript.text, shell: true };
   } finally {
     await session.stop();
   }

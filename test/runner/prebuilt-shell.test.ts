@@ -2,21 +2,14 @@
 // the shell runs a command. This is what `bootlab boot` and the page start from.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_CMDLINE, DEFAULT_MEMORY_MIB } from "../../src/core/boot/index.ts";
-import { PREBUILT } from "../../src/cli/runners/artifacts.ts";
+import { DEFAULT_CMDLINE } from "../../src/core/boot/index.ts";
 import { createRunner } from "../../src/cli/runners/create.ts";
 import { BootSession } from "../../workers/runner/session.ts";
-import { prebuiltBytes } from "./seed-systems.ts";
+import { BASE_SYSTEM, planFor } from "./systems.ts";
 
 for (const emulator of ["qemu", "v86"] as const) {
   test(`prebuilt tiny kernel + base rootfs reach a shell in ${emulator}`, async () => {
-    const spec = {
-      kernel: await prebuiltBytes(PREBUILT.tinyKernel),
-      initrds: [await prebuiltBytes(PREBUILT.baseRootfs)],
-      disks: [],
-      cmdline: DEFAULT_CMDLINE,
-      memoryMiB: DEFAULT_MEMORY_MIB,
-    };
+    const { spec } = await planFor(BASE_SYSTEM, emulator);
     const session = new BootSession(await createRunner(emulator, { accel: "tcg" }));
     try {
       await session.start(spec);
@@ -24,7 +17,7 @@ for (const emulator of ["qemu", "v86"] as const) {
       assert.ok(session.transcript.stage("kernel-start"), "the kernel banner came");
       assert.ok(session.transcript.stage("run-init"), "the kernel ran /init");
       assert.equal(await session.run("echo $((6 * 7))"), "42");
-      assert.match(await session.run("cat /proc/cmdline"), /^console=ttyS0 /);
+      assert.equal(await session.run("cat /proc/cmdline"), DEFAULT_CMDLINE);
     } finally {
       await session.stop();
     }

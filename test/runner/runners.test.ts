@@ -3,22 +3,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { DEFAULT_CMDLINE, type BootSpec } from "../../src/core/boot/index.ts";
-import { PREBUILT, loadBios, loadV86Wasm } from "../../src/cli/runners/artifacts.ts";
+import type { BootSpec } from "../../src/core/boot/index.ts";
+import { loadBios, loadV86Wasm } from "../../src/cli/runners/artifacts.ts";
 import { QemuRunner } from "../../src/cli/runners/qemu-runner.ts";
 import { V86Runner } from "../../workers/runner/v86-runner.ts";
 import { BootSession } from "../../workers/runner/session.ts";
-import { prebuiltBytes } from "./seed-systems.ts";
+import { BASE_SYSTEM, planFor } from "./systems.ts";
 
+/** The base system as planned, with runner-level overrides the plan would refuse (to test the runners' own checks). */
 async function baseSpec(overrides: Partial<BootSpec> = {}): Promise<BootSpec> {
-  return {
-    kernel: await prebuiltBytes(PREBUILT.tinyKernel),
-    initrds: [await prebuiltBytes(PREBUILT.baseRootfs)],
-    disks: [],
-    cmdline: DEFAULT_CMDLINE,
-    memoryMiB: 128,
-    ...overrides,
-  };
+  return { ...(await planFor(BASE_SYSTEM)).spec, ...overrides };
 }
 
 const newV86 = async () => new V86Runner({ bios: await loadBios(), wasm: loadV86Wasm });

@@ -14,13 +14,13 @@ test("the report names each emulator, the start-up apart from the boot, and the 
     runs: 3,
     cmdline: "console=ttyS0",
     artifacts: "k + r",
-    packMs: { ...stats([5, 6, 7]), entries: 40, bytes: 600 * 1024 },
+    planMs: { ...stats([5, 6, 7]), initrdBytes: 600 * 1024 },
     v86WasmCompileMs: stats([10, 11, 12]),
     targets: { v86: { emulatorStartMs: stats([50, 60, 70]), toPromptMs: stats([1500, 1650, 1800]) }, "qemu-tcg": { emulatorStartMs: s, toPromptMs: s } },
     ratioV86ToQemuTcg: 1.5,
     kvm: "no KVM",
   });
-  assert.match(text, /pack root filesystem \(40 entries -> 600 KiB gz\):\s+median\s+6 ms/);
+  assert.match(text, /plan the boot \(initrd 600 KiB\):\s+median\s+6 ms/);
   assert.match(text, /v86\n  emulator start-up:\s+median\s+60 ms/);
   assert.match(text, /guest to prompt:\s+median\s+1650 ms/);
   assert.match(text, /ratio v86 \/ QEMU-TCG \(median guest boot to prompt\): 1\.50/);

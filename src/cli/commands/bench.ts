@@ -1,36 +1,33 @@
 // `bootlab bench`: how long a cold boot to the first shell prompt takes on v86 and on QEMU
 // (TCG, and KVM when it works here), on the same artifacts, runs alternated so that a busy
 // machine slows every emulator alike. Emulator start-up (compiling v86's wasm, spawning QEMU)
-// is reported apart from the guest's boot, and so is the time to pack the root filesystem.
+// is reported apart from the guest's boot, and so is the time the plan takes to assemble the
+// boot (packing the user's files and joining them to the base), which the page pays per boot.
 import { parseArgs } from "node:util";
 import { readFile } from "node:fs/promises";
-import type { BootSpec, QemuAccel } from "../../core/boot/index.ts";
-import { packCpioGz, readCpio, type CpioEntry } from "../../core/cpio/index.ts";
-import { gunzipSync } from "fflate";
+import { planBoot, type BootPlan, type BootSystem, type QemuAccel } from "../../core/boot/index.ts";
 import { V86Runner } from "../../../workers/runner/v86-runner.ts";
 import { BootFailure, BootSession } from "../../../workers/runner/session.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
 import { positiveNumber } from "../options.ts";
-import { loadBios, v86WasmPath } from "../runners/artifacts.ts";
-import { loadBootInputs } from "../runners/boot-inputs.ts";
+import { loadBios, prebuiltArtifacts, v86WasmPath } from "../runners/artifacts.ts";
+import { planFromOptions, SYSTEM_OPTIONS, SYSTEM_OPTIONS_HELP, systemFromOptions } from "../system-options.ts";
 import { kvmStatus } from "../runners/kvm.ts";
 import { QemuRunner } from "../runners/qemu-runner.ts";
 
-const HELP = `Usage: bootlab bench [--runs N] [--json] [boot options]
+const HELP = `Usage: bootlab bench [--runs N] [--json] [system options]
 
-Boots the same kernel and root filesystem to the first shell prompt on v86 and on QEMU with
-TCG (and KVM when it works here), N times each, alternating, and prints the median and spread
-of each, the ratio v86 / QEMU-TCG, the time to pack the root filesystem, and the emulator
-start-up (v86: compiling the wasm and loading the images; QEMU: starting the process) apart
-from the guest's boot. Every boot is cold: a new emulator, and for v86 a fresh wasm compile.
+Plans a system as \`bootlab boot\` does, then boots the planned bytes to the first shell prompt
+on v86 and on QEMU with TCG (and KVM when it works here), N times each, alternating, and prints
+the median and spread of each, the ratio v86 / QEMU-TCG, the time the plan takes (what the page
+pays per boot to pack the files and join them to the base), and the emulator start-up (v86:
+compiling the wasm and loading the images; QEMU: starting the process) apart from the guest's
+boot. Every boot is cold: a new emulator, and for v86 a fresh wasm compile.
 
 Options:
   --runs N            boots per emulator (default 5)
   --json              print the results as JSON
-  --kernel FILE       bzImage (default prebuilt/i386/tiny/bzImage)
-  --rootfs DIR|FILE   as for bootlab boot (default prebuilt/i386/base.cpio.gz)
-  --append "S"        kernel parameters set over the defaults
-  --memory MIB        guest memory (default 128)
+${SYSTEM_OPTIONS_HELP}
   --timeout SECONDS   per boot (default 60)
   --only v86,qemu-tcg,qemu-kvm   measure only these
 
@@ -54,8 +51,8 @@ export interface BenchResult {
   runs: number;
   cmdline: string;
   artifacts: string;
-  /** Packing the root filesystem's entries into a gzip'd cpio (what the page does on each boot). */
-  packMs: Stats & { entries: number; bytes: number };
+  /** Planning the boot with the artifacts cached: packing the files and joining them to the base (what the page does on each boot). */
+  planMs: Stats & { initrdBytes: number };
   /** Compiling v86.wasm from bytes (cold, per boot). */
   v86WasmCompileMs?: Stats;
   targets: Partial<
@@ -95,12 +92,9 @@ export const benchCommand: Command = {
       strict: true,
       allowPositionals: false,
       options: {
+        ...SYSTEM_OPTIONS,
         runs: { type: "string", default: "5" },
         json: { type: "boolean", default: false },
-        kernel: { type: "string" },
-        rootfs: { type: "string" },
-        append: { type: "string" },
-        memory: { type: "string" },
         timeout: { type: "string", default: "60" },
         only: { type: "string" },
       },
@@ -108,8 +102,9 @@ export const benchCommand: Command = {
     const runs = Number(values.runs);
     if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new CliError(`--runs: got "${values.runs}", want a whole number from 1 to 100`, EXIT_USAGE);
     const timeoutMs = positiveNumber("--timeout", values.timeout, "seconds") * 1000;
-    const memoryMiB = values.memory === undefined ? undefined : positiveNumber("--memory", values.memory, "MiB");
-    const loaded = await loadBootInputs({ kernel: values.kernel, rootfs: values.rootfs, append: values.append, memoryMiB });
+    const { system, what } = await systemFromOptions(values);
+    // Planned for v86 (the stricter memory rule), so both emulators boot the very same bytes.
+    const plan = await planFromOptions(system, { emulator: "v86" });
 
     const kvm = await kvmStatus();
     let targets: Target[] = ["v86", "qemu-tcg", ...(kvm.usable ? (["qemu-kvm"] as const) : [])];
@@ -125,8 +120,8 @@ export const benchCommand: Command = {
     const log = (line: string) => {
       if (!values.json) process.stderr.write(`${line}\n`);
     };
-    const result = await runBench(loaded.spec, targets, runs, timeoutMs, log);
-    result.artifacts = loaded.description;
+    const result = await runBench(system, plan, targets, runs, timeoutMs, log);
+    result.artifacts = `${what} on the ${plan.kernel.id} kernel`;
     result.kvm = kvm.reason;
     if (values.json) console.log(JSON.stringify(result, null, 2));
     else console.log(formatBench(result));
@@ -134,14 +129,14 @@ export const benchCommand: Command = {
   },
 };
 
-async function runBench(spec: BootSpec, targets: Target[], runs: number, timeoutMs: number, log: (line: string) => void): Promise<BenchResult> {
-  const packSamples: number[] = [];
-  const entries = rootfsEntries(spec.initrds);
-  let packedBytes = 0;
+async function runBench(system: BootSystem, plan: BootPlan, targets: Target[], runs: number, timeoutMs: number, log: (line: string) => void): Promise<BenchResult> {
+  const spec = plan.spec;
+  const artifacts = await prebuiltArtifacts();
+  const planSamples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    packedBytes = packCpioGz(entries).length;
-    packSamples.push(performance.now() - started);
+    await planBoot(system, artifacts, { emulator: "v86" });
+    planSamples.push(performance.now() - started);
   }
 
   const bios = await loadBios();
@@ -203,7 +198,7 @@ async function runBench(spec: BootSpec, targets: Target[], runs: number, timeout
     runs,
     cmdline: spec.cmdline,
     artifacts: "",
-    packMs: { ...stats(packSamples), entries: entries.length, bytes: packedBytes },
+    planMs: { ...stats(planSamples), initrdBytes: spec.initrds[0]?.length ?? 0 },
     targets: {},
     kvm: "",
   };
@@ -224,20 +219,6 @@ async function runBench(spec: BootSpec, targets: Target[], runs: number, timeout
   const tcgCpu = result.targets["qemu-tcg"]?.cpuToPromptMs?.medianMs;
   if (v86Cpu !== undefined && tcgCpu !== undefined && tcgCpu > 0) result.cpuRatioV86ToQemuTcg = Math.round((v86Cpu / tcgCpu) * 100) / 100;
   return result;
-}
-
-/** The files of the boot's archives as one tree (later archives win), for the pack timing. */
-function rootfsEntries(initrds: readonly Uint8Array[]): CpioEntry[] {
-  const entries: CpioEntry[] = [];
-  for (const initrd of initrds) {
-    const bytes = initrd[0] === 0x1f && initrd[1] === 0x8b ? gunzipSync(initrd) : initrd;
-    try {
-      entries.push(...readCpio(bytes));
-    } catch {
-      // Not a cpio archive (a RAM-disk image): nothing to pack.
-    }
-  }
-  return entries;
 }
 
 export function stats(samples: readonly number[]): Stats {
@@ -273,7 +254,7 @@ export function formatBench(r: BenchResult): string {
     `  command line: ${r.cmdline}`,
     `  KVM: ${r.kvm}`,
     "",
-    `pack root filesystem (${r.packMs.entries} entries -> ${(r.packMs.bytes / 1024).toFixed(0)} KiB gz):  ${formatStats(r.packMs)}`,
+    `plan the boot (initrd ${(r.planMs.initrdBytes / 1024).toFixed(0)} KiB):  ${formatStats(r.planMs)}`,
   ];
   if (r.v86WasmCompileMs) lines.push(`v86 wasm compile:                 ${formatStats(r.v86WasmCompileMs)}`);
   lines.push("");

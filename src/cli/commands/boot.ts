@@ -2,18 +2,16 @@
 // to the terminal or driven by stdin, and exit with a code that says how the boot ended.
 import { parseArgs } from "node:util";
 import type { ReadStream } from "node:tty";
-import { KernelCmdline, minimumV86MemoryMiB, prepareInitrd, validateBootSpec, type BootSpec, type GuestArch, type QemuAccel } from "../../core/boot/index.ts";
+import type { BootPlan, GuestArch, QemuAccel } from "../../core/boot/index.ts";
 import { BootSession } from "../../../workers/runner/session.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
 import { oneOf, positiveNumber } from "../options.ts";
-import { loadBundle } from "../bundle.ts";
-import { readUserFile } from "../runners/artifacts.ts";
 import { attachTerminal, type AttachEnd } from "../runners/attach-terminal.ts";
-import { loadBootInputs } from "../runners/boot-inputs.ts";
 import { createRunner, type EmulatorChoice } from "../runners/create.ts";
 import { kvmStatus } from "../runners/kvm.ts";
 import { QemuRunner } from "../runners/qemu-runner.ts";
 import { driveScriptedConsole } from "../runners/scripted-console.ts";
+import { planFromOptions, SYSTEM_OPTIONS, SYSTEM_OPTIONS_HELP, systemFromOptions } from "../system-options.ts";
 
 /** Exit codes beyond command.ts's 0/1/2, as the help text documents them. */
 export const EXIT_PANIC = 3;
@@ -24,8 +22,8 @@ const DEFAULT_TIMEOUT_S = 120;
 
 const HELP = `Usage: bootlab boot [options]
 
-Boots a kernel and root filesystem. Default: the prebuilt i386 tiny kernel and base BusyBox
-root filesystem, in v86.
+Boots a system through the plan the page uses (src/core/boot/plan.ts). Default: the
+prebuilt base BusyBox root filesystem on the tiny kernel, in v86.
 
 At a terminal, the terminal becomes the guest's serial console; press Ctrl-] to leave.
 Otherwise bootlab waits for each shell prompt and types the next line of stdin, prints the
@@ -34,34 +32,29 @@ serial output on stdout, and exits when the guest powers off (end the input with
 
 Options:
   --emulator v86|qemu    emulator (default v86)
-  --kernel FILE          bzImage to boot (default prebuilt/i386/tiny/bzImage)
-  --rootfs DIR|FILE      DIR: packed and laid over the base archive as a second initramfs;
-                         FILE: a cpio, cpio.gz or RAM-disk image used instead of the base archive
-  --append "S"           kernel parameters, set over the defaults (same key: yours wins)
-  --disk FILE            raw disk image, repeatable: /dev/sda, /dev/sdb
-  --memory MIB           guest memory (default 128; v86 needs more than 64 + the initrd)
+${SYSTEM_OPTIONS_HELP}
   --timeout SECONDS      give up after this long (default ${DEFAULT_TIMEOUT_S}; at a terminal: none unless given)
   --accel auto|kvm|tcg   QEMU accelerator (default auto: KVM when /dev/kvm is usable)
   --arch i386|x86_64     QEMU binary for the kernel (default i386; v86 is i386 only)
-  --bundle FILE.zip      boot an export bundle from the page (kernel, initrd, command line)
-  --quiet                do not print which emulator and accelerator were chosen
+  --quiet                do not print which emulator, accelerator and kernel were chosen
 
 Exit codes:
   0  the guest powered off
   1  the guest stopped otherwise (it rebooted, or the emulator exited)
-  2  usage: a bad option or a missing file
+  2  usage: a bad option, a missing file, or a system the plan refuses (what is missing is printed)
   3  kernel panic (the panic line and what usually causes it are printed)
   4  time-out
   5  the emulator could not start (what is missing and how to get it is printed)
 
 Examples:
   bootlab boot
+  bootlab boot --template busybox-init
   printf 'uname -a\\npoweroff -f\\n' | bootlab boot --emulator qemu
   bootlab boot --rootfs my-overlay/ --append "rdinit=/sbin/init"`;
 
 export const bootCommand: Command = {
   name: "boot",
-  summary: "boot a kernel and root filesystem in v86 or QEMU",
+  summary: "boot a template, a directory or an image in v86 or QEMU",
   help: HELP,
   async run(args) {
     const { values } = parseArgs({
@@ -69,23 +62,17 @@ export const bootCommand: Command = {
       strict: true,
       allowPositionals: false,
       options: {
+        ...SYSTEM_OPTIONS,
         emulator: { type: "string", default: "v86" },
-        kernel: { type: "string" },
-        rootfs: { type: "string" },
-        append: { type: "string" },
-        disk: { type: "string", multiple: true },
-        memory: { type: "string" },
         timeout: { type: "string" },
         accel: { type: "string", default: "auto" },
         arch: { type: "string", default: "i386" },
-        bundle: { type: "string" },
         quiet: { type: "boolean", default: false },
       },
     });
     const emulator = oneOf("--emulator", values.emulator, ["v86", "qemu"] as const);
     const accel = oneOf("--accel", values.accel, ["auto", "kvm", "tcg"] as const);
     const arch = oneOf("--arch", values.arch, ["i386", "x86_64"] as const);
-    const memoryMiB = values.memory === undefined ? undefined : positiveNumber("--memory", values.memory, "MiB");
     const timeoutS = values.timeout === undefined ? undefined : positiveNumber("--timeout", values.timeout, "seconds");
     if (emulator === "v86" && arch === "x86_64") {
       throw new CliError("--arch x86_64 needs --emulator qemu: v86 emulates a 32-bit CPU only", EXIT_USAGE);
@@ -94,20 +81,14 @@ export const bootCommand: Command = {
       const kvm = await kvmStatus(arch);
       if (!kvm.usable) throw new CliError(`--accel kvm: ${kvm.reason}; use --accel tcg`, EXIT_EMULATOR);
     }
-
-    const spec: BootSpec = values.bundle
-      ? await loadBundleSpec(values.bundle, { append: values.append, memoryMiB, disks: values.disk ?? [] })
-      : (
-          await loadBootInputs({
-            kernel: values.kernel,
-            rootfs: values.rootfs,
-            append: values.append,
-            disks: values.disk ?? [],
-            memoryMiB,
-          })
-        ).spec;
-
-    return bootAndReport(spec, { emulator, accel, arch, timeoutS, quiet: values.quiet });
+    const { system } = await systemFromOptions(values);
+    if (arch === "x86_64" && (system.kernel === undefined || typeof system.kernel === "string")) {
+      throw new CliError("--arch x86_64: no 64-bit kernel is prebuilt; give one with --kernel FILE", EXIT_USAGE);
+    }
+    if (arch === "x86_64" && typeof system.kernel === "object") system.kernel.arch = "x86_64";
+    const plan = await planFromOptions(system, { emulator });
+    if (!values.quiet) for (const note of plan.notes) process.stderr.write(`bootlab boot: ${note}\n`);
+    return bootAndReport(plan, { emulator, accel, arch, timeoutS, quiet: values.quiet });
   },
 };
 
@@ -119,19 +100,8 @@ interface BootRunOptions {
   quiet: boolean;
 }
 
-async function bootAndReport(spec: BootSpec, options: BootRunOptions): Promise<number> {
-  // Problems with the inputs are usage errors (2), not emulator failures (5): check them first.
-  const problems = validateBootSpec(spec);
-  // Inflate the initrds once, here: the memory check needs the size, and both runners take a
-  // single plain archive as it is instead of inflating the gzip'd base a second time.
-  const initrd = spec.initrds.length ? prepareInitrd(spec.initrds) : undefined;
-  spec = { ...spec, initrds: initrd ? [initrd] : [] };
-  const initrdBytes = initrd?.length ?? 0;
-  if (options.emulator === "v86" && spec.memoryMiB < minimumV86MemoryMiB(initrdBytes)) {
-    problems.push(`--memory: got ${spec.memoryMiB} MiB, v86 loads the initrd at 64 MiB and needs at least ${minimumV86MemoryMiB(initrdBytes)} MiB here (128 works)`);
-  }
-  if (options.emulator === "v86" && spec.disks.length > 2) problems.push(`--disk: got ${spec.disks.length}, v86 attaches at most 2`);
-  if (problems.length) throw new CliError(problems.join("; "), EXIT_USAGE);
+async function bootAndReport(plan: BootPlan, options: BootRunOptions): Promise<number> {
+  const spec = plan.spec;
   let runner;
   try {
     runner = await createRunner(options.emulator, { accel: options.accel, arch: options.arch });
@@ -196,19 +166,4 @@ function emulatorCannotStart(error: unknown): number {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`bootlab boot: the emulator could not start: ${message}\n`);
   return EXIT_EMULATOR;
-}
-
-/** `--bundle FILE.zip`: the page's export (kernel, initrd, command line, memory), with the
- * command line's --append, --memory and --disk applied over it. */
-async function loadBundleSpec(
-  file: string,
-  overrides: { append: string | undefined; memoryMiB: number | undefined; disks: string[] },
-): Promise<BootSpec> {
-  const bundle = await loadBundle(file);
-  const disks: Uint8Array[] = [...bundle.disks];
-  for (const disk of overrides.disks) disks.push(await readUserFile(disk, "--disk"));
-  const cmdline = overrides.append
-    ? KernelCmdline.parse(bundle.cmdline).merge(KernelCmdline.parse(overrides.append)).toString()
-    : bundle.cmdline;
-  return { kernel: bundle.kernel, initrds: bundle.initrds, disks, cmdline, memoryMiB: overrides.memoryMiB ?? bundle.memoryMiB };
 }

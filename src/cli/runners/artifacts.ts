@@ -1,24 +1,34 @@
-// Where the Node side finds what the runners need: the prebuilt kernels and root filesystem,
-// the BIOS for v86, and the v86 wasm from the npm package (compiled once per process).
+// Where the Node side finds what the runners need: the prebuilt kernels and root filesystem
+// (named by prebuilt/manifest.json, read through the same PrebuiltArtifacts the page's worker
+// uses), the BIOS for v86, and the v86 wasm from the npm package (compiled once per process).
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ManifestError, parsePrebuiltManifest, PrebuiltArtifacts } from "../../core/boot/index.ts";
 import { CliError, EXIT_USAGE } from "../command.ts";
 
 /** The repository (or installed package) root: src/cli/runners/ is three levels down. */
 export const PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 export const PREBUILT_DIR = join(PACKAGE_ROOT, "prebuilt");
 
-/** The artifacts `bootlab boot` uses by default, relative to prebuilt/. */
-export const PREBUILT = {
-  bios: "seabios.bin",
-  tinyKernel: "i386/tiny/bzImage",
-  fullKernel: "i386/full/bzImage",
-  baseRootfs: "i386/base.cpio.gz",
-  busybox: "i386/busybox",
-  hello: "i386/hello",
-} as const;
+let artifacts: Promise<PrebuiltArtifacts> | undefined;
+
+/** prebuilt/ through its manifest, read once per process; a missing or broken manifest says how to fix it. */
+export function prebuiltArtifacts(): Promise<PrebuiltArtifacts> {
+  artifacts ??= (async () => {
+    const file = prebuiltPath("manifest.json");
+    if (!existsSync(file)) throw new CliError(`${relative(process.cwd(), file) || file} not found: rebuild the artifacts with \`bootlab build\` or restore prebuilt/ from the repository`, EXIT_USAGE);
+    try {
+      return new PrebuiltArtifacts(parsePrebuiltManifest(JSON.parse(await readFile(file, "utf8"))), readPrebuilt);
+    } catch (error) {
+      if (error instanceof ManifestError || error instanceof SyntaxError) throw new CliError(error.message, EXIT_USAGE);
+      throw error;
+    }
+  })();
+  artifacts.catch(() => (artifacts = undefined));
+  return artifacts;
+}
 
 /** Debian's SeaBIOS: boots Linux in v86 (checked, DESIGN.md). */
 export const DEBIAN_SEABIOS = "/usr/share/seabios/bios.bin";
@@ -54,11 +64,12 @@ export async function readUserFile(file: string, option: string): Promise<Uint8A
 
 /** The BIOS for v86: prebuilt/seabios.bin, else Debian's, else a message saying how to get one. */
 export async function loadBios(): Promise<Uint8Array> {
-  for (const file of [prebuiltPath(PREBUILT.bios), DEBIAN_SEABIOS]) {
+  const bios = (await prebuiltArtifacts()).manifest.bios;
+  for (const file of [prebuiltPath(bios), DEBIAN_SEABIOS]) {
     if (existsSync(file)) return new Uint8Array(await readFile(file));
   }
   throw new CliError(
-    `no BIOS for v86: neither prebuilt/${PREBUILT.bios} nor ${DEBIAN_SEABIOS} exists; install the Debian package seabios (apt-get install seabios)`,
+    `no BIOS for v86: neither prebuilt/${bios} nor ${DEBIAN_SEABIOS} exists; install the Debian package seabios (apt-get install seabios)`,
     EXIT_USAGE,
   );
 }

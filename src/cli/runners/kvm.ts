@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { qemuArgs, qemuBinary, type GuestArch, type QemuAccel } from "../../core/boot/index.ts";
 import { findTool, start } from "../exec.ts";
-import { PREBUILT, prebuiltPath } from "./artifacts.ts";
+import { prebuiltArtifacts, prebuiltPath } from "./artifacts.ts";
 
 export interface KvmStatus {
   usable: boolean;
@@ -45,8 +45,9 @@ async function probeKvm(arch: GuestArch): Promise<KvmStatus> {
   if (!device.usable) return device;
   const binary = qemuBinary(arch);
   if (!findTool(binary)) return { usable: false, reason: `${binary} is not installed` };
-  const kernel = prebuiltPath(PREBUILT.tinyKernel);
-  if (!existsSync(kernel)) return { usable: false, reason: `cannot probe KVM without prebuilt/${PREBUILT.tinyKernel}` };
+  const probeKernel = (await prebuiltArtifacts()).manifest.kernels[0]!.bzImage;
+  const kernel = prebuiltPath(probeKernel);
+  if (!existsSync(kernel)) return { usable: false, reason: `cannot probe KVM without prebuilt/${probeKernel}` };
   const cacheFile = join(tmpdir(), "bootlab-kvm-probe.json");
   const bootId = readBootId();
   const cached = readCache(cacheFile);

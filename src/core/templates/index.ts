@@ -31,3 +31,4 @@ export function requireTemplate(id: string): Template {
 export function defaultTemplate(): Template {
   return requireTemplate(DEFAULT_TEMPLATE_ID);
 }
+export { templateFiles, templateSystem, type ArtifactReader } from "./system.ts";

@@ -1,0 +1,128 @@
+// The options that say what to boot, shared by `bootlab boot`, `export`, `bench` and `parity`:
+// --template, --rootfs, --kernel, --append, --disk, --memory and --bundle, turned into the
+// BootSystem the plan (src/core/boot/plan.ts) boots. Nothing here decides how to boot it.
+import { stat } from "node:fs/promises";
+import { basename } from "node:path";
+import { KernelCmdline, PlanError, planBoot, type BootPlan, type BootSystem, type EmulatorName, type PlanOptions } from "../core/boot/index.ts";
+import { overlayFromEntries, type OverlayFile } from "../core/rootfs/index.ts";
+import { findTemplate, templateFiles, templateSystem, TEMPLATES } from "../core/templates/index.ts";
+import { loadBundle } from "./bundle.ts";
+import { CliError, EXIT_USAGE } from "./command.ts";
+import { readHostTree } from "./host-tree.ts";
+import { positiveNumber } from "./options.ts";
+import { prebuiltArtifacts, readUserFile } from "./runners/artifacts.ts";
+
+/** parseArgs option declarations for the system options, to spread into a command's own. */
+export const SYSTEM_OPTIONS = {
+  template: { type: "string" },
+  rootfs: { type: "string" },
+  kernel: { type: "string" },
+  append: { type: "string" },
+  disk: { type: "string", multiple: true },
+  memory: { type: "string" },
+  bundle: { type: "string" },
+} as const;
+
+export interface SystemOptionValues {
+  template?: string | undefined;
+  rootfs?: string | undefined;
+  kernel?: string | undefined;
+  append?: string | undefined;
+  disk?: string[] | undefined;
+  memory?: string | undefined;
+  bundle?: string | undefined;
+}
+
+/** The help lines of the system options, for commands that take them. */
+export const SYSTEM_OPTIONS_HELP = `  --template ID          a playground template (\`bootlab templates\` lists them)
+  --rootfs DIR|FILE      DIR: its files laid over the template's (or over the base archive);
+                         FILE: a cpio, cpio.gz or RAM-disk image used as the whole initrd
+  --kernel NAME|FILE     a prebuilt kernel (tiny, full) or a bzImage file; default: the
+                         template's kernel, or the first prebuilt kernel that has what the
+                         system needs (a RAM disk, IDE disks, ...), said on stderr
+  --append "S"           kernel parameters laid over the template's and bootlab's defaults
+                         (console=ttyS0 tsc=reliable mitigations=off random.trust_cpu=on;
+                         the same key: yours wins)
+  --disk FILE            raw disk image, repeatable: /dev/sda, /dev/sdb (v86: at most 2;
+                         QEMU: at most 4); the guest's writes do not reach FILE
+  --memory MIB           guest memory (default 128, more when v86 needs it for a large initrd)
+  --bundle FILE.zip      an export bundle from the page (kernel, initramfs, command line)`;
+
+/** A system from the options; `what` names it in messages ("busybox-init + my-dir/"). */
+export async function systemFromOptions(values: SystemOptionValues): Promise<{ system: BootSystem; what: string }> {
+  if (values.bundle !== undefined && (values.template !== undefined || values.rootfs !== undefined || values.kernel !== undefined)) {
+    throw new CliError("--bundle carries its own kernel and root filesystem: leave out --template, --rootfs and --kernel", EXIT_USAGE);
+  }
+  const memoryMiB = values.memory === undefined ? undefined : positiveNumber("--memory", values.memory, "MiB");
+  const disks: Uint8Array[] = [];
+  for (const disk of values.disk ?? []) disks.push(await readUserFile(disk, "--disk"));
+  const artifacts = await prebuiltArtifacts();
+
+  let system: BootSystem;
+  let what: string;
+  if (values.bundle !== undefined) {
+    const bundle = await loadBundle(values.bundle);
+    system = { files: [], base: "none", kernel: { name: `${basename(values.bundle)}'s bzImage`, bytes: bundle.kernel, arch: bundle.manifest.arch }, kernelPinned: true, cmdline: bundle.cmdline, initrd: bundle.initrds[0]! };
+    if (bundle.memoryMiB !== undefined) system.memoryMiB = bundle.memoryMiB;
+    what = values.bundle;
+  } else if (values.template !== undefined) {
+    const template = findTemplate(values.template);
+    if (!template) throw new CliError(`--template ${values.template}: no such template; the templates are ${TEMPLATES.map((t) => t.id).join(", ")}`, EXIT_USAGE);
+    const files = await templateFiles(template, (path) => artifacts.bytes(path));
+    system = templateSystem(template, { files, cmdline: template.cmdline });
+    what = template.id;
+  } else {
+    system = { files: [], base: "busybox", cmdline: "" };
+    what = "the base system";
+  }
+
+  if (values.rootfs !== undefined) {
+    if (await isDirectory(values.rootfs)) {
+      system = { ...system, files: [...system.files, ...(await directoryFiles(values.rootfs))] };
+      what = `${what} + ${values.rootfs.replace(/\/*$/, "/")}`;
+    } else {
+      system = { ...system, base: "none", files: [], initrd: await readUserFile(values.rootfs, "--rootfs") };
+      what = values.rootfs;
+    }
+  }
+  if (values.kernel !== undefined) {
+    const prebuilt = artifacts.manifest.kernels.find((k) => k.id === values.kernel);
+    system.kernel = prebuilt ? prebuilt.id : { name: values.kernel, bytes: await readUserFile(values.kernel, "--kernel") };
+    system.kernelPinned = true;
+  }
+  if (values.append !== undefined) system.cmdline = mergeCmdline(system.cmdline, values.append);
+  if (memoryMiB !== undefined) system.memoryMiB = memoryMiB;
+  if (disks.length) system.disks = [...(system.disks ?? []), ...disks];
+  return { system, what };
+}
+
+/** The plan for `system`, with plan problems as a usage error (exit 2) listing each. */
+export async function planFromOptions(system: BootSystem, options: PlanOptions & { emulator?: EmulatorName }): Promise<BootPlan> {
+  try {
+    return await planBoot(system, await prebuiltArtifacts(), options);
+  } catch (error) {
+    if (error instanceof PlanError) throw new CliError(error.problems.length === 1 ? error.problems[0]! : `this system cannot boot:\n  - ${error.problems.join("\n  - ")}`, EXIT_USAGE);
+    throw error;
+  }
+}
+
+function mergeCmdline(base: string, append: string): string {
+  try {
+    return KernelCmdline.parse(base).merge(KernelCmdline.parse(append)).toString();
+  } catch (error) {
+    throw new CliError(`--append: ${(error as Error).message}`, EXIT_USAGE);
+  }
+}
+
+/** A directory's files as overlay files (owners and times dropped: uid 0, mtime 0). */
+async function directoryFiles(dir: string): Promise<OverlayFile[]> {
+  return overlayFromEntries(readHostTree(dir));
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,347 @@
+// The plan: one function that turns a system (a template or a project: files, command line,
+// kernel, disks, memory) into the exact boot, the same for the page's worker, `bootlab boot`,
+// `bootlab bench`, `bootlab export`, the export bundle and every test. It
+// - lays the command line over DEFAULT_CMDLINE (one set of defaults, documented there),
+// - works out what the system needs of the kernel (a RAM disk driver for root=/dev/ram, an ATA
+//   disk driver for root=/dev/sda, ...) and checks it against each prebuilt kernel's .config,
+//   picking the one that fits when the user did not pin one, and saying so,
+// - decides what goes into the initrd: the base archive unless the root is a block device or
+//   the user brought their own initrd, then the user's files as a second archive,
+// - checks memory and devices against what the emulator can do,
+// - and says what the console session should expect (the init program, the ready text, a hint
+//   when the init program cannot run).
+// Problems stop the plan with a PlanError listing them all, in plain words.
+import { lintOverlay } from "../lint/index.ts";
+import { isOff, valueOf, type Kconfig } from "../kconfig/index.ts";
+import { packCpio } from "../cpio/writer.ts";
+import { overlayBytes, overlayEntries, type OverlayFile } from "../rootfs/overlay.ts";
+import { KernelCmdline } from "./cmdline.ts";
+import { DEFAULT_CMDLINE } from "./defaults.ts";
+import { readElf } from "./elf.ts";
+import { inflateInitrd } from "./initrd.ts";
+import type { KernelInfo, PrebuiltArtifacts } from "./prebuilt.ts";
+import type { EmulatorName } from "./runner.ts";
+import { concatInitrds, DEFAULT_MEMORY_MIB, isBzImage, minimumV86MemoryMiB, type BootSpec, type GuestArch } from "./spec.ts";
+
+/** A kernel the user brought (a file, a bundle's bzImage): booted as it is. */
+export interface CustomKernel {
+  /** For messages: the file name. */
+  name: string;
+  bytes: Uint8Array;
+  arch?: GuestArch;
+  /** Its .config when known, so the plan can check the system against it. */
+  kconfig?: Kconfig;
+}
+
+/** What to boot, as the user described it. */
+export interface BootSystem {
+  /** The files laid over the base (or forming the whole initramfs when there is no base). */
+  files: readonly OverlayFile[];
+  /** Whether bootlab's BusyBox base archive goes under the files. */
+  base: "busybox" | "none";
+  /** A prebuilt kernel's id ("tiny", "full") or the user's own; undefined: the plan picks. */
+  kernel?: string | CustomKernel;
+  /** The user chose this kernel (`--kernel`): the plan checks it but never swaps it. */
+  kernelPinned?: boolean;
+  /** The system's own kernel parameters, laid over DEFAULT_CMDLINE. */
+  cmdline: string;
+  /** Guest memory in MiB; undefined: 128, or more when v86 needs it for a large initrd. */
+  memoryMiB?: number;
+  /** Raw disk images, attached in order (/dev/sda, /dev/sdb, ...). */
+  disks?: readonly Uint8Array[];
+  /** The user's own initrd (a cpio, cpio.gz or RAM-disk image), used instead of the base. */
+  initrd?: Uint8Array;
+  /** Console text that means the system is up, for systems without a shell prompt. */
+  readyPattern?: string;
+}
+
+export interface PlanOptions {
+  /** The emulator that will run the plan: its limits are checked. Undefined: both emulators' limits. */
+  emulator?: EmulatorName;
+}
+
+/** What the console session should know about the boot (see session.ts). */
+export interface BootExpectations {
+  /** The final kernel command line. */
+  cmdline: string;
+  /** The program the kernel runs first: rdinit= (initramfs), init= (a mounted root), or the default. */
+  initPath: string;
+  /** Why that program will not run, when the plan can see it (CRLF, no #!, not executable, wrong ELF class). */
+  initHint?: string;
+  readyPattern?: string;
+}
+
+export interface BootPlan {
+  /** The bytes and numbers a runner boots: one plain initrd (or none), the final command line. */
+  spec: BootSpec;
+  kernel: { id: string; arch: GuestArch; summary: string; bzImage?: string };
+  /** Whether the base archive is in the initrd. */
+  usesBase: boolean;
+  /** What the plan decided on the user's behalf, in sentences ("The full kernel boots this system: ..."). */
+  notes: string[];
+  expectations: BootExpectations;
+}
+
+export class PlanError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join("\n"));
+    this.name = "PlanError";
+  }
+}
+
+/** How many disks each emulator attaches: v86 has hda and hdb; QEMU's IDE bus four. */
+export const MAX_DISKS: Readonly<Record<EmulatorName, number>> = { v86: 2, qemu: 4 };
+export const MIN_MEMORY_MIB = 16;
+export const MAX_MEMORY_MIB = 3072;
+/** The x86 boot protocol's limit for the command line. */
+export const MAX_CMDLINE_CHARS = 2047;
+
+/** One thing the system needs of the kernel: any of `symbols` on. */
+interface KernelNeed {
+  symbols: readonly string[];
+  /** What the symbols give, in words: "a RAM disk driver". */
+  what: string;
+  /** What in the system asks for it: "root=/dev/ram". */
+  because: string;
+}
+
+/** Where the root filesystem comes from, read off the command line. */
+type RootKind = "initramfs" | "ramdisk" | "block";
+
+function rootKind(cmdline: KernelCmdline): RootKind {
+  const root = cmdline.get("root");
+  if (root === undefined || root === "") return "initramfs";
+  if (/^\/dev\/ram\d*$/.test(root) || root === "/dev/rd/0" || root === "0100") return "ramdisk";
+  return "block";
+}
+
+export async function planBoot(system: BootSystem, artifacts: PrebuiltArtifacts, options: PlanOptions = {}): Promise<BootPlan> {
+  const problems: string[] = [];
+  const notes: string[] = [];
+
+  // The command line: the system's parameters over the defaults.
+  const userText = system.cmdline;
+  // eslint-disable-next-line no-control-regex
+  const control = /[\x00-\x08\x0b-\x1f\x7f]/.exec(userText);
+  if (control) {
+    problems.push(`command line: got a control character (code ${control[0].charCodeAt(0)}) at position ${control.index + 1}; the kernel command line is one line of printable text`);
+  }
+  let cmdline = KernelCmdline.parse(DEFAULT_CMDLINE);
+  try {
+    cmdline = cmdline.merge(KernelCmdline.parse(userText.replace(/[\r\n\t]/g, " ")));
+  } catch (error) {
+    problems.push(`command line: ${(error as Error).message}`);
+  }
+  const finalCmdline = cmdline.toString();
+  if (finalCmdline.length > MAX_CMDLINE_CHARS) {
+    problems.push(`command line: got ${finalCmdline.length} characters with bootlab's defaults, the x86 boot protocol allows ${MAX_CMDLINE_CHARS}`);
+  }
+
+  const root = rootKind(cmdline);
+  const disks = system.disks ?? [];
+  const usesBase = system.base === "busybox" && system.initrd === undefined && root === "initramfs";
+  const baseEntry = artifacts.base("i386");
+  if (usesBase && !baseEntry) problems.push("prebuilt/manifest.json lists no i386 base archive; rebuild with `bootlab build`");
+
+  if (root === "ramdisk") {
+    if (system.initrd === undefined) {
+      problems.push(`root=${cmdline.get("root")} boots a RAM disk, which comes from the initrd: give a file system image (bootlab pack DIR -o root.ext4, or mke2fs -d) as the root filesystem (--rootfs FILE)`);
+    } else if (system.files.length > 0) {
+      problems.push(`root=${cmdline.get("root")}: the RAM disk is the image itself, so files cannot be laid over it; put them into the image`);
+    }
+  }
+  if (root === "block") {
+    const device = cmdline.get("root")!;
+    const letter = /^\/dev\/[sh]d([a-z])/.exec(device)?.[1];
+    if (/^\/dev\/(vd|xvd|nvme|mmcblk)/.test(device)) {
+      problems.push(`root=${device}: bootlab attaches disks to the IDE controller, where Linux names them /dev/sda, /dev/sdb, ...; use root=/dev/sda`);
+    } else if (/^\/dev\/hd[a-z]/.test(device)) {
+      problems.push(`root=${device}: Linux 6.1 names IDE disks /dev/sda, /dev/sdb, ... (the old /dev/hd* driver is gone); use root=/dev/s${device.slice(6)}`);
+    } else if (letter !== undefined && letter.charCodeAt(0) - 97 >= disks.length) {
+      problems.push(`root=${device}: ${disks.length === 0 ? "no disk is attached" : `only ${disks.length} disk(s) are attached (/dev/sda${disks.length > 1 ? ` to /dev/sd${String.fromCharCode(96 + disks.length)}` : ""})`}; attach the root disk image (--disk FILE)`);
+    }
+  }
+
+  // The program the kernel runs first, and whether the plan can already see it will fail.
+  const initPath = root === "initramfs" ? (cmdline.get("rdinit") || "/init") : (cmdline.get("init") || "/sbin/init");
+  const initFile = root === "initramfs" ? lastFile(system.files, initPath) : undefined;
+  const initHint = initFile ? initProblem(initFile, system.files, finalCmdline) : undefined;
+
+  // What the kernel must have.
+  const needs = kernelNeeds(system, cmdline, root, usesBase, initFile);
+  const kernel = await pickKernel(system, artifacts, needs, problems, notes);
+  if (kernel && initFile?.kind === "file") {
+    const elf = readElf(overlayBytes(initFile));
+    if (elf && kernel.arch === "i386" && elf.bits === 64) {
+      notes.push(`${initPath} is a 64-bit (x86-64) program and the ${kernel.id} kernel is 32-bit (i386): it cannot run it (error -8). Build it with gcc -m32 -static.`);
+    }
+  }
+
+  // Emulator limits.
+  const emulators: EmulatorName[] = options.emulator ? [options.emulator] : [];
+  for (const emulator of emulators) {
+    if (disks.length > MAX_DISKS[emulator]) {
+      problems.push(`disks: got ${disks.length}, ${emulator} attaches at most ${MAX_DISKS[emulator]}${emulator === "v86" ? " (hda and hdb); boot in QEMU for more" : ""}`);
+    }
+    if (emulator === "v86" && kernel && kernel.arch !== "i386") problems.push(`the ${kernel.id} kernel is ${kernel.arch}: v86 emulates a 32-bit CPU only; boot it in QEMU`);
+  }
+  if (system.memoryMiB !== undefined && (!Number.isInteger(system.memoryMiB) || system.memoryMiB < MIN_MEMORY_MIB || system.memoryMiB > MAX_MEMORY_MIB)) {
+    problems.push(`memory: got ${system.memoryMiB} MiB, want a whole number between ${MIN_MEMORY_MIB} and ${MAX_MEMORY_MIB}`);
+  }
+  if (problems.length || !kernel) throw new PlanError(problems.length ? problems : ["no kernel to boot"]);
+
+  // The initrd: base, then the user's initrd or files; one plain archive the runners boot as it is.
+  const parts: Uint8Array[] = [];
+  if (usesBase) parts.push(await artifacts.plainInitrd(baseEntry!.path));
+  if (system.initrd !== undefined) parts.push(inflateInitrd(system.initrd));
+  if (system.files.length > 0 && root !== "ramdisk") parts.push(packCpio(overlayEntries(system.files)));
+  const initrd = parts.length ? concatInitrds(parts) : undefined;
+
+  const initrdBytes = initrd?.length ?? 0;
+  const v86Minimum = minimumV86MemoryMiB(initrdBytes);
+  let memoryMiB = system.memoryMiB ?? Math.max(DEFAULT_MEMORY_MIB, options.emulator === "qemu" ? 0 : v86Minimum);
+  if (system.memoryMiB !== undefined && options.emulator !== "qemu" && initrd && system.memoryMiB < v86Minimum) {
+    throw new PlanError([`memory: got ${system.memoryMiB} MiB; v86 loads the initrd at 64 MiB, so this ${Math.ceil(initrdBytes / 1048576)} MiB initrd needs at least ${v86Minimum} MiB (leave memory unset for ${Math.max(DEFAULT_MEMORY_MIB, v86Minimum)})`]);
+  }
+  memoryMiB = Math.min(memoryMiB, MAX_MEMORY_MIB);
+
+  const kernelBytes = typeof kernel.source === "string" ? await artifacts.bytes(kernel.source) : kernel.source;
+  if (!isBzImage(kernelBytes)) {
+    throw new PlanError([`kernel ${kernel.id}: not a bzImage (no "HdrS" boot header at offset 0x202); give arch/x86/boot/bzImage`]);
+  }
+
+  const expectations: BootExpectations = { cmdline: finalCmdline, initPath };
+  if (initHint) expectations.initHint = initHint;
+  if (system.readyPattern) expectations.readyPattern = system.readyPattern;
+  const planned: BootPlan = {
+    spec: { kernel: kernelBytes, initrds: initrd ? [initrd] : [], disks: [...disks], cmdline: finalCmdline, memoryMiB },
+    kernel: { id: kernel.id, arch: kernel.arch, summary: kernel.summary },
+    usesBase,
+    notes,
+    expectations,
+  };
+  if (typeof kernel.source === "string") planned.kernel.bzImage = kernel.source;
+  return planned;
+}
+
+/** The last overlay entry at `path` (later entries win, as in the kernel's unpacker). */
+function lastFile(files: readonly OverlayFile[], path: string): OverlayFile | undefined {
+  for (let i = files.length - 1; i >= 0; i--) if (files[i]!.path === path) return files[i];
+  return undefined;
+}
+
+/**
+ * Why the init program in the user's files cannot run, in one sentence, or undefined. Text
+ * files get the linter's verdict (the same words the editor shows); programs are read as ELF.
+ */
+function initProblem(file: OverlayFile, files: readonly OverlayFile[], cmdline: string): string | undefined {
+  if (file.kind !== "file") return `${file.path} is a ${file.kind}, not a program.`;
+  if (file.data !== undefined && file.text === undefined) {
+    const elf = readElf(file.data);
+    if ((file.mode & 0o111) === 0) return `${file.path} is not executable (mode ${(file.mode & 0o777).toString(8)}): the kernel refuses it with error -13. Make it mode 755.`;
+    if (elf) {
+      if (elf.bits === 64) return `${file.path} is a 64-bit (x86-64) program; an i386 kernel cannot run it (error -8). Build it with gcc -m32 -static.`;
+      if (elf.interpreter) return `${file.path} is dynamically linked: it needs its loader ${elf.interpreter}, which is not in the system (error -2). Link it statically (gcc -m32 -static).`;
+      return undefined;
+    }
+    return undefined;
+  }
+  const lintFiles = files
+    .filter((f) => f.kind === "file" || f.kind === "directory" || f.kind === "symlink")
+    .map((f) => ({ path: f.path, kind: f.kind as "file" | "directory" | "symlink", mode: f.mode, ...(f.kind === "file" ? { text: f.text ?? new TextDecoder().decode(overlayBytes(f)) } : {}) }));
+  const finding = lintOverlay({ files: lintFiles, cmdline }).find((d) => d.path === file.path && d.severity === "error");
+  return finding?.message;
+}
+
+function kernelNeeds(system: BootSystem, cmdline: KernelCmdline, root: RootKind, usesBase: boolean, initFile: OverlayFile | undefined): KernelNeed[] {
+  const needs: KernelNeed[] = [];
+  const rootArg = `root=${cmdline.get("root")}`;
+  if (usesBase || system.initrd !== undefined || system.files.length > 0) {
+    needs.push({ symbols: ["CONFIG_BLK_DEV_INITRD"], what: "initrd support", because: "an initramfs" });
+  }
+  if (root === "ramdisk") needs.push({ symbols: ["CONFIG_BLK_DEV_RAM"], what: "a RAM disk driver", because: rootArg });
+  const disks = system.disks ?? [];
+  if (root === "block" || disks.length > 0) {
+    const because = root === "block" ? rootArg : "an attached disk";
+    needs.push({ symbols: ["CONFIG_ATA_PIIX"], what: "the IDE disk driver both emulators need (ATA_PIIX)", because });
+    needs.push({ symbols: ["CONFIG_BLK_DEV_SD"], what: "SCSI disk support, which names IDE disks /dev/sda", because });
+  }
+  if (root !== "initramfs") {
+    const fstype = cmdline.get("rootfstype") ?? (root === "ramdisk" ? imageType(system.initrd) : imageType(disks[0]));
+    if (fstype === "ext4" || fstype === "ext3") needs.push({ symbols: ["CONFIG_EXT4_FS"], what: "the ext4 file system", because: `an ${fstype} root` });
+    else if (fstype === "ext2") needs.push({ symbols: ["CONFIG_EXT2_FS", "CONFIG_EXT4_USE_FOR_EXT2"], what: "the ext2 file system", because: "an ext2 root" });
+  }
+  if (initFile?.kind === "file") {
+    const bytes = overlayBytes(initFile);
+    if (readElf(bytes)) needs.push({ symbols: ["CONFIG_BINFMT_ELF"], what: "ELF programs", because: `${initFile.path} (an ELF program)` });
+    else if (bytes[0] === 0x23 && bytes[1] === 0x21) needs.push({ symbols: ["CONFIG_BINFMT_SCRIPT"], what: "#! scripts", because: `${initFile.path} (a script)` });
+  }
+  const consoles = cmdline.getAll("console");
+  if (consoles.some((c) => c.startsWith("ttyS"))) needs.push({ symbols: ["CONFIG_SERIAL_8250_CONSOLE"], what: "a serial console", because: "console=ttyS0" });
+  if (consoles.some((c) => /^tty\d*$/.test(c))) needs.push({ symbols: ["CONFIG_VT_CONSOLE"], what: "a screen console", because: `console=${consoles.find((c) => /^tty\d*$/.test(c))}` });
+  return needs;
+}
+
+/** "ext4", "ext3", "ext2" from an ext superblock (magic 0xEF53 at 1080), gzip'd or not; else undefined. */
+function imageType(image: Uint8Array | undefined): string | undefined {
+  if (!image) return undefined;
+  const bytes = image[0] === 0x1f && image[1] === 0x8b ? inflateInitrd(image) : image;
+  if (bytes.length < 1124 || bytes[1080] !== 0x53 || bytes[1081] !== 0xef) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const compat = view.getUint32(1024 + 0x5c, true);
+  const incompat = view.getUint32(1024 + 0x60, true);
+  if (incompat & 0x40 /* extents */ || incompat & 0x200 /* flex_bg */) return "ext4";
+  if (compat & 0x4 /* has_journal */) return "ext3";
+  return "ext2";
+}
+
+function missingNeeds(kconfig: Kconfig, needs: readonly KernelNeed[]): KernelNeed[] {
+  return needs.filter((need) => need.symbols.every((symbol) => isOff(valueOf(kconfig, symbol))));
+}
+
+function describeMissing(kernelName: string, missing: readonly KernelNeed[]): string {
+  return missing.map((need) => `${need.because} needs ${need.what} (${need.symbols.join(" or ")}), which the ${kernelName} kernel lacks`).join("; ");
+}
+
+interface PickedKernel {
+  id: string;
+  arch: GuestArch;
+  summary: string;
+  /** A path below prebuilt/, or the bytes of the user's own kernel. */
+  source: string | Uint8Array;
+}
+
+async function pickKernel(system: BootSystem, artifacts: PrebuiltArtifacts, needs: readonly KernelNeed[], problems: string[], notes: string[]): Promise<PickedKernel | undefined> {
+  const wanted = system.kernel;
+  if (wanted !== undefined && typeof wanted !== "string") {
+    const picked: PickedKernel = { id: wanted.name, arch: wanted.arch ?? "i386", summary: "your own kernel", source: wanted.bytes };
+    if (wanted.kconfig) {
+      const missing = missingNeeds(wanted.kconfig, needs);
+      if (missing.length) problems.push(`${describeMissing(wanted.name, missing)}.`);
+    } else {
+      notes.push(`bootlab does not know how ${wanted.name} was configured, so it could not check that it has what this system needs.`);
+    }
+    return picked;
+  }
+  const kernels = (await artifacts.kernels()).filter((k) => k.arch === "i386");
+  const preferred = wanted === undefined ? kernels[0] : kernels.find((k) => k.id === wanted);
+  if (!preferred) {
+    problems.push(`kernel "${wanted}": no such prebuilt kernel; the kernels are ${kernels.map((k) => k.id).join(", ")} (or give a bzImage file)`);
+    return undefined;
+  }
+  const missing = missingNeeds(preferred.kconfig, needs);
+  if (missing.length === 0) return fromInfo(preferred);
+  const fitting = system.kernelPinned ? undefined : kernels.find((k) => missingNeeds(k.kconfig, needs).length === 0);
+  if (fitting) {
+    notes.push(`The ${fitting.id} kernel boots this system: ${describeMissing(preferred.id, missing)}.`);
+    return fromInfo(fitting);
+  }
+  const elsewhere = kernels.filter((k) => k !== preferred && missingNeeds(k.kconfig, missing).length < missing.length);
+  const hint = elsewhere.length ? ` The ${elsewhere.map((k) => k.id).join(" and ")} kernel has ${elsewhere.length > 1 ? "some" : "what is missing"}${system.kernelPinned ? ` (--kernel ${elsewhere[0]!.id})` : ""}.` : " No prebuilt kernel has it: build one with `bootlab build`.";
+  problems.push(`${describeMissing(preferred.id, missing)}.${hint}`);
+  return undefined;
+}
+
+function fromInfo(kernel: KernelInfo): PickedKernel {
+  return { id: kernel.id, arch: kernel.arch, summary: kernel.summary, source: kernel.bzImage };
+}
