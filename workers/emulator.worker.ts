@@ -5,12 +5,13 @@
 // concatenated archives in order, later files replacing earlier ones), boots it and streams the
 // serial console back in batches.
 import { expose, transfer } from "comlink";
-import { gunzipSync } from "fflate";
+import { gunzipSync, gzipSync } from "fflate";
 import v86WasmUrl from "v86/build/v86.wasm?url";
 import { V86Runner } from "./runner/v86-runner.ts";
 import { concatArchives, packCpio, readCpio } from "../src/core/cpio/index.ts";
 import type { CpioEntry } from "../src/core/cpio/entry.ts";
-import { DEFAULT_MEMORY_MIB, minimumV86MemoryMiB } from "../src/core/boot/index.ts";
+import { concatInitrds, DEFAULT_MEMORY_MIB, inflateInitrd, minimumV86MemoryMiB, type BootPlan } from "../src/core/boot/index.ts";
+import { overlayEntries as overlayFileEntries, type OverlayFile } from "../src/core/rootfs/overlay.ts";
 import type { TemplateKernel } from "../src/core/templates/index.ts";
 import type {
   AssetUrls,
@@ -273,34 +274,50 @@ const api: EmulatorApi = {
     const { kernel, base, files } = await exportInputs(assets, request);
     const zip = await failingAs("export-failed", async () => {
       // Loaded on first use: the boot path never pays for the zip writer.
-      const { buildBundle } = await import("../src/core/bundle/index.ts");
-      const input: Parameters<typeof buildBundle>[0] = { kernel, files, cmdline: request.cmdline, template: request.template, layout: "merged" };
-      if (base) input.base = base;
-      if (request.zipName) input.zipName = request.zipName;
-      return buildBundle(input);
+      const { bundleFromPlan } = await import("../src/core/bundle/index.ts");
+      const options: Parameters<typeof bundleFromPlan>[1] = { files, template: request.template };
+      if (request.zipName) options.zipName = request.zipName;
+      return bundleFromPlan(exportPlan(kernel, base, files, request.cmdline), options);
     });
     return transfer(zip, [zip.buffer]);
   },
 
   async exportInitramfs(assets, request) {
-    const { base, files } = await exportInputs(assets, request);
+    const { kernel, base, files } = await exportInputs(assets, request);
     const initramfs = await failingAs("export-failed", async () => {
-      const { layOverlay, overlayEntries } = await import("../src/core/bundle/index.ts");
-      if (base) return layOverlay(base, files, "merged");
-      if (files.length === 0) throw failure("export-failed", "there is nothing to export: this template has no base archive and the project has no files");
-      const { packCpioGz } = await import("../src/core/cpio/index.ts");
-      return packCpioGz(overlayEntries(files), { level: 9 });
+      const initrd = exportPlan(kernel, base, files, request.cmdline).spec.initrds[0]!;
+      // The bundle's initramfs.cpio.gz, made the same way (bundleFromPlan).
+      return gzipSync(initrd, { level: 9, mtime: 0 });
     });
     return transfer(initramfs, [initramfs.buffer]);
   },
 };
+
+/**
+ * Until this worker boots through planBoot (src/core/boot/plan.ts), its exports are described
+ * as the plan would assemble them: the inflated base archive, then the files' archive, joined
+ * into one initrd. bundleFromPlan checks that the files' archive is the initrd's last part.
+ */
+function exportPlan(kernel: Uint8Array, base: Uint8Array | undefined, files: OverlayFile[], cmdline: string): BootPlan {
+  const parts = base ? [inflateInitrd(base)] : [];
+  if (files.length > 0) parts.push(packCpio(overlayFileEntries(files)));
+  if (parts.length === 0) throw failure("export-failed", "there is nothing to export: this template has no base archive and the project has no files");
+  const initrd = concatInitrds(parts);
+  return {
+    spec: { kernel, initrds: [initrd], disks: [], cmdline, memoryMiB: Math.max(DEFAULT_MEMORY_MIB, minimumV86MemoryMiB(initrd.length)) },
+    kernel: { id: "prebuilt", arch: "i386", summary: "" },
+    usesBase: base !== undefined,
+    notes: [],
+    expectations: { cmdline, initPath: "/init" },
+  };
+}
 
 /** The kernel, the compressed base archive (when the template has one) and the files, for an export. */
 async function exportInputs(assets: AssetUrls, request: ExportRequest) {
   const [kernel, base] = await failingAs("artifact-fetch-failed", () =>
     Promise.all([artifacts.get(kernelUrl(assets, request.kernel)), request.base === "busybox" ? artifacts.get(baseUrl(assets)) : Promise.resolve(undefined)]),
   );
-  const files = request.overlay.map((node) => {
+  const files = request.overlay.map((node): OverlayFile => {
     if (node.kind === "symlink") throw failure("bad-request", `${node.path}: an export cannot hold symlinks`);
     return node.kind === "directory" ? { path: node.path, kind: "directory" as const, mode: node.mode } : { path: node.path, kind: "file" as const, mode: node.mode, data: node.data ?? new Uint8Array() };
   });

@@ -7,21 +7,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadBundle } from "../../src/cli/bundle.ts";
 import { CliError, EXIT_USAGE } from "../../src/cli/command.ts";
-import { buildBundle } from "../../src/core/bundle/index.ts";
+import { planBoot } from "../../src/core/boot/index.ts";
+import { bundleFromPlan } from "../../src/core/bundle/index.ts";
 import { fileEntry } from "../../src/core/cpio/constructors.ts";
 import { packCpioGz } from "../../src/core/cpio/writer.ts";
+import { fakeArtifacts, fakeKernel } from "../unit/fake-prebuilt.ts";
 
 let work: string;
-const kernel = new Uint8Array(4096);
-kernel.set([0x48, 0x64, 0x72, 0x53], 0x202);
-const zip = buildBundle({
-  kernel,
-  base: packCpioGz([fileEntry("bin/busybox", "x", { mode: 0o755 })]),
-  files: [{ path: "/init", mode: 0o755, text: "#!/bin/sh\n" }],
-  cmdline: "console=ttyS0 quiet",
-  template: "minimal-init",
-  memoryMiB: 192,
-});
+const kernel = fakeKernel();
+const files = [{ path: "/init", kind: "file" as const, mode: 0o755, text: "#!/bin/sh\n" }];
+const plan = await planBoot(
+  { files, base: "busybox", cmdline: "quiet", memoryMiB: 192 },
+  fakeArtifacts(packCpioGz([fileEntry("bin/busybox", "x", { mode: 0o755 })]), kernel),
+);
+const zip = bundleFromPlan(plan, { files, template: "minimal-init" });
 
 before(() => {
   work = mkdtempSync(join(tmpdir(), "bootlab-load-bundle-"));
@@ -35,7 +34,8 @@ test("a bundle file loads into what a boot needs", async () => {
   assert.deepEqual(loaded.kernel, kernel);
   assert.equal(loaded.initrds.length, 1);
   assert.deepEqual([loaded.initrds[0]![0], loaded.initrds[0]![1]], [0x1f, 0x8b]);
-  assert.equal(loaded.cmdline, "console=ttyS0 quiet");
+  assert.equal(loaded.cmdline, plan.spec.cmdline);
+  assert.match(loaded.cmdline, /^console=ttyS0 .* quiet$/);
   assert.equal(loaded.memoryMiB, 192);
   assert.deepEqual(loaded.disks, []);
   assert.equal(loaded.manifest.template, "minimal-init");

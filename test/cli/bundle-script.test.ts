@@ -1,7 +1,8 @@
 // The exported bundle as a reader's machine sees it: unzipped by Info-ZIP unzip into a directory
 // whose name has spaces and quotes, run-qemu.sh checked by `sh -n` and run by real shells (dash
 // and bash) against a stand-in qemu-system-i386 that records its argv, so the quoting of the
-// command line is checked word for word. Needs the Debian packages unzip, gzip and cpio.
+// command line is checked word for word. The bundle comes from a real plan (planBoot over an
+// in-memory prebuilt/): base and files, so two archives. Needs the Debian packages unzip, gzip and cpio.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -9,28 +10,26 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, syml
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { directoryEntry, fileEntry, symlinkEntry } from "../../src/core/cpio/constructors.ts";
+import { flattenEntries } from "../../src/core/cpio/flatten.ts";
 import { packCpioGz } from "../../src/core/cpio/writer.ts";
-import { buildBundle, bundleQemuArgs, readBundle, type BundleInput, type BundleManifest } from "../../src/core/bundle/index.ts";
+import { planBoot, type BootPlan } from "../../src/core/boot/index.ts";
+import { bundleFromPlan, bundleQemuArgs, readBundle, type BundleManifest } from "../../src/core/bundle/index.ts";
+import type { OverlayFile } from "../../src/core/rootfs/overlay.ts";
+import { fakeArtifacts, fakeKernel } from "../unit/fake-prebuilt.ts";
 
-function fakeKernel(): Uint8Array {
-  const kernel = new Uint8Array(8192).map((_, i) => (i * 13) & 0xff);
-  kernel.set([0x48, 0x64, 0x72, 0x53], 0x202);
-  return kernel;
-}
+// Every character a shell treats specially, a double-quoted kernel value, a tab and a newline
+// (which the plan turns into spaces: the kernel command line is one line).
+const nastyCmdline = `msg="it's a test" $HOME \`id\` $(id) ; & | * ? ~ \\ !x 'single' tab\there\nnext-line`;
 
-// Every character a shell treats specially, a double-quoted kernel value, and a newline.
-const nastyCmdline = `console=ttyS0 msg="it's a test" $HOME \`id\` $(id) ; & | * ? ~ \\ !x 'single' tab\there\nnext-line`;
-
-const input: BundleInput = {
-  kernel: fakeKernel(),
-  base: packCpioGz([directoryEntry("bin"), fileEntry("bin/busybox", "not really busybox", { mode: 0o755 }), symlinkEntry("bin/sh", "busybox")]),
-  files: [
-    { path: "/init", mode: 0o755, text: "#!/bin/sh\necho hello\n" },
-    { path: "/etc/hostname", mode: 0o644, text: "box\n" },
-  ],
-  cmdline: nastyCmdline,
-  template: "minimal-init",
-};
+const files: OverlayFile[] = [
+  { path: "/init", kind: "file", mode: 0o755, text: "#!/bin/sh\necho hello\n" },
+  { path: "/etc/hostname", kind: "file", mode: 0o644, text: "box\n" },
+];
+const artifacts = fakeArtifacts(
+  packCpioGz([directoryEntry("bin"), fileEntry("bin/busybox", "not really busybox", { mode: 0o755 }), symlinkEntry("bin/sh", "busybox"), directoryEntry("etc"), fileEntry("etc/hostname", "base\n")]),
+  fakeKernel(8192, 13),
+);
+const plan: BootPlan = await planBoot({ files, base: "busybox", cmdline: nastyCmdline }, artifacts);
 
 let work: string;
 let bundleDir: string;
@@ -39,7 +38,7 @@ let manifest: BundleManifest;
 
 before(() => {
   work = mkdtempSync(join(tmpdir(), "bootlab-bundle-script-"));
-  const zip = buildBundle(input);
+  const zip = bundleFromPlan(plan, { files, template: "minimal-init", zipName: "my bundle.zip" });
   manifest = readBundle(zip).manifest;
   writeFileSync(join(work, "my bundle.zip"), zip);
   bundleDir = join(work, `dir with spaces/it's "here" $HOME`);
@@ -104,7 +103,7 @@ test("QEMU receives exactly qemuArgs' words, the command line intact, from dash 
       const [cwd, ...argv] = result.argv;
       assert.equal(cwd, bundleDir, "QEMU runs in the bundle's directory");
       assert.deepEqual(argv, [...bundleQemuArgs(manifest, accel), ...extra]);
-      assert.equal(argv[argv.indexOf("-append") + 1], nastyCmdline);
+      assert.equal(argv[argv.indexOf("-append") + 1], plan.spec.cmdline);
       assert.equal(argv[argv.indexOf("-accel") + 1], accel);
     }
   }
@@ -133,22 +132,33 @@ test("a wrong BOOTLAB_ACCEL and a missing QEMU get clear messages", () => {
   assert.match(missing.stderr, /qemu-system-i386 not found: install QEMU \(Debian and Ubuntu: apt-get install qemu-system-x86\)/);
 });
 
-test("the initramfs is a gzip file GNU cpio lists completely (merged layout)", () => {
-  const archive = join(bundleDir, "initramfs.cpio.gz");
-  assert.equal(spawnSync("gzip", ["-t", archive]).status, 0);
-  const listing = spawnSync("sh", ["-c", 'gzip -dc "$1" | cpio -t --quiet', "sh", archive], { encoding: "utf8" });
-  assert.equal(listing.status, 0, listing.stderr);
-  assert.deepEqual(listing.stdout.trim().split("\n").sort(), ["bin", "bin/busybox", "bin/sh", "etc", "etc/hostname", "init"]);
+test("the plan's command line reaches the script with every special character", () => {
+  assert.equal(manifest.cmdline, plan.spec.cmdline);
+  for (const word of [`msg="it's a test"`, "$HOME", "`id`", "$(id)", ";", "&", "|", "*", "?", "~", "\\", "!x", "'single'", "tab here next-line"]) {
+    assert.ok(manifest.cmdline.includes(word), `${word} in ${manifest.cmdline}`);
+  }
 });
 
-test("a concatenated initramfs is still one valid multi-member gzip file", () => {
-  const zip = buildBundle({ ...input, layout: "concatenated" });
-  const file = join(work, "concatenated.cpio.gz");
-  writeFileSync(file, readBundle(zip).initramfs);
-  const result = spawnSync("gzip", ["-dc", file]);
-  assert.equal(result.status, 0, String(result.stderr));
-  // Both archives come out, one after the other: two trailers.
-  assert.equal(result.stdout.toString("latin1").split("TRAILER!!!").length - 1, 2);
+test("the initramfs is one gzip stream of two archives; the README's cpio -t commands list every file", () => {
+  const archive = join(bundleDir, "initramfs.cpio.gz");
+  assert.equal(spawnSync("gzip", ["-t", archive]).status, 0);
+  const inflated = spawnSync("gzip", ["-dc", archive]);
+  assert.equal(inflated.status, 0, String(inflated.stderr));
+  assert.equal(inflated.stdout.toString("latin1").split("TRAILER!!!").length - 1, 2, "the base's archive, then the files'");
+  // GNU cpio stops at the first trailer: the whole stream lists the base only, as the README warns.
+  const whole = spawnSync("sh", ["-c", 'gzip -dc "$1" | cpio -t --quiet', "sh", archive], { encoding: "utf8" });
+  assert.deepEqual(whole.stdout.trim().split("\n").sort(), ["bin", "bin/busybox", "bin/sh", "etc", "etc/hostname"]);
+
+  const readme = readFileSync(join(bundleDir, "README.md"), "utf8");
+  assert.match(readme, /npx bootlab unpack --list initramfs\.cpio\.gz/);
+  const commands = [...readme.matchAll(/`(gzip -dc initramfs\.cpio\.gz \| [^`]*\| cpio -t)`/g)].map((m) => m[1]!);
+  assert.equal(commands.length, 2, "one cpio -t command for each part");
+  const listed = commands.flatMap((command) => {
+    const result = spawnSync("sh", ["-e", "-c", command.replace("cpio -t", "cpio -t --quiet")], { cwd: bundleDir, encoding: "utf8" });
+    assert.equal(result.status, 0, `${command}: ${result.stderr}`);
+    return result.stdout.trim().split("\n");
+  });
+  assert.deepEqual([...new Set(listed)].sort(), ["bin", "bin/busybox", "bin/sh", "etc", "etc/hostname", "init"]);
 });
 
 test("the README's unpack-and-repack commands work as written and keep every file", async () => {
@@ -160,7 +170,8 @@ test("the README's unpack-and-repack commands work as written and keep every fil
   const copy = join(work, "repack");
   mkdirSync(copy);
   writeFileSync(join(copy, "initramfs.cpio.gz"), readFileSync(join(bundleDir, "initramfs.cpio.gz")));
-  const before = readCpio(new Uint8Array(readFileSync(join(copy, "initramfs.cpio.gz"))));
+  // The tree the kernel ends up with: the files' archive over the base's.
+  const before = flattenEntries(readCpio(new Uint8Array(readFileSync(join(copy, "initramfs.cpio.gz")))));
   const result = spawnSync("sh", ["-e", "-c", block], { cwd: copy, encoding: "utf8" });
   assert.equal(result.status, 0, result.stderr);
   const after = readCpio(new Uint8Array(readFileSync(join(copy, "initramfs.cpio.gz"))));

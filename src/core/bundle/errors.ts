@@ -64,3 +64,14 @@ export class BundleNewerFormatError extends BundleError {
     this.name = "BundleNewerFormatError";
   }
 }
+
+/**
+ * The system cannot be made into a bundle (not a reading error: nothing was exported). A bundle
+ * holds a kernel and one initramfs, so a plan that boots a disk root has nothing to put in it.
+ */
+export class BundleBuildError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BundleBuildError";
+  }
+}

@@ -7,7 +7,12 @@ import { BundleManifestError, BundleNewerFormatError } from "./errors.ts";
 export const BUNDLE_FORMAT = "bootlab-bundle";
 export const BUNDLE_FORMAT_VERSION = 1;
 
-/** How the initramfs was made from the base archive and the user's files. */
+/**
+ * How many cpio archives the (inflated) initramfs holds: "merged", one archive (the user's files
+ * alone, or the base alone); "concatenated", the base archive (or the user's own initrd) followed
+ * by the files' archive, which the kernel unpacks in order and GNU cpio stops reading after the
+ * first. The name "merged" is kept from version 1 bundles, whose one archive was a merge.
+ */
 export type InitramfsLayout = "merged" | "concatenated";
 
 /**

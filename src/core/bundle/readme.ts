@@ -3,7 +3,18 @@
 import { RUN_SCRIPT_NAME } from "./run-script.ts";
 import type { BundleManifest } from "./manifest.ts";
 
-export function bundleReadme(manifest: BundleManifest, zipName = "bundle.zip"): string {
+export interface ReadmeOptions {
+  /** The zip's file name in the example commands (default "bundle.zip"). */
+  zipName?: string;
+  /** With the "concatenated" layout: where the files' archive starts in the inflated initramfs. */
+  filesOffset?: number;
+}
+
+export function bundleReadme(manifest: BundleManifest, options: ReadmeOptions = {}): string {
+  const zipName = options.zipName ?? "bundle.zip";
+  // GNU cpio stops at the first archive's TRAILER!!!, so a concatenated initramfs is listed and
+  // unpacked part by part: split at the files' archive, which the bundle knows the offset of.
+  const split = manifest.layout === "concatenated" ? options.filesOffset : undefined;
   const sources = manifest.sources.length
     ? manifest.sources.map((s) => `- \`${s.path}\` (mode ${s.mode.toString(8).padStart(4, "0")}): \`${s.file}\``).join("\n")
     : "- (none: this is the template's base system as it is)";
@@ -36,10 +47,10 @@ ${fence}
 ## What is inside
 
 - \`${manifest.kernel}\`: the kernel.
-- \`${manifest.initramfs}\`: the root filesystem, a gzip-compressed cpio archive (${
+- \`${manifest.initramfs}\`: the root filesystem, a gzip-compressed cpio stream (${
     manifest.layout === "merged"
-      ? "one archive, the files below laid over the base system"
-      : "the base system's archive followed by a second archive with the files below; the kernel unpacks both, GNU cpio reads only the first"
+      ? "one archive"
+      : `two archives: the base system, then the files below${split === undefined ? "" : `, from byte ${split} of the unzipped stream`}. The kernel unpacks both in order, so the files replace the base's; GNU \`cpio -t\` shows only the first archive, so list every file with \`npx bootlab unpack --list ${manifest.initramfs}\`${split === undefined ? "" : `, or run \`cpio -t\` on each part: \`gzip -dc ${manifest.initramfs} | head -c ${split} | cpio -t\` (the base), \`gzip -dc ${manifest.initramfs} | tail -c +${split + 1} | cpio -t\` (the files)`}`
   }).
 - \`${RUN_SCRIPT_NAME}\`: the QEMU command.
 - \`bundle.json\`: the same facts for programs: format version, command line, memory, template, every file with its size and mode.
@@ -53,11 +64,20 @@ Memory: ${manifest.memoryMiB} MiB.
 ## Change it
 
 Unpack the root filesystem, edit, and pack it again with GNU cpio (\`-R 0:0\` makes every file
-owned by root, as the kernel expects; device files, if any, need root or \`fakeroot\` to unpack):
+owned by root, as the kernel expects; device files, if any, need root or \`fakeroot\` to unpack)${
+    split === undefined ? "" : ".\ncpio reads one archive at a time, so the two parts are unpacked one after the other, your files over\nthe base's (\`-u\`), and packed again as one archive"
+  }:
 
 ${fence}sh
 mkdir root && cd root
-zcat ../${manifest.initramfs} | cpio -idv
+${
+    split === undefined
+      ? `gzip -dc ../${manifest.initramfs} | cpio -idv`
+      : `gzip -dc ../${manifest.initramfs} > ../initramfs.cpio
+head -c ${split} ../initramfs.cpio | cpio -id
+tail -c +${split + 1} ../initramfs.cpio | cpio -idu
+rm ../initramfs.cpio`
+  }
 # edit init, etc/..., then:
 find . | sort | cpio -o -H newc -R 0:0 | gzip -9 > ../${manifest.initramfs}
 ${fence}
