@@ -4,7 +4,7 @@
 // Errors: comlink keeps only the message of an Error, so every method rejects with a plain
 // `EmulatorFailure` object ({ code, message }) that crosses intact.
 
-import type { TemplateKernel } from "../src/core/templates/index.ts";
+import type { BootExpectations, BootPlan, BootSystem } from "../src/core/boot/index.ts";
 
 /** Where the worker fetches what a boot needs; absolute URLs, resolved by the page. */
 export interface AssetUrls {
@@ -12,38 +12,30 @@ export interface AssetUrls {
   prebuilt: string;
 }
 
-/** One node of the overlay the user edits, as the worker packs it. Paths are absolute ("/init"). */
-export interface OverlayNode {
-  path: string;
-  kind: "file" | "directory" | "symlink";
-  /** Permission bits only (0o755). */
-  mode: number;
-  /** File content. */
-  data?: Uint8Array;
-  /** Symlink target. */
-  target?: string;
-}
-
+/** A boot: the system as the page describes it; the worker plans it (src/core/boot/plan.ts). */
 export interface BootRequest {
-  kernel: TemplateKernel;
-  /** Whether the BusyBox base archive goes under the overlay. */
-  base: "busybox" | "none";
-  cmdline: string;
-  overlay: OverlayNode[];
-  /** Guest memory; default 128 MiB (v86 needs more than 64 MiB plus the initrd). */
-  memoryMiB?: number;
+  system: BootSystem;
 }
 
 export interface BootStarted {
   /** Increases with every boot; serial bytes carry it so that output of an old boot is dropped. */
   bootId: number;
+  /** The size of the one plain initrd the guest got. */
   initrdBytes: number;
+  /** Its sha256 (hex): the same project gives the same initrd in the page and in `bootlab boot`. */
+  initrdSha256: string;
   /** Time to fetch what was not cached yet (0 when everything was). */
   fetchMs: number;
-  /** Time to pack the overlay and join it with the base archive. */
-  packMs: number;
+  /** Time to plan the boot: pack the files and join them to the base. */
+  planMs: number;
   /** Time from creating the emulator until the guest runs. */
   emulatorStartMs: number;
+  /** The kernel the plan booted and why ("tiny", its one-line summary). */
+  kernel: BootPlan["kernel"];
+  /** What the plan decided for the user, in sentences (a kernel it picked, ...). */
+  notes: string[];
+  /** What the console session should expect: the final command line, the init program, a hint. */
+  expectations: BootExpectations;
 }
 
 /** Receives what the guest does. Passed as a comlink proxy. */
@@ -63,17 +55,9 @@ export interface BaseEntry {
   target?: string;
 }
 
-/**
- * What an export needs: the project's files as the boot gets them, and which kernel and base.
- * The worker lays the files over the compressed base archive itself, so the page never holds
- * (or re-compresses) the base on its main thread.
- */
+/** What an export needs: the system as for a boot, and what to call it. */
 export interface ExportRequest {
-  kernel: TemplateKernel;
-  base: "busybox" | "none";
-  cmdline: string;
-  /** Files and folders only (the page's model has no symlinks). */
-  overlay: OverlayNode[];
+  system: BootSystem;
   /** The template id, recorded in bundle.json and the README. */
   template: string;
   /** The download's file name, used in the README's example commands. */
@@ -84,6 +68,7 @@ export type EmulatorFailureCode =
   | "artifact-missing"
   | "artifact-fetch-failed"
   | "pack-failed"
+  | "plan-refused"
   | "emulator-failed"
   | "not-running"
   | "bad-request"
@@ -95,11 +80,11 @@ export interface EmulatorFailure {
 }
 
 export interface EmulatorApi {
-  /** Starts fetching and caching the artifacts of a kernel profile; resolves when they are here. */
-  prepare(assets: AssetUrls, kernel: TemplateKernel): Promise<void>;
+  /** Starts fetching and caching what a boot of `system` needs; resolves when it is here. */
+  prepare(assets: AssetUrls, system: BootSystem): Promise<void>;
   /** The base archive's entries (fetching it if needed). */
   baseEntries(assets: AssetUrls): Promise<BaseEntry[]>;
-  /** Stops a running guest, packs the overlay over the base archive and boots it. */
+  /** Stops a running guest, plans the system (the plan's problems reject with "plan-refused") and boots it. */
   boot(assets: AssetUrls, request: BootRequest, events: EmulatorEvents): Promise<BootStarted>;
   /** Types into the serial console of the running guest. */
   send(text: string): Promise<void>;
@@ -108,10 +93,10 @@ export interface EmulatorApi {
   /** A prebuilt artifact's bytes (e.g. "i386/hello" for a template), transferred. */
   artifact(assets: AssetUrls, path: string): Promise<Uint8Array>;
   /**
-   * The export bundle (src/core/bundle): a zip with the kernel, the initramfs (files merged into
-   * the base archive, re-compressed), run-qemu.sh, the sources and a README. Transferred.
+   * The export bundle (src/core/bundle): a zip with the kernel, the planned initrd gzip'd,
+   * run-qemu.sh, the sources and a README; the same bytes `bootlab export` writes. Transferred.
    */
   exportBundle(assets: AssetUrls, request: ExportRequest): Promise<Uint8Array>;
-  /** The initramfs alone, as the bundle has it (one merged .cpio.gz). Transferred. */
+  /** The initramfs alone, as the bundle has it (the planned initrd, gzip'd). Transferred. */
   exportInitramfs(assets: AssetUrls, request: ExportRequest): Promise<Uint8Array>;
 }

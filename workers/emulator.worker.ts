@@ -1,29 +1,23 @@
 /// <reference types="vite/client" />
 // The emulator worker: owns v86 so that the page never freezes, whatever the guest does.
-// It caches the artifacts (BIOS, kernels, base archive, compiled wasm) across boots, packs the
-// overlay the user edited into a cpio archive laid over the base archive (the kernel unpacks
-// concatenated archives in order, later files replacing earlier ones), boots it and streams the
-// serial console back in batches.
+// It fetches the artifacts named by prebuilt/manifest.json once (PrebuiltArtifacts caches the
+// bytes, the inflated base archive and the kernels' configs) and the compiled wasm, plans each
+// boot with the same planBoot `bootlab boot` uses (the user's files packed after the base
+// archive; the kernel unpacks concatenated archives in order, later files replacing earlier
+// ones), boots it and streams the serial console back in batches.
 import { expose, transfer } from "comlink";
-import { gunzipSync, gzipSync } from "fflate";
 import v86WasmUrl from "v86/build/v86.wasm?url";
 import { V86Runner } from "./runner/v86-runner.ts";
-import { concatArchives, packCpio, readCpio } from "../src/core/cpio/index.ts";
-import type { CpioEntry } from "../src/core/cpio/entry.ts";
-import { concatInitrds, DEFAULT_MEMORY_MIB, inflateInitrd, minimumV86MemoryMiB, type BootPlan } from "../src/core/boot/index.ts";
-import { overlayEntries as overlayFileEntries, type OverlayFile } from "../src/core/rootfs/overlay.ts";
-import type { TemplateKernel } from "../src/core/templates/index.ts";
+import { readCpio } from "../src/core/cpio/index.ts";
+import { parsePrebuiltManifest, PlanError, planBoot, PrebuiltArtifacts, type BootSystem } from "../src/core/boot/index.ts";
 import type {
   AssetUrls,
   BaseEntry,
-  BootRequest,
   BootStarted,
   EmulatorApi,
   EmulatorEvents,
   EmulatorFailure,
   EmulatorFailureCode,
-  ExportRequest,
-  OverlayNode,
 } from "./emulator.api.ts";
 
 /** Serial output is posted to the page at most this often, so a chatty guest cannot flood it. */
@@ -47,22 +41,6 @@ async function failingAs<T>(code: EmulatorFailureCode, body: () => Promise<T>): 
   }
 }
 
-/** Fetches each URL once; concurrent and later requests share the result. */
-class ArtifactCache {
-  private readonly bytes = new Map<string, Promise<Uint8Array>>();
-
-  get(url: string): Promise<Uint8Array> {
-    let pending = this.bytes.get(url);
-    if (!pending) {
-      pending = fetchBytes(url);
-      this.bytes.set(url, pending);
-      // A failed fetch is not cached: the next boot tries again.
-      pending.catch(() => this.bytes.delete(url));
-    }
-    return pending;
-  }
-}
-
 async function fetchBytes(url: string): Promise<Uint8Array> {
   let response: Response;
   try {
@@ -80,40 +58,35 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-const artifacts = new ArtifactCache();
-
-/**
- * The base archive as the guest gets it: decompressed here, once. Inflating a 600 KiB gzip inside
- * the emulated CPU takes seconds in v86 (the kernel's "Unpacking initramfs" step), while fflate
- * does it natively in milliseconds; the kernel then only copies the plain cpio. The network
- * still carries the compressed file.
- */
-const plainBases = new Map<string, Promise<Uint8Array>>();
-function plainBase(url: string): Promise<Uint8Array> {
-  let pending = plainBases.get(url);
+/** prebuilt/ as its manifest describes it, per prebuilt URL (fetched once; a failure is retried on the next call). */
+const prebuiltByUrl = new Map<string, Promise<PrebuiltArtifacts>>();
+function prebuilt(assets: AssetUrls): Promise<PrebuiltArtifacts> {
+  let pending = prebuiltByUrl.get(assets.prebuilt);
   if (!pending) {
-    pending = artifacts.get(url).then(decompressSingleGzip);
-    plainBases.set(url, pending);
-    pending.catch(() => plainBases.delete(url));
+    pending = failingAs("artifact-fetch-failed", async () => {
+      const text = new TextDecoder().decode(await fetchBytes(`${assets.prebuilt}manifest.json`));
+      return new PrebuiltArtifacts(parsePrebuiltManifest(JSON.parse(text)), (path) => fetchBytes(`${assets.prebuilt}${path}`));
+    });
+    prebuiltByUrl.set(assets.prebuilt, pending);
+    pending.catch(() => prebuiltByUrl.delete(assets.prebuilt));
   }
   return pending;
 }
 
-/**
- * fflate's gunzipSync reads one gzip member; an archive of several (concatenated .gz files) is
- * passed on as it is, for the kernel to unpack. A single member ends with an 8-byte trailer whose
- * last 4 bytes are the uncompressed size mod 2^32: the decompressed size must agree with it.
- */
-function decompressSingleGzip(bytes: Uint8Array): Uint8Array {
-  if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+/** Plans `system` for v86, turning the plan's refusal into a failure the page shows as it is. */
+async function plan(assets: AssetUrls, system: BootSystem, emulator?: "v86") {
+  const artifacts = await prebuilt(assets);
   try {
-    const n = bytes.length;
-    const size = (bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0;
-    const plain = gunzipSync(bytes);
-    return plain.length % 2 ** 32 === size ? plain : bytes;
-  } catch {
-    return bytes;
+    return await planBoot(system, artifacts, emulator ? { emulator } : {});
+  } catch (error) {
+    if (error instanceof PlanError) throw failure("plan-refused", error.message);
+    throw failure(isFailure(error) ? error.code : "pack-failed", error instanceof Error || isFailure(error) ? error.message : String(error));
   }
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 let compiledWasm: Promise<WebAssembly.Module> | undefined;
@@ -130,25 +103,6 @@ function v86Module(): Promise<WebAssembly.Module> {
     compiledWasm.catch(() => (compiledWasm = undefined));
   }
   return compiledWasm;
-}
-
-const kernelUrl = (assets: AssetUrls, kernel: TemplateKernel) => `${assets.prebuilt}i386/${kernel}/bzImage`;
-const biosUrl = (assets: AssetUrls) => `${assets.prebuilt}seabios.bin`;
-const baseUrl = (assets: AssetUrls) => `${assets.prebuilt}i386/base.cpio.gz`;
-
-function overlayEntries(overlay: readonly OverlayNode[]): CpioEntry[] {
-  return overlay.map((node): CpioEntry => {
-    const path = node.path.replace(/^\/+/, "");
-    const common = { path, mode: node.mode & 0o7777, uid: 0, gid: 0, mtime: 0 };
-    switch (node.kind) {
-      case "file":
-        return { ...common, kind: "file", data: node.data ?? new Uint8Array() };
-      case "directory":
-        return { ...common, kind: "directory" };
-      case "symlink":
-        return { ...common, kind: "symlink", target: node.target ?? "" };
-    }
-  });
 }
 
 /** The running guest and the batching of its output. */
@@ -195,14 +149,16 @@ let session: Session | undefined;
 let bootCounter = 0;
 
 const api: EmulatorApi = {
-  async prepare(assets, kernel) {
-    await failingAs("artifact-fetch-failed", async () => {
-      await Promise.all([artifacts.get(kernelUrl(assets, kernel)), artifacts.get(biosUrl(assets)), plainBase(baseUrl(assets)), v86Module()]);
-    });
+  async prepare(assets, system) {
+    // Everything a boot of this system fetches, fetched now: planning it does exactly that.
+    await Promise.all([plan(assets, system, "v86"), bios(assets), failingAs("artifact-fetch-failed", v86Module)]);
   },
 
   async baseEntries(assets) {
-    const bytes = await failingAs("artifact-fetch-failed", () => artifacts.get(baseUrl(assets)));
+    const artifacts = await prebuilt(assets);
+    const base = artifacts.base("i386");
+    if (!base) throw failure("artifact-missing", "prebuilt/manifest.json lists no i386 base archive");
+    const bytes = await failingAs("artifact-fetch-failed", () => artifacts.plainInitrd(base.path));
     return failingAs("pack-failed", async () =>
       readCpio(bytes).map((entry): BaseEntry => {
         const listed: BaseEntry = {
@@ -223,33 +179,32 @@ const api: EmulatorApi = {
     session = undefined;
     await previous?.stop();
 
+    // The first boot fetches the manifest, the kernel, its config and the base: that is fetchMs.
+    // Later boots find them cached, and planning is only packing the user's files.
     const fetchStarted = performance.now();
-    const [kernel, bios, base] = await failingAs("artifact-fetch-failed", () =>
-      Promise.all([
-        artifacts.get(kernelUrl(assets, request.kernel)),
-        artifacts.get(biosUrl(assets)),
-        request.base === "busybox" ? plainBase(baseUrl(assets)) : Promise.resolve(undefined),
-      ]),
-    );
+    const [biosBytes] = await Promise.all([bios(assets), prebuilt(assets)]);
     const fetchMs = performance.now() - fetchStarted;
-
-    const packStarted = performance.now();
-    const initrd = await failingAs("pack-failed", async () => {
-      // The overlay stays uncompressed: it is small, and packing it is then nearly free.
-      const overlay = packCpio(overlayEntries(request.overlay));
-      return base ? concatArchives([base, overlay]) : overlay;
-    });
-    const packMs = performance.now() - packStarted;
+    const planStarted = performance.now();
+    const planned = await plan(assets, request.system, "v86");
+    const planMs = performance.now() - planStarted;
+    const initrd = planned.spec.initrds[0] ?? new Uint8Array();
 
     if (bootId !== bootCounter) throw failure("not-running", "a newer boot replaced this one before it started");
-    const runner = new V86Runner({ bios, wasm: v86Module });
+    const runner = new V86Runner({ bios: biosBytes, wasm: v86Module });
     const current = new Session(bootId, runner, events);
     session = current;
-    const memoryMiB = Math.max(request.memoryMiB ?? DEFAULT_MEMORY_MIB, minimumV86MemoryMiB(initrd.length));
-    const timings = await failingAs("emulator-failed", () =>
-      runner.start({ kernel, initrds: [initrd], disks: [], cmdline: request.cmdline, memoryMiB }),
-    );
-    const started: BootStarted = { bootId, initrdBytes: initrd.length, fetchMs, packMs, emulatorStartMs: timings.emulatorStartMs };
+    const [timings, initrdSha256] = await Promise.all([failingAs("emulator-failed", () => runner.start(planned.spec)), sha256Hex(initrd)]);
+    const started: BootStarted = {
+      bootId,
+      initrdBytes: initrd.length,
+      initrdSha256,
+      fetchMs,
+      planMs,
+      emulatorStartMs: timings.emulatorStartMs,
+      kernel: planned.kernel,
+      notes: planned.notes,
+      expectations: planned.expectations,
+    };
     return started;
   },
 
@@ -265,63 +220,36 @@ const api: EmulatorApi = {
   },
 
   async artifact(assets, path) {
-    const bytes = await failingAs("artifact-fetch-failed", () => artifacts.get(`${assets.prebuilt}${path}`));
+    const artifacts = await prebuilt(assets);
+    const bytes = await failingAs("artifact-fetch-failed", () => artifacts.bytes(path));
     const copy = bytes.slice();
     return transfer(copy, [copy.buffer]);
   },
 
   async exportBundle(assets, request) {
-    const { kernel, base, files } = await exportInputs(assets, request);
+    const planned = await plan(assets, request.system);
     const zip = await failingAs("export-failed", async () => {
       // Loaded on first use: the boot path never pays for the zip writer.
       const { bundleFromPlan } = await import("../src/core/bundle/index.ts");
-      const options: Parameters<typeof bundleFromPlan>[1] = { files, template: request.template };
-      if (request.zipName) options.zipName = request.zipName;
-      return bundleFromPlan(exportPlan(kernel, base, files, request.cmdline), options);
+      return bundleFromPlan(planned, { files: request.system.files, template: request.template, ...(request.zipName ? { zipName: request.zipName } : {}) });
     });
     return transfer(zip, [zip.buffer]);
   },
 
   async exportInitramfs(assets, request) {
-    const { kernel, base, files } = await exportInputs(assets, request);
-    const initramfs = await failingAs("export-failed", async () => {
-      const initrd = exportPlan(kernel, base, files, request.cmdline).spec.initrds[0]!;
-      // The bundle's initramfs.cpio.gz, made the same way (bundleFromPlan).
-      return gzipSync(initrd, { level: 9, mtime: 0 });
-    });
-    return transfer(initramfs, [initramfs.buffer]);
+    const planned = await plan(assets, request.system);
+    const initrd = planned.spec.initrds[0];
+    if (!initrd) throw failure("export-failed", "this system has no initramfs: its root is on a disk");
+    const { gzipSync } = await import("fflate");
+    const gz = gzipSync(initrd, { level: 9, mtime: 0 });
+    return transfer(gz, [gz.buffer]);
   },
 };
 
-/**
- * Until this worker boots through planBoot (src/core/boot/plan.ts), its exports are described
- * as the plan would assemble them: the inflated base archive, then the files' archive, joined
- * into one initrd. bundleFromPlan checks that the files' archive is the initrd's last part.
- */
-function exportPlan(kernel: Uint8Array, base: Uint8Array | undefined, files: OverlayFile[], cmdline: string): BootPlan {
-  const parts = base ? [inflateInitrd(base)] : [];
-  if (files.length > 0) parts.push(packCpio(overlayFileEntries(files)));
-  if (parts.length === 0) throw failure("export-failed", "there is nothing to export: this template has no base archive and the project has no files");
-  const initrd = concatInitrds(parts);
-  return {
-    spec: { kernel, initrds: [initrd], disks: [], cmdline, memoryMiB: Math.max(DEFAULT_MEMORY_MIB, minimumV86MemoryMiB(initrd.length)) },
-    kernel: { id: "prebuilt", arch: "i386", summary: "" },
-    usesBase: base !== undefined,
-    notes: [],
-    expectations: { cmdline, initPath: "/init" },
-  };
-}
-
-/** The kernel, the compressed base archive (when the template has one) and the files, for an export. */
-async function exportInputs(assets: AssetUrls, request: ExportRequest) {
-  const [kernel, base] = await failingAs("artifact-fetch-failed", () =>
-    Promise.all([artifacts.get(kernelUrl(assets, request.kernel)), request.base === "busybox" ? artifacts.get(baseUrl(assets)) : Promise.resolve(undefined)]),
-  );
-  const files = request.overlay.map((node): OverlayFile => {
-    if (node.kind === "symlink") throw failure("bad-request", `${node.path}: an export cannot hold symlinks`);
-    return node.kind === "directory" ? { path: node.path, kind: "directory" as const, mode: node.mode } : { path: node.path, kind: "file" as const, mode: node.mode, data: node.data ?? new Uint8Array() };
-  });
-  return { kernel, base, files };
+/** The BIOS v86 boots with, named by the manifest. */
+async function bios(assets: AssetUrls): Promise<Uint8Array> {
+  const artifacts = await prebuilt(assets);
+  return failingAs("artifact-fetch-failed", () => artifacts.bytes(artifacts.manifest.bios));
 }
 
 expose(api);

@@ -6,7 +6,7 @@
 // starts; only then do xterm.js and (later still) Monaco load.
 import type { BaseEntry, BootRequest } from "../../workers/emulator.api.ts";
 import { lintOverlay, type Diagnostic } from "../core/lint/index.ts";
-import { defaultTemplate, findTemplate, requireTemplate, type Template } from "../core/templates/index.ts";
+import { defaultTemplate, findTemplate, requireTemplate, TEMPLATES, templateSystem, type Template } from "../core/templates/index.ts";
 import { ExtensibleApi, withCode, BootlabApiError, type BootlabApi, type ListedFile } from "./automation/bootlab-api.ts";
 import { EditorPane } from "./editor/editor-pane.ts";
 import { BootController } from "./emulator/boot-controller.ts";
@@ -14,7 +14,7 @@ import { EmulatorBridge } from "./emulator/bridge.ts";
 import { DEFAULT_OPTIONS, type Playground, type PlaygroundExtension, type PlaygroundOptions } from "./playground.ts";
 import { projectFromTemplate } from "./project/from-template.ts";
 import { ProjectModel, type ProjectState } from "./project/model.ts";
-import { toLintFiles, toOverlayNodes } from "./project/overlay.ts";
+import { toLintFiles } from "./project/overlay.ts";
 import { baseName, normalizeGuestPath } from "./project/paths.ts";
 import { Autosave } from "./storage/autosave.ts";
 import { ProjectStore } from "./storage/project-store.ts";
@@ -56,7 +56,8 @@ export async function startPlayground(root: HTMLElement): Promise<Playground> {
   // The emulator starts fetching what the first boot needs before anything else happens.
   const prebuiltUrl = new URL("prebuilt/", document.baseURI).href;
   const bridge = new EmulatorBridge({ prebuilt: prebuiltUrl });
-  const preparing = bridge.prepare(defaultTemplate().kernel).catch(() => undefined); // a failure shows when booting
+  // The default template's system without its files fetches what its first boot needs.
+  const preparing = bridge.prepare(templateSystem(defaultTemplate(), { files: [], cmdline: defaultTemplate().cmdline })).catch(() => undefined); // a failure shows when booting
   const extensions = await loadExtensions();
   const options = await resolveOptions(extensions);
   const store = await ProjectStore.open(options.storageNamespace);
@@ -248,6 +249,8 @@ class PlaygroundApp implements Playground {
       return undefined;
     });
     if (provided) return provided;
+    const fromUrl = this.templateFromUrl();
+    if (fromUrl) return this.stateFromTemplate(fromUrl);
     try {
       const id = await this.store.currentId();
       const saved = id ? await this.store.load(id) : undefined;
@@ -256,6 +259,21 @@ class PlaygroundApp implements Playground {
       this.status.setStorage(error instanceof Error ? error.message : String(error), false);
     }
     return this.stateFromTemplate(defaultTemplate());
+  }
+
+  /**
+   * `?template=ID` opens that template as a new project, so saved work is never overwritten. The
+   * parameter is then dropped from the address, so a reload opens the project, not another copy.
+   */
+  private templateFromUrl(): Template | undefined {
+    const url = new URL(location.href);
+    const id = url.searchParams.get("template");
+    if (id === null) return undefined;
+    url.searchParams.delete("template");
+    history.replaceState(history.state, "", url);
+    const template = findTemplate(id);
+    if (!template) this.notify(`There is no template "${id}"; the templates are ${TEMPLATES.map((t) => t.id).join(", ")}.`, "error");
+    return template;
   }
 
   private stateFromTemplate(template: Template, id = ProjectStore.newId()): Promise<ProjectState> {
@@ -445,12 +463,7 @@ class PlaygroundApp implements Playground {
   async reboot(): Promise<void> {
     const template = findTemplate(this.model.templateId) ?? defaultTemplate();
     this.lintNow();
-    const request: BootRequest = {
-      kernel: template.kernel,
-      base: template.base,
-      cmdline: this.model.cmdline,
-      overlay: toOverlayNodes(this.model.files()),
-    };
+    const request: BootRequest = { system: templateSystem(template, { files: this.model.files(), cmdline: this.model.cmdline }) };
     if (matchMedia("(max-width: 760px)").matches) this.showPane("terminal");
     await this.boot.boot(request, template.readyPattern);
     this.terminal.focus();

@@ -55,7 +55,7 @@ export interface Playground {
   registerApiExtension(extension: ApiExtension): void;
   /** A container in the toolbar for extra buttons. */
   readonly toolbarSlot: HTMLElement;
-  /** Shows a message in the status line (for a few seconds when `transient`). */
+  /** Shows a message in the status line for a few seconds, then the boot's status again. */
   notify(message: string, kind?: "info" | "error"): void;
   /** Saves the current project, then opens `state` (saved as it is) in its place. */
   openProject(state: ProjectState): Promise<void>;

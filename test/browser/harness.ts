@@ -183,7 +183,7 @@ export interface BootlabWindowApi {
   send(text: string): Promise<void>;
   output(): Promise<string>;
   waitFor(pattern: string | RegExp, ms?: number): Promise<string>;
-  metrics(): Promise<{ timeToPromptMs?: number; kernelToPromptMs?: number; readyAtPageMs?: number; emulatorStartMs?: number; packMs?: number; fetchMs?: number; initrdBytes?: number }>;
+  metrics(): Promise<{ bootId?: number; timeToPromptMs?: number; kernelToPromptMs?: number; readyAtPageMs?: number; emulatorStartMs?: number; planMs?: number; initrdSha256?: string; kernel?: string; cmdline?: string; fetchMs?: number; initrdBytes?: number }>;
   shareLink(): Promise<string>;
   exportBundle(): Promise<Blob>;
 }

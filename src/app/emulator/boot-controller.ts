@@ -26,9 +26,15 @@ export interface BootMetrics {
   /** When the prompt came, in ms since the page started loading (performance.now()). */
   readyAtPageMs: number | undefined;
   fetchMs: number | undefined;
-  packMs: number | undefined;
+  planMs: number | undefined;
   emulatorStartMs: number | undefined;
   initrdBytes: number | undefined;
+  /** sha256 of the initrd the guest got: the CLI's plan of the same project gives the same. */
+  initrdSha256: string | undefined;
+  /** The kernel the plan chose ("tiny", "full"). */
+  kernel: string | undefined;
+  /** The final kernel command line (the project's over bootlab's defaults). */
+  cmdline: string | undefined;
   timeline: TimelineEntry[];
 }
 
@@ -175,9 +181,12 @@ export class BootController {
       kernelToPromptMs: kernelStart && readyAt !== undefined ? Math.round(readyAt - kernelStart.hostMs) : undefined,
       readyAtPageMs: readyAt === undefined ? undefined : Math.round(readyAt),
       fetchMs: round(boot?.started?.fetchMs),
-      packMs: round(boot?.started?.packMs),
+      planMs: round(boot?.started?.planMs),
       emulatorStartMs: round(boot?.started?.emulatorStartMs),
       initrdBytes: boot?.started?.initrdBytes,
+      initrdSha256: boot?.started?.initrdSha256,
+      kernel: boot?.started?.kernel.id,
+      cmdline: boot?.started?.expectations.cmdline,
       timeline,
     };
   }

@@ -4,7 +4,7 @@
 // fresh one, so Stop always works and the page never waits on a runaway guest.
 import { proxy, wrap, type Remote } from "comlink";
 import type { AssetUrls, BaseEntry, BootRequest, BootStarted, EmulatorApi, EmulatorEvents, ExportRequest } from "../../../workers/emulator.api.ts";
-import type { TemplateKernel } from "../../core/templates/index.ts";
+import type { BootSystem } from "../../core/boot/index.ts";
 import { Emitter } from "../ui/dom.ts";
 
 /** How long a stop may take before the worker is terminated instead. */
@@ -72,8 +72,8 @@ export class EmulatorBridge {
     }
   }
 
-  prepare(kernel: TemplateKernel): Promise<void> {
-    return this.call((api) => api.prepare(this.assets, kernel));
+  prepare(system: BootSystem): Promise<void> {
+    return this.call((api) => api.prepare(this.assets, system));
   }
 
   baseEntries(): Promise<BaseEntry[]> {

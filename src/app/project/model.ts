@@ -4,17 +4,9 @@
 import { Emitter } from "../ui/dom.ts";
 import { ancestorsOf, isInside, normalizeGuestPath, PathError } from "./paths.ts";
 
-export interface OverlayFile {
-  /** Absolute guest path: "/init". */
-  path: string;
-  kind: "file" | "directory";
-  /** Permission bits only. */
-  mode: number;
-  /** The content of a text file. */
-  text?: string;
-  /** The content of a binary file (a prebuilt program); never both text and data. */
-  data?: Uint8Array;
-}
+/** The files of a project: the one overlay type of src/core (the editor holds text or data). */
+export type { OverlayFile } from "../../core/rootfs/index.ts";
+import type { OverlayFile } from "../../core/rootfs/index.ts";
 
 export interface ProjectState {
   id: string;

@@ -6,10 +6,9 @@
 // emulator worker, started on the first export, so that neither the page nor a running guest
 // stalls meanwhile.
 import type { ExportRequest } from "../../../workers/emulator.api.ts";
-import { defaultTemplate, findTemplate } from "../../core/templates/index.ts";
+import { defaultTemplate, findTemplate, templateSystem } from "../../core/templates/index.ts";
 import { EmulatorBridge } from "../emulator/bridge.ts";
 import type { Playground } from "../playground.ts";
-import { toOverlayNodes } from "../project/overlay.ts";
 
 export interface ExportedFile {
   blob: Blob;
@@ -41,13 +40,7 @@ export class Exporter {
   private request(zipName?: string): ExportRequest {
     const model = this.playground.model;
     const template = findTemplate(model.templateId) ?? defaultTemplate();
-    const request: ExportRequest = {
-      kernel: template.kernel,
-      base: template.base,
-      cmdline: model.cmdline,
-      overlay: toOverlayNodes(model.files()),
-      template: model.templateId,
-    };
+    const request: ExportRequest = { system: templateSystem(template, { files: model.files(), cmdline: model.cmdline }), template: model.templateId };
     if (zipName) request.zipName = zipName;
     return request;
   }

@@ -1,5 +1,6 @@
 // A template: a small system from one of the tutorials bootlab grew from, as plain data the page
-// loads into its editor and the CLI can pack. Paths are absolute guest paths ("/etc/inittab").
+// loads into its editor and `bootlab boot --template` boots; both turn it into a BootSystem with
+// templateSystem (system.ts) and boot it through the plan. Paths are absolute guest paths.
 
 export type TemplateKernel = "tiny" | "full";
 
@@ -41,7 +42,12 @@ export interface Template {
   files: readonly TemplateFile[];
   /** Whether the BusyBox base archive (BusyBox, its links, directories, device nodes) goes under the overlay. */
   base: "busybox" | "none";
+  /**
+   * The prebuilt kernel this system is meant for. A preference: when an edit asks for something
+   * it lacks (root=/dev/ram, a disk), the plan boots a kernel that has it and says so.
+   */
   kernel: TemplateKernel;
+  /** The system's own kernel parameters; the plan lays them over bootlab's defaults (defaults.ts). */
   cmdline: string;
   /**
    * Text on the console that means the system is up, for systems without a shell prompt (a

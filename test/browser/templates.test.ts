@@ -1,0 +1,52 @@
+// Every template the page ships boots in the page (opened with ?template=ID), and the page boots
+// the very bytes the CLI's plan makes of the same project: the initrd (by its sha256), the
+// kernel and the command line.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { planBoot } from "../../src/core/boot/index.ts";
+import { TEMPLATES, templateFiles, templateSystem } from "../../src/core/templates/index.ts";
+import { prebuiltArtifacts } from "../../src/cli/runners/artifacts.ts";
+import { collectPageErrors, launchChromium, serveDist, type LaunchedChromium, type StaticServer } from "./harness.ts";
+
+const BOOT_MS = 90_000;
+
+let server: StaticServer;
+let chromium: LaunchedChromium;
+
+describe("every template in the page", () => {
+  before(async () => {
+    server = await serveDist();
+    chromium = await launchChromium();
+  });
+
+  after(async () => {
+    await chromium?.close();
+    await server?.close();
+  });
+
+  for (const template of TEMPLATES) {
+    test(`${template.id}: boots in the page, from the same initrd, kernel and command line as the CLI's plan`, async () => {
+      const artifacts = await prebuiltArtifacts();
+      const system = templateSystem(template, { files: await templateFiles(template, (p) => artifacts.bytes(p)), cmdline: template.cmdline });
+      const cli = await planBoot(system, artifacts, { emulator: "v86" });
+
+      const page = await chromium.context.newPage();
+      const errors = collectPageErrors(page);
+      try {
+        await page.goto(`${server.url}?template=${template.id}`);
+        await page.waitForFunction(() => window.bootlab !== undefined, null, { timeout: 20_000 });
+        await page.waitForFunction(async () => (await window.bootlab!.metrics()).timeToPromptMs !== undefined, null, { timeout: BOOT_MS, polling: 250 });
+        const metrics = await page.evaluate(() => window.bootlab!.metrics());
+        assert.equal(await page.getByTestId("template").inputValue(), template.id, "?template= opened the template");
+        assert.ok(!page.url().includes("template="), "the parameter is dropped once used");
+        assert.equal(metrics.initrdSha256, createHash("sha256").update(cli.spec.initrds[0]!).digest("hex"), "the page's initrd is the CLI plan's");
+        assert.equal(metrics.kernel, cli.kernel.id);
+        assert.equal(metrics.cmdline, cli.spec.cmdline);
+        assert.deepEqual(errors, []);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
