@@ -15,7 +15,7 @@ import { DEFAULT_OPTIONS, type Playground, type PlaygroundExtension, type Playgr
 import { projectFromTemplate } from "./project/from-template.ts";
 import { ProjectModel, type ProjectState } from "./project/model.ts";
 import { toLintFiles } from "./project/overlay.ts";
-import { baseName, normalizeGuestPath } from "./project/paths.ts";
+import { baseName, normalizeGuestPath } from "../core/rootfs/guest-path.ts";
 import { Autosave } from "./storage/autosave.ts";
 import { ProjectStore } from "./storage/project-store.ts";
 import { choose, askText } from "./ui/dialogs.ts";
@@ -342,7 +342,7 @@ class PlaygroundApp implements Playground {
 
   private validateNewPath(text: string): string | undefined {
     try {
-      const path = normalizeGuestPath(text);
+      const path = normalizeGuestPath(text.trim());
       if (this.model.has(path)) return `${path} already exists`;
       return undefined;
     } catch (error) {
@@ -355,7 +355,7 @@ class PlaygroundApp implements Playground {
     const prefix = directory === "/" ? "/etc/" : `${directory}/`;
     const text = await askText("New file", "Path of the new file, e.g. /etc/motd", prefix, (t) => this.validateNewPath(t), "Create");
     if (text === undefined) return;
-    const path = normalizeGuestPath(text);
+    const path = normalizeGuestPath(text.trim());
     const script = path.startsWith("/etc/init.d/") || path.endsWith(".sh") || path === "/init";
     this.runFileOperation(() => this.model.writeText(path, script ? "#!/bin/sh\n" : "", script ? 0o755 : 0o644));
     this.select(path, true);
@@ -373,14 +373,14 @@ class PlaygroundApp implements Playground {
     if (this.guardReadOnly()) return;
     const text = await askText(`Rename ${baseName(path)}`, "New path (you can move it to another folder)", path, (t) => {
       try {
-        const target = normalizeGuestPath(t);
+        const target = normalizeGuestPath(t.trim());
         return target !== path && this.model.has(target) ? `${target} already exists` : undefined;
       } catch (error) {
         return error instanceof Error ? error.message : String(error);
       }
     }, "Rename");
     if (text === undefined) return;
-    const target = normalizeGuestPath(text);
+    const target = normalizeGuestPath(text.trim());
     this.runFileOperation(() => this.model.rename(path, target));
     if (this.selectedPath === path) this.select(target, false);
   }
@@ -523,7 +523,7 @@ class PlaygroundApp implements Playground {
         }),
       readFile: (path) =>
         withCode("read-failed", () => {
-          const normalized = normalizeGuestPath(path);
+          const normalized = normalizeGuestPath(path.trim());
           const file = this.model.get(normalized);
           if (!file) {
             const inBase = this.base?.some((e) => e.path === normalized);
@@ -541,7 +541,7 @@ class PlaygroundApp implements Playground {
           if (mode !== undefined && (!Number.isInteger(mode) || mode < 0 || mode > 0o7777)) {
             throw new BootlabApiError("bad-argument", `writeFile: mode must be an integer from 0 to 0o7777, got ${String(mode)}`);
           }
-          const normalized = normalizeGuestPath(path);
+          const normalized = normalizeGuestPath(path.trim());
           this.model.writeText(normalized, text, mode);
           if (this.selectedPath === normalized || !this.selectedPath) this.select(normalized, false);
           this.lintNow();
@@ -550,7 +550,7 @@ class PlaygroundApp implements Playground {
         withCode("remove-failed", () => {
           writable();
           this.model.remove(path);
-          if (this.selectedPath === normalizeGuestPath(path)) this.select(this.preferredFile(), false);
+          if (this.selectedPath === normalizeGuestPath(path.trim())) this.select(this.preferredFile(), false);
         }),
       setCmdline: (cmdline) =>
         withCode("cmdline-failed", () => {

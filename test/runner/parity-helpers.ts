@@ -25,6 +25,22 @@ export interface ParityTranscript {
 }
 
 const BOOT_TIMEOUT_MS = 60_000;
+/** A system without a shell is done printing once its console was silent this long. */
+const QUIET_MS = 1000;
+
+/** Resolves once `size()` stopped growing for `quietMs` (or after `limitMs` at most). */
+async function quiet(size: () => number, quietMs: number, limitMs: number): Promise<void> {
+  const deadline = performance.now() + limitMs;
+  let last = size();
+  let since = performance.now();
+  while (performance.now() - since < quietMs && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (size() !== last) {
+      last = size();
+      since = performance.now();
+    }
+  }
+}
 const COMMAND_TIMEOUT_MS = 20_000;
 
 /**
@@ -43,11 +59,11 @@ export async function collectParityTranscript(runner: Runner, plan: BootPlan, co
       await session.waitForPrompt(0, BOOT_TIMEOUT_MS);
     }
     if (!session.transcript.atPrompt) {
-      // A system without a shell (a C init): its output up to the ready text is what is compared.
+      // A system without a shell (a C init): everything it prints is compared, so wait until it
+      // has stopped printing (the emulators deliver the same text in different chunks).
+      await quiet(() => session.transcript.text.length, QUIET_MS, BOOT_TIMEOUT_MS);
       const text = session.transcript.text;
-      const readyEnd = ready ? text.search(ready) + (text.match(ready)?.[0].length ?? 0) : text.length;
-      const upToReady = text.slice(0, text.indexOf("\n", readyEnd) === -1 ? text.length : text.indexOf("\n", readyEnd));
-      return { parity: { boot: normaliseBoot(upToReady), commands: [] }, raw: text, shell: false };
+      return { parity: { boot: normaliseBoot(text), commands: [] }, raw: text, shell: false };
     }
     const bootText = session.transcript.text;
     const typed: ParityTranscript["commands"] = [];

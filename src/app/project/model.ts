@@ -2,7 +2,7 @@
 // line and the template it started from. Plain data plus change events; the editor, the file
 // tree, storage and window.bootlab all work on this one model.
 import { Emitter } from "../ui/dom.ts";
-import { ancestorsOf, isInside, normalizeGuestPath, PathError } from "./paths.ts";
+import { ancestorsOf, isInside, normalizeGuestPath, PathError } from "../../core/rootfs/guest-path.ts";
 
 /** The files of a project: the one overlay type of src/core (the editor holds text or data). */
 export type { OverlayFile } from "../../core/rootfs/index.ts";
@@ -199,7 +199,7 @@ export class ProjectModel {
 
   private checkedPath(path: string): string {
     try {
-      return normalizeGuestPath(path);
+      return normalizeGuestPath(path.trim());
     } catch (error) {
       if (error instanceof PathError) throw new ProjectError("bad-path", error.message);
       throw error;

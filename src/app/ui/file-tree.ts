@@ -2,7 +2,7 @@
 // below it, the base archive (BusyBox and its links), listed read-only.
 import type { BaseEntry } from "../../../workers/emulator.api.ts";
 import type { OverlayFile } from "../project/model.ts";
-import { baseName, parentOf } from "../project/paths.ts";
+import { baseName, parentOf } from "../../core/rootfs/guest-path.ts";
 import { h, type Disposable } from "./dom.ts";
 
 export interface FileTreeHandlers {

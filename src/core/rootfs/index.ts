@@ -2,3 +2,4 @@
 // user lays over a base system.
 export { RootFs, RootfsError, type RootfsErrorCode } from "./rootfs.ts";
 export { overlayBytes, overlayEntries, overlayFromEntries, type OverlayFile, type OverlayKind } from "./overlay.ts";
+export { ancestorsOf, baseName, isInside, normalizeGuestPath, parentOf, PathError } from "./guest-path.ts";

@@ -1,6 +1,7 @@
 // What a share link carries: the overlay files the user edited, the kernel command line and the
 // template they started from. The base archive (BusyBox and its links) and the kernel are not in
 // the link; the template id says which ones the receiving page lays the files over.
+import { normalizeGuestPath } from "../rootfs/guest-path.ts";
 
 /**
  * One entry of the overlay. Paths are as the page shows them ("/init", "/etc/inittab"); modes
@@ -51,20 +52,20 @@ export const SHARE_BOUNDS = {
 
 /**
  * The first thing wrong with a file's path, or undefined. Paths are untrusted when they come from
- * a link: no empty segments beyond a leading "/", no "." or "..", no NUL, so a link can never
- * address anything outside the overlay.
+ * a link: each must already be what normalizeGuestPath makes of it (absolute, no empty, "." or
+ * ".." part, no NUL), so a link can never address anything outside the overlay.
  */
 export function pathProblem(path: string): string | undefined {
   if (path.length === 0) return "an empty path";
   if (path.length > SHARE_BOUNDS.maxPathLength) return `a path of ${path.length} characters (at most ${SHARE_BOUNDS.maxPathLength})`;
   if (path.includes("\0")) return `the path ${JSON.stringify(path)} contains a NUL character`;
-  const segments = (path.startsWith("/") ? path.slice(1) : path).split("/");
-  for (const segment of segments) {
-    if (segment === "" || segment === "." || segment === "..") {
-      return `the path ${JSON.stringify(path)} has an empty, "." or ".." part`;
-    }
+  let normalized: string;
+  try {
+    normalized = normalizeGuestPath(path);
+  } catch {
+    return `the path ${JSON.stringify(path)} has a ".." part or names the root`;
   }
-  return undefined;
+  return normalized === path ? undefined : `the path ${JSON.stringify(path)} is not written as ${JSON.stringify(normalized)} (an empty or "." part, or no leading "/")`;
 }
 
 export function modeProblem(mode: number): string | undefined {

@@ -1,12 +1,16 @@
-// Guest paths as the page shows them: absolute, "/"-separated, no empty or dot segments.
+// Guest paths: where a user's file goes in the guest, as the page shows it, share links carry it
+// and the plan packs it: absolute, "/"-separated, no empty or dot segments. The one normaliser
+// for them (archive entry paths, which are relative, are src/core/cpio/path.ts's).
 
-/** Normalises a user-typed path ("etc//x/", "./init") to "/etc/x", "/init"; throws with the reason when it cannot. */
+/**
+ * Normalises a path ("etc//x/", "./init") to "/etc/x", "/init"; throws with the reason when it
+ * cannot. Spaces are part of a name (the page trims what the user types before calling this).
+ */
 export function normalizeGuestPath(input: string): string {
-  const trimmed = input.trim();
-  if (trimmed === "") throw new PathError("the path is empty; type one such as /etc/motd");
-  if (trimmed.includes("\0")) throw new PathError("a path cannot contain a NUL byte");
+  if (input === "") throw new PathError("the path is empty; type one such as /etc/motd");
+  if (input.includes("\0")) throw new PathError("a path cannot contain a NUL byte");
   const segments: string[] = [];
-  for (const segment of trimmed.split("/")) {
+  for (const segment of input.split("/")) {
     if (segment === "" || segment === ".") continue;
     if (segment === "..") throw new PathError(`"${input}": ".." is not allowed; write the full path from /`);
     segments.push(segment);
