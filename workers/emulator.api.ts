@@ -108,10 +108,10 @@ export interface EmulatorApi {
   /** A prebuilt artifact's bytes (e.g. "i386/hello" for a template), transferred. */
   artifact(assets: AssetUrls, path: string): Promise<Uint8Array>;
   /**
-   * The export bundle (src/core/bundle): a zip with the kernel, the initramfs (files merged into
-   * the base archive, re-compressed), run-qemu.sh, the sources and a README. Transferred.
+   * The export bundle (src/core/bundle, bundleFromPlan): a zip with the kernel, the initramfs (the
+   * initrd the plan boots, gzip'd), run-qemu.sh, the sources and a README. Transferred.
    */
   exportBundle(assets: AssetUrls, request: ExportRequest): Promise<Uint8Array>;
-  /** The initramfs alone, as the bundle has it (one merged .cpio.gz). Transferred. */
+  /** The initramfs alone, as the bundle has it (the plan's initrd as one .cpio.gz). Transferred. */
   exportInitramfs(assets: AssetUrls, request: ExportRequest): Promise<Uint8Array>;
 }
