@@ -1,8 +1,8 @@
 // Export: the project as a bundle zip (kernel, initramfs, run-qemu.sh, sources, README) that
 // `bootlab boot --bundle` boots, or as the initramfs alone.
 //
-// Building a bundle inflates the base archive and deflates it again with the user's files
-// merged in (so that `cpio -t` lists every file): most of a second of CPU. It runs in a second
+// Building a bundle deflates the whole initrd the plan boots (the base archive, then the user's
+// files) at gzip level 9 (bundleFromPlan): most of a second of CPU. It runs in a second
 // emulator worker, started on the first export, so that neither the page nor a running guest
 // stalls meanwhile.
 import type { ExportRequest } from "../../../workers/emulator.api.ts";

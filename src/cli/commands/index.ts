@@ -5,5 +5,7 @@ import { unpackCommand } from "./unpack.ts";
 import { bootCommand } from "./boot.ts";
 import { benchCommand } from "./bench.ts";
 import { buildCommand } from "./build.ts";
+import { templatesCommand } from "./templates.ts";
+import { exportCommand } from "./export.ts";
 
-export const commands: Command[] = [packCommand, unpackCommand, bootCommand, benchCommand, buildCommand];
+export const commands: Command[] = [packCommand, unpackCommand, templatesCommand, bootCommand, exportCommand, benchCommand, buildCommand];
