@@ -1,10 +1,11 @@
 // Every template the page ships boots in the page (opened with ?template=ID), and the page boots
 // the very bytes the CLI's plan makes of the same project: the initrd (by its sha256), the
-// kernel and the command line.
+// kernel and the command line; and its Export holds the initramfs `bootlab export` writes.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { planBoot } from "../../src/core/boot/index.ts";
+import { bundleFromPlan, readBundle } from "../../src/core/bundle/index.ts";
 import { TEMPLATES, templateFiles, templateSystem } from "../../src/core/templates/index.ts";
 import { prebuiltArtifacts } from "../../src/cli/runners/artifacts.ts";
 import { collectPageErrors, launchChromium, serveDist, type LaunchedChromium, type StaticServer } from "./harness.ts";
@@ -43,6 +44,18 @@ describe("every template in the page", () => {
         assert.equal(metrics.initrdSha256, createHash("sha256").update(cli.spec.initrds[0]!).digest("hex"), "the page's initrd is the CLI plan's");
         assert.equal(metrics.kernel, cli.kernel.id);
         assert.equal(metrics.cmdline, cli.spec.cmdline);
+
+        // Export: the page's bundle holds the initramfs and command line `bootlab export` writes
+        // (planned for no emulator in particular, as the CLI's export plans it).
+        const pageZip = new Uint8Array(
+          await page.evaluate(async () => Array.from(new Uint8Array(await (await window.bootlab!.exportBundle()).arrayBuffer()))),
+        );
+        const cliZip = bundleFromPlan(await planBoot(system, artifacts, {}), { files: system.files, template: template.id });
+        const fromPage = readBundle(pageZip, { sources: false });
+        const fromCli = readBundle(cliZip, { sources: false });
+        assert.deepEqual(fromPage.initramfs, fromCli.initramfs, "the page's exported initramfs.cpio.gz is the CLI's");
+        assert.equal(fromPage.manifest.cmdline, fromCli.manifest.cmdline);
+        assert.equal(fromPage.manifest.template, template.id);
         assert.deepEqual(errors, []);
       } finally {
         await page.close();
