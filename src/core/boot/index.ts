@@ -1,5 +1,5 @@
 // The boot model: what to boot (spec, command line, QEMU arguments), the runner interface, and
-// how to read what comes back (transcript, stages, timeline, panic diagnosis).
+// how to read what comes back (transcript, stages, timeline, panic diagnosis, the session and its outcome).
 export * from "./spec.ts";
 export * from "./runner.ts";
 export * from "./cmdline.ts";
@@ -8,3 +8,8 @@ export * from "./diagnosis.ts";
 export * from "./transcript.ts";
 export * from "./defaults.ts";
 export * from "./initrd.ts";
+export * from "./clock.ts";
+export * from "./init-failure.ts";
+export * from "./respawn.ts";
+export * from "./outcome.ts";
+export * from "./session.ts";
