@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../../src/cli/exec.ts";
-import { EXIT_EMULATOR, EXIT_PANIC, EXIT_TIMEOUT } from "../../src/cli/commands/boot.ts";
+import { EXIT_EMULATOR, EXIT_INIT_FAILED, EXIT_TIMEOUT } from "../../src/cli/commands/boot.ts";
 
 const BIN = fileURLToPath(new URL("../../src/cli/bin.mjs", import.meta.url));
 
@@ -28,20 +28,20 @@ test("types stdin at the prompts and exits 0 when the guest powers off (v86)", a
   assert.match(r.stdout, /uname -m\r?\ni686/);
 });
 
-test("a kernel panic exits 3 and quotes the panic line with the explanation", async () => {
-  // An empty directory laid over the base archive, and an rdinit= that is not there: the kernel
-  // falls back to init= which is not there either, and panics.
+test("an init= that cannot run exits 6 and quotes the kernel's line with the explanation", async () => {
+  // An rdinit= that is not there: the kernel falls back to init= which is not there either,
+  // and panics ("Requested init ... failed"): the init could not run.
   const r = await bootlab(["--emulator", "qemu", "--accel", "tcg", "--append", "rdinit=/missing init=/also-missing"]);
-  assert.equal(r.code, EXIT_PANIC, r.stderr);
-  assert.match(r.stderr, /kernel panic: "Kernel panic - not syncing: Requested init \/also-missing failed \(error -2\)\."/);
-  assert.match(r.stderr, /ENOENT/);
+  assert.equal(r.code, EXIT_INIT_FAILED, r.stderr);
+  assert.match(r.stderr, /\/also-missing could not run: "Kernel panic - not syncing: Requested init \/also-missing failed \(error -2\)\." The kernel could not execute \/also-missing \(error -2\): \/also-missing does not exist/);
+  assert.match(r.stderr, /look at: \/also-missing/);
 });
 
 test("a boot that never reaches a prompt exits 4 and says how far it got", async () => {
   // cat as init: it waits for console input forever, and no shell ever prints a prompt.
   const r = await bootlab(["--emulator", "qemu", "--accel", "tcg", "--timeout", "4", "--append", "rdinit=/bin/cat"]);
   assert.equal(r.code, EXIT_TIMEOUT, r.stderr);
-  assert.match(r.stderr, /time-out after 4 s: the last stage reached was [a-z-]+ \("/);
+  assert.match(r.stderr, /Time-out after 4 s: the last stage reached was [a-z-]+ \("/);
 });
 
 test("an emulator that is not installed exits 5 and names the package to install", async () => {

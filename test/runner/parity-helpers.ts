@@ -14,8 +14,7 @@
 // 5. `mount`: the size=/nr_inodes= of rootfs, tmpfs and devtmpfs become SIZE: they are derived
 //    from the RAM the firmware reports, and v86's BIOS reports a few MiB less for the same -m.
 import type { Runner } from "../../src/core/boot/index.ts";
-import { stripPrintkTime } from "../../src/core/boot/index.ts";
-import { BootSession } from "../../workers/runner/session.ts";
+import { RunnerSession, stripPrintkTime } from "../../src/core/boot/index.ts";
 import type { SeedSystem } from "./seed-systems.ts";
 
 export interface ParityTranscript {
@@ -29,7 +28,7 @@ const BOOT_TIMEOUT_MS = 60_000;
 const COMMAND_TIMEOUT_MS = 20_000;
 
 export async function collectParityTranscript(runner: Runner, system: SeedSystem): Promise<{ parity: ParityTranscript; raw: string }> {
-  const session = new BootSession(runner);
+  const session = new RunnerSession(runner);
   try {
     await session.start(system.spec);
     if (system.kind === "hello") {

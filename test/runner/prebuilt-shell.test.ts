@@ -2,10 +2,9 @@
 // the shell runs a command. This is what `bootlab boot` and the page start from.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_CMDLINE, DEFAULT_MEMORY_MIB } from "../../src/core/boot/index.ts";
+import { DEFAULT_CMDLINE, DEFAULT_MEMORY_MIB, RunnerSession } from "../../src/core/boot/index.ts";
 import { PREBUILT } from "../../src/cli/runners/artifacts.ts";
 import { createRunner } from "../../src/cli/runners/create.ts";
-import { BootSession } from "../../workers/runner/session.ts";
 import { prebuiltBytes } from "./seed-systems.ts";
 
 for (const emulator of ["qemu", "v86"] as const) {
@@ -17,7 +16,7 @@ for (const emulator of ["qemu", "v86"] as const) {
       cmdline: DEFAULT_CMDLINE,
       memoryMiB: DEFAULT_MEMORY_MIB,
     };
-    const session = new BootSession(await createRunner(emulator, { accel: "tcg" }));
+    const session = new RunnerSession(await createRunner(emulator, { accel: "tcg" }));
     try {
       await session.start(spec);
       await session.waitForPrompt(0, 60_000);
