@@ -11,7 +11,7 @@ export interface RespawnLoop {
   count: number;
   /** The distinct lines as printed (at most a few), e.g. the tty2, tty3 and tty4 variants. */
   examples: string[];
-  /** The devices that could not be opened, from "can't open /dev/X" lines. */
+  /** The devices that could not be opened, named by lines such as "can't open /dev/X". */
   devices: string[];
   /** The /etc/inittab line that starts it, when the inittab was given and one matches. */
   inittabLine?: string;

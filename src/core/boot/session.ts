@@ -481,7 +481,7 @@ export class RunnerSession extends BootSession {
   }
 }
 
-/** The console= values of a command line, in order ("ttyS0" from "console=ttyS0,115200"). */
+/** The console= values of a command line, in order: "console=ttyS0,115200" gives "ttyS0". */
 export function consolesOf(cmdline: string): string[] {
   return cmdline
     .split(/\s+/)
