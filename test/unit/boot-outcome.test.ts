@@ -150,9 +150,24 @@ test("no console= at all says so; output after the silence clears it", () => {
   assert.equal(s.outcome.kind, "booting");
 });
 
+test("a guest that powers off (QEMU exits 0) before the no-output time, having printed nothing but firmware, is no-output too", () => {
+  const { clock, s } = session({ cmdline: "console=tty0" });
+  // As QEMU printed it: the kernel's real-mode code adds a dot to SeaBIOS's "Booting from ROM..".
+  // Chunks end anywhere, also in the middle of a firmware word.
+  for (const chunk of ["\x1bc\x1b[?7l\x1b[2J\x1b[0mSe", "aBIOS (version 1.16.2-debian-1.16.2-1)\r\nBooting from ROM..", ".\r\n\x1bc\x1b[?7l\x1b[2J"]) s.push(chunk);
+  clock.advance(6_000);
+  s.exited({ reason: "qemu-system-i386 exited with code 0", code: 0 });
+  assert.equal(s.outcome.kind, "no-output");
+  assert.match(s.report().explanation, /in 6 s: console=tty0/);
+  // An emulator that failed is not a console problem.
+  const failed = session().s;
+  failed.exited({ reason: "qemu-system-i386 exited with code 1", code: 1 });
+  assert.equal(failed.outcome.kind, "exited");
+});
+
 test("the kernel banner on SeaBIOS's line counts as output: no no-output", () => {
   const { clock, s } = session({ cmdline: "console=ttyS0" });
-  s.push(`${SEABIOS.replace("\x1bc", "")}[    0.000000] Linux version 6.1.0`);
+  s.push(`${SEABIOS.replace("\x1bc", "")}[    0.000000] Linux version 6.1.0 (b@b)\r\n`);
   clock.advance(20_000);
   assert.equal(s.outcome.kind, "booting");
 });

@@ -71,8 +71,8 @@ Exit codes (the first that applies; what happened is printed on stderr):
   6  /init (or the init= program) exists but could not run: error -2 (a CRLF #! line,
      a missing interpreter), -8 (no #! line, wrong ELF class), -13 (not executable);
      also when the kernel then fell back to /sbin/init and a prompt came
-  7  no console output: nothing but firmware on the serial port for 15 s
-     (console= missing from the command line, or not ttyS0)
+  7  no console output: nothing but firmware on the serial port for 15 s, or until
+     the guest stopped (console= missing from the command line, or not ttyS0)
   8  a respawn loop: the same line over and over (init restarting a program that
      fails, e.g. "can't open /dev/tty2"); the device or inittab line is named
 

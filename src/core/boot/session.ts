@@ -55,7 +55,7 @@ export const DEFAULT_NO_OUTPUT_MS = 15_000;
 /** Firmware chatter that is not the guest speaking: SeaBIOS, iPXE and their boot messages. */
 const FIRMWARE = /^(?:SeaBIOS\b|iPXE\b|Booting from\b|Machine UUID\b|Press (?:ESC|F12)\b|Boot failed\b|No bootable device\b|Probing EDD\b|Loading\b|Copyright\b|\s*$)/;
 /** SeaBIOS's last words, which the kernel's first line continues under QEMU. */
-const BOOTING_FROM = /^Booting from [^.]*\.\.\s*/;
+const BOOTING_FROM = /^Booting from [^.]*\.+\s*/;
 
 /** Whether a line (or the text after the last line end) is the guest speaking, not firmware. */
 function isGuestText(text: string): boolean {
@@ -245,8 +245,13 @@ export class BootSession implements Disposable {
     }
     if (panicDiagnosis) return outcome("panic", { line: panicDiagnosis.line });
     if (this.respawnLoop) return outcome("respawn-loop", { respawn: this.respawnLoop, line: this.respawnLoop.examples[0] ?? this.respawnLoop.pattern });
-    if (this.noOutputAt !== undefined && !this.hadOutput) {
-      const extra: Partial<BootOutcome> = { silentMs: this.noOutputAt - (this.silentSince ?? started) };
+    // Silent for the no-output time, or silent until the guest ended by itself (a power-off the
+    // console never showed: QEMU exits 0 when a guest on console=tty0 powers off) or the front
+    // end gave up: the console is what is wrong. An emulator that failed (non-zero exit) is not.
+    const endedSilently = end === "timeout" || (end === "exited" && (this.exit!.halted === true || this.exit!.code === 0)) || (end === "powered-off" && !t.poweredOff);
+    if (!this.hadOutput && this.guestStartedAt !== undefined && (this.noOutputAt !== undefined || endedSilently)) {
+      const silentUntil = this.noOutputAt ?? this.clock.now();
+      const extra: Partial<BootOutcome> = { silentMs: silentUntil - (this.silentSince ?? started) };
       if (this.options.cmdline !== undefined) extra.consoles = consolesOf(this.options.cmdline);
       return outcome("no-output", extra);
     }
@@ -405,7 +410,9 @@ export class BootSession implements Disposable {
         this.respawnLoop = this.respawn.add(text);
       }
     }
-    if (!this.hadOutput && isGuestText(this.transcript.partialLine)) this.hadOutput = true;
+    // A partial line may be firmware text cut mid-word ("Se" of "SeaBIOS"): only a prompt, or
+    // BusyBox's "Please press Enter", counts before its line ends.
+    if (!this.hadOutput && (this.transcript.atPrompt || this.transcript.askfirstCount > 0)) this.hadOutput = true;
   }
 
   private checkReady(now: number): void {
