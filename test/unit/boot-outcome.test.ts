@@ -205,6 +205,13 @@ test("with the inittab given, the respawn loop names its line", () => {
   assert.match(s.report().explanation, /The \/etc\/inittab line is "tty2::askfirst:-\/bin\/sh"/);
 });
 
+test("the kernel's own look-alike lines before init (no printk.time) are not a respawn loop, even in one chunk with Run /init", () => {
+  const { s } = session();
+  const pci = Array.from({ length: 12 }, (_, i) => `pci 0000:00:0${i % 10}.0: [8086:7000] type 00 class 0x060100\r\n`).join("");
+  s.push(`Linux version 6.1.0 (b@b)\r\n${pci}Run /init as init process\r\n~ # `);
+  assert.equal(s.outcome.kind, "prompt");
+});
+
 test("a command's repetitive output after the user typed is not a respawn loop", () => {
   const { s } = session();
   s.push(`${KERNEL}[    0.61] Run /init as init process\r\n~ # `);

@@ -7,7 +7,6 @@ import {
   BootFailure,
   BootSession,
   describeOutcome,
-  formatSeconds,
   type BootDiagnosis,
   type BootOutcome,
   type BootSessionOptions,
@@ -20,8 +19,6 @@ import {
 import type { BootRequest, BootStarted } from "../../../workers/emulator.api.ts";
 import { Emitter } from "../ui/dom.ts";
 import { EmulatorError, type EmulatorBridge } from "./bridge.ts";
-
-export { formatSeconds };
 
 /**
  * "ready" is the prompt or the template's ready text; the boot outcomes keep their names

@@ -96,6 +96,8 @@ export class BootSession implements Disposable {
   private fallbackInit: string | undefined;
   private promptAfterFailure = false;
   private respawnLoop: RespawnLoop | undefined;
+  /** Whether the kernel has handed over to init (lines from here on are user space's). */
+  private userSpace = false;
   /** Respawn loops are counted only until the user types: a command's output may repeat a line. */
   private typed = false;
   private silentSince: number | undefined;
@@ -112,7 +114,8 @@ export class BootSession implements Disposable {
     this.clock = options.clock ?? systemClock();
     this.createdAt = this.clock.now();
     const pattern = options.readyPattern;
-    this.readyPattern = pattern === undefined || pattern === "" ? undefined : typeof pattern === "string" ? new RegExp(pattern) : pattern;
+    // Without g or y: test() on a global RegExp would resume from its lastIndex.
+    this.readyPattern = pattern === undefined || pattern === "" ? undefined : new RegExp(typeof pattern === "string" ? pattern : pattern.source, typeof pattern === "string" ? "" : pattern.flags.replace(/[gy]/g, ""));
     const respawnOptions: { repeats?: number; inittab?: string } = {};
     if (options.respawnRepeats !== undefined) respawnOptions.repeats = options.respawnRepeats;
     if (options.inittab !== undefined) respawnOptions.inittab = options.inittab;
@@ -405,10 +408,10 @@ export class BootSession implements Disposable {
       if (failure && !this.initFailure) this.initFailure = failure;
       const run = bare.match(RUN_INIT);
       if (run && this.initFailure && !this.fallbackInit && run[1] !== this.initFailure.path) this.fallbackInit = run[1]!;
-      // Only user space loops: count from init's start, until the user types.
-      if (!this.typed && !this.respawnLoop && (this.transcript.stage("run-init") || this.initFailure)) {
-        this.respawnLoop = this.respawn.add(text);
-      }
+      // Only user space loops: count the lines after the kernel's "Run /init" (without
+      // printk.time, the kernel's own lines before it would look alike), until the user types.
+      if (this.userSpace && !this.typed && !this.respawnLoop) this.respawnLoop = this.respawn.add(text);
+      if (run || failure) this.userSpace = true;
     }
     // A partial line may be firmware text cut mid-word ("Se" of "SeaBIOS"): only a prompt, or
     // BusyBox's "Please press Enter", counts before its line ends.
