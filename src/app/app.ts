@@ -465,7 +465,7 @@ class PlaygroundApp implements Playground {
     this.lintNow();
     const request: BootRequest = { system: templateSystem(template, { files: this.model.files(), cmdline: this.model.cmdline }) };
     if (matchMedia("(max-width: 760px)").matches) this.showPane("terminal");
-    await this.boot.boot(request, template.readyPattern);
+    await this.boot.boot(request);
     this.terminal.focus();
   }
 

@@ -3,11 +3,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../../src/cli/exec.ts";
-import { EXIT_EMULATOR, EXIT_PANIC, EXIT_TIMEOUT } from "../../src/cli/commands/boot.ts";
+import { EXIT_EMULATOR, EXIT_INIT_FAILED, EXIT_NO_OUTPUT, EXIT_RESPAWN_LOOP, EXIT_TIMEOUT } from "../../src/cli/commands/boot.ts";
 
 const BIN = fileURLToPath(new URL("../../src/cli/bin.mjs", import.meta.url));
 
@@ -28,20 +28,20 @@ test("types stdin at the prompts and exits 0 when the guest powers off (v86)", a
   assert.match(r.stdout, /uname -m\r?\ni686/);
 });
 
-test("a kernel panic exits 3 and quotes the panic line with the explanation", async () => {
-  // An empty directory laid over the base archive, and an rdinit= that is not there: the kernel
-  // falls back to init= which is not there either, and panics.
+test("an init= that cannot run exits 6 and quotes the kernel's line with the explanation", async () => {
+  // An rdinit= that is not there: the kernel falls back to init= which is not there either,
+  // and panics ("Requested init ... failed"): the init could not run.
   const r = await bootlab(["--emulator", "qemu", "--accel", "tcg", "--append", "rdinit=/missing init=/also-missing"]);
-  assert.equal(r.code, EXIT_PANIC, r.stderr);
-  assert.match(r.stderr, /kernel panic: "Kernel panic - not syncing: Requested init \/also-missing failed \(error -2\)\."/);
-  assert.match(r.stderr, /ENOENT/);
+  assert.equal(r.code, EXIT_INIT_FAILED, r.stderr);
+  assert.match(r.stderr, /\/also-missing could not run: "Kernel panic - not syncing: Requested init \/also-missing failed \(error -2\)\." The kernel could not execute \/also-missing \(error -2\): \/also-missing does not exist/);
+  assert.match(r.stderr, /look at: \/also-missing/);
 });
 
 test("a boot that never reaches a prompt exits 4 and says how far it got", async () => {
   // cat as init: it waits for console input forever, and no shell ever prints a prompt.
   const r = await bootlab(["--emulator", "qemu", "--accel", "tcg", "--timeout", "4", "--append", "rdinit=/bin/cat"]);
   assert.equal(r.code, EXIT_TIMEOUT, r.stderr);
-  assert.match(r.stderr, /time-out after 4 s: the last stage reached was [a-z-]+ \("/);
+  assert.match(r.stderr, /Time-out after 4 s: the last stage reached was [a-z-]+ \("/);
 });
 
 test("an emulator that is not installed exits 5 and names the package to install", async () => {
@@ -73,4 +73,49 @@ test("--rootfs DIR is packed and laid over the base archive", async () => {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+/** A --rootfs DIR holding only /init, with the given text and mode. */
+async function initOverlay(text: string, mode: number): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "bootlab-init-"));
+  await writeFile(join(dir, "init"), text);
+  await chmod(join(dir, "init"), mode);
+  return dir;
+}
+
+test("a CRLF /init exits 6 saying /init could not run, though the kernel fell back to /sbin/init and powered off", async () => {
+  const dir = await initOverlay("#!/bin/sh\r\necho from-my-init\r\nexec /bin/sh\r\n", 0o755);
+  try {
+    const r = await bootlab(["--emulator", "qemu", "--accel", "tcg", "--rootfs", dir], "poweroff -f\n");
+    assert.equal(r.code, EXIT_INIT_FAILED, r.stderr);
+    assert.match(r.stdout, /Failed to execute \/init \(error -2\)/);
+    assert.doesNotMatch(r.stdout, /from-my-init/);
+    assert.match(r.stderr, /\/init could not run: "Failed to execute \/init \(error -2\)".*CRLF/);
+    assert.match(r.stderr, /ran \/sbin\/init instead/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("a non-executable /init exits 6 and says so", async () => {
+  const dir = await initOverlay("#!/bin/sh\nexec /bin/sh\n", 0o644);
+  try {
+    const r = await bootlab(["--emulator", "qemu", "--accel", "tcg", "--rootfs", dir], "poweroff -f\n");
+    assert.equal(r.code, EXIT_INIT_FAILED, r.stderr);
+    assert.match(r.stderr, /\/init could not run: .*error -13.*not executable/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("console=tty0 exits 7: no console output, naming console=tty0", async () => {
+  const r = await bootlab(["--emulator", "qemu", "--accel", "tcg", "--append", "console=tty0"]);
+  assert.equal(r.code, EXIT_NO_OUTPUT, r.stderr);
+  assert.match(r.stderr, /No console output: .*console=tty0 sends its messages to the screen/);
+});
+
+test("seed 002's system (BusyBox init, no inittab) floods can't open /dev/ttyN: exit 8, a respawn loop naming the devices", async () => {
+  const r = await bootlab(["--emulator", "qemu", "--accel", "tcg", "--timeout", "20", "--append", "rdinit=/sbin/init"]);
+  assert.equal(r.code, EXIT_RESPAWN_LOOP, r.stderr);
+  assert.match(r.stderr, /Respawn loop: .*can't open \/dev\/tty\d.*\/dev\/tty2/);
 });

@@ -14,8 +14,7 @@
 // 5. `mount`: the size=/nr_inodes= of rootfs, tmpfs and devtmpfs become SIZE: they are derived
 //    from the RAM the firmware reports, and v86's BIOS reports a few MiB less for the same -m.
 import type { BootPlan, Runner } from "../../src/core/boot/index.ts";
-import { stripPrintkTime } from "../../src/core/boot/index.ts";
-import { BootSession } from "../../workers/runner/session.ts";
+import { RunnerSession, stripPrintkTime } from "../../src/core/boot/index.ts";
 
 export interface ParityTranscript {
   /** User-space lines from init's start to the first prompt (or to the hello line). */
@@ -49,7 +48,7 @@ const COMMAND_TIMEOUT_MS = 20_000;
  * `commands` when there is a shell.
  */
 export async function collectParityTranscript(runner: Runner, plan: BootPlan, commands: readonly string[]): Promise<{ parity: ParityTranscript; raw: string; shell: boolean }> {
-  const session = new BootSession(runner);
+  const session = new RunnerSession(runner, { ...plan.expectations });
   const ready = plan.expectations.readyPattern ? new RegExp(plan.expectations.readyPattern) : undefined;
   try {
     await session.start(plan.spec);

@@ -2,15 +2,14 @@
 // the shell runs a command. This is what `bootlab boot` and the page start from.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_CMDLINE } from "../../src/core/boot/index.ts";
+import { DEFAULT_CMDLINE, RunnerSession } from "../../src/core/boot/index.ts";
 import { createRunner } from "../../src/cli/runners/create.ts";
-import { BootSession } from "../../workers/runner/session.ts";
 import { BASE_SYSTEM, planFor } from "./systems.ts";
 
 for (const emulator of ["qemu", "v86"] as const) {
   test(`prebuilt tiny kernel + base rootfs reach a shell in ${emulator}`, async () => {
     const { spec } = await planFor(BASE_SYSTEM, emulator);
-    const session = new BootSession(await createRunner(emulator, { accel: "tcg" }));
+    const session = new RunnerSession(await createRunner(emulator, { accel: "tcg" }));
     try {
       await session.start(spec);
       await session.waitForPrompt(0, 60_000);

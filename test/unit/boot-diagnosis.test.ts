@@ -73,6 +73,28 @@ test("initramfs and RAM disk problems are warnings with the fix", () => {
   assert.match(found[0]!.explanation, /invalid magic/);
 });
 
+test("a RAM-disk image on a kernel without RAM-disk support: the panic names the failed unpacking, not a missing init", () => {
+  // The tiny kernel (no CONFIG_BLK_DEV_RAM, no CONFIG_BLOCK) given an ext4 image as its initrd.
+  const found = diagnoseLines([
+    "[    0.21] Trying to unpack rootfs image as initramfs...",
+    "[    0.25] Initramfs unpacking failed: invalid magic at start of compressed archive",
+    "[    0.60] Run /sbin/init as init process",
+    "[    0.61] Run /etc/init as init process",
+    "[    0.62] Kernel panic - not syncing: No working init found.  Try passing init= option to kernel. See Linux Documentation/admin-guide/init.rst for guidance.",
+  ]);
+  const panic = found.find((d) => d.severity === "panic")!;
+  assert.match(panic.explanation, /could not unpack the initrd.*invalid magic/);
+  assert.match(panic.explanation, /RAM-disk support \(CONFIG_BLK_DEV_RAM\)/);
+  assert.doesNotMatch(panic.fileToFix, /^\/init$/);
+  // With root=/dev/ram0 the same kernel panics on the root device instead: same cause.
+  const root = diagnoseLines([
+    "Initramfs unpacking failed: no cpio magic",
+    'VFS: Cannot open root device "ram0" or unknown-block(0,0): error -6',
+    "Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)",
+  ]).at(-1)!;
+  assert.match(root.explanation, /Initramfs unpacking failed: no cpio magic/);
+});
+
 test("an unknown panic is still reported, once", () => {
   const found = diagnoseLines([
     "Kernel panic - not syncing: Fatal exception",

@@ -1,10 +1,11 @@
-// BootSession.run against a replayed console: a Runner that answers each typed line with the
+// The core boot session over a replayed console: a Runner that answers each typed line with the
 // bytes a real QEMU run printed. Real emulators cannot be made to print a kernel message at a
 // chosen instant, so this is how the interleaving that once broke the parity test stays tested.
+// Also waitFor (text, RegExp, predicate) and its time-outs on a fake clock.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BootSession } from "../../workers/runner/session.ts";
-import { ListenerSet, type BootSpec, type Runner, type RunnerExit } from "../../src/core/boot/index.ts";
+import { BootFailure, BootSession, ListenerSet, RunnerSession, type BootSpec, type Runner, type RunnerExit } from "../../src/core/boot/index.ts";
+import { FakeClock } from "./fake-clock.ts";
 
 /** Prints `boot` when started, then for each line typed the next entry of `replies`. */
 class ReplayRunner implements Runner {
@@ -43,7 +44,7 @@ const spec: BootSpec = { kernel: new Uint8Array(0), initrds: [], disks: [], cmdl
 const boot = "[    0.70] Run /init as init process\r\n/bin/sh: can't access tty; job control turned off\r\n/ # ";
 
 async function runOne(reply: string): Promise<string> {
-  const session = new BootSession(new ReplayRunner(boot, [reply]));
+  const session = new RunnerSession(new ReplayRunner(boot, [reply]));
   await session.start(spec);
   await session.waitForPrompt(0, 5_000);
   try {
@@ -62,4 +63,67 @@ test("run: a kernel message between the prompt and the echo does not turn the ec
   // after the prompt and before the echo of the typed command.
   const reply = "[    1.248126] clocksource: tsc: mask: 0xffffffffffffffff max_cycles: 0x233fb4d7a24\r\nmount\r\nmount: no /proc/mounts\r\n/ # ";
   assert.equal(await runOne(reply), "mount: no /proc/mounts");
+});
+
+test("run: types through the attached source and marks the input, so later repeats are not a respawn loop", async () => {
+  const runner = new ReplayRunner(boot, ["echo hi\r\nhi\r\n/ # "]);
+  const session = new RunnerSession(runner, { noOutputMs: 0 });
+  await session.start(spec);
+  await session.waitForPrompt(0, 5_000);
+  assert.equal(await session.run("echo hi", 5_000), "hi");
+  assert.equal(session.outcome.kind, "prompt");
+  await session.stop();
+  assert.equal(session.outcome.kind, "stopped");
+});
+
+test("waitFor: a string resolves with itself, a RegExp with its match, a predicate with \"\"; now or later", async () => {
+  const clock = new FakeClock();
+  const s = new BootSession({ clock });
+  s.push("Linux version 6.1.0\r\n");
+  assert.equal(await s.waitFor("version 6", 1000), "version 6");
+  const later = s.waitFor(/answer-(\d+)/g, 1000);
+  const predicate = s.waitFor((t) => t.lines.length >= 2, 1000);
+  s.push("answer-42\r\n");
+  assert.equal(await later, "answer-42");
+  assert.equal(await predicate, "");
+});
+
+test("waitFor times out on the session's clock, saying what it waited for and how far the boot got", async () => {
+  const clock = new FakeClock();
+  const s = new BootSession({ clock, noOutputMs: 0 });
+  s.push("[    0.35] Freeing initrd memory: 1024K\r\n");
+  const wait = s.waitFor("never", 5_000);
+  clock.advance(4_999);
+  let done = false;
+  void wait.catch(() => (done = true));
+  await Promise.resolve();
+  assert.equal(done, false);
+  clock.advance(1);
+  await assert.rejects(wait, (e: unknown) => e instanceof BootFailure && e.kind === "timeout" && /timed out after 5\.0 s waiting for "never"; the last stage reached was initramfs-unpacked/.test(e.message));
+  assert.equal(clock.pending, 0, "no timer is left behind");
+  assert.equal(s.outcome.kind, "booting", "a wait's own time-out does not end the boot");
+});
+
+test("waitFor rejects when the guest powers off first, unless that is what it waits for", async () => {
+  const s = new BootSession({ clock: new FakeClock() });
+  const prompt = s.waitForPrompt(0, 60_000);
+  const powerDown = s.waitFor("reboot: Power down", 60_000);
+  s.push("[    3.10] reboot: Power down\r\n");
+  assert.equal(await powerDown, "reboot: Power down");
+  await assert.rejects(prompt, (e: unknown) => e instanceof BootFailure && e.kind === "powered-off" && /powered off before a shell prompt/.test(e.message));
+});
+
+test("dispose: pending waits reject, listeners and timers go, later bytes are ignored", async () => {
+  const clock = new FakeClock();
+  const s = new BootSession({ clock });
+  s.guestStarted();
+  let seen = 0;
+  s.onOutput(() => seen++);
+  const wait = s.waitFor("x", 60_000);
+  s.dispose();
+  await assert.rejects(wait, /the session ended before "x"/);
+  assert.equal(clock.pending, 0);
+  s.push("late bytes\r\n");
+  assert.equal(seen, 0);
+  assert.equal(s.transcript.text, "");
 });

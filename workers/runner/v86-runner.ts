@@ -41,6 +41,13 @@ export interface V86RunnerOptions {
 
 const MiB = 1024 * 1024;
 
+/** v86's bus event for HLT with interrupts off: the CPU can never resume (v86 has no NMIs). */
+const CPU_HALT_EVENT = "cpu-event-halt";
+interface BusListeners {
+  add_listener(event: string, listener: () => void): void;
+  remove_listener(event: string, listener: () => void): void;
+}
+
 /** With `jit: "auto"`, the JIT comes on after this many guest instructions even if nobody types
  * (twice what the tiny kernel needs to reach its prompt). */
 export const JIT_AUTO_ENABLE_INSTRUCTIONS = 60_000_000;
@@ -55,6 +62,7 @@ export class V86Runner implements Runner {
   private stopped = false;
   private jitEnabled = false;
   private jitTimer: ReturnType<typeof setInterval> | undefined;
+  private halted = false;
 
   constructor(private readonly options: V86RunnerOptions) {}
 
@@ -103,6 +111,8 @@ export class V86Runner implements Runner {
     const instance = new V86(config);
     this.instance = instance;
     instance.add_listener("serial0-output-byte", this.onSerialByte);
+    // Not in v86's typings: the bus event its wasm sends on HLT with interrupts off.
+    (instance as unknown as BusListeners).add_listener(CPU_HALT_EVENT, this.onHalt);
     await new Promise<void>((resolve) => {
       const loaded = () => {
         instance.remove_listener("emulator-loaded", loaded);
@@ -124,7 +134,12 @@ export class V86Runner implements Runner {
     return this.serial.add(listener);
   }
 
-  /** v86 has no process to exit; the guest powering off only halts its CPU. Never fires. */
+  /**
+   * v86 has no process to exit and implements no ACPI power-off: a guest that powers off or
+   * halts (`poweroff -f`, `halt -f`, the kernel's "reboot: Power down") ends by executing HLT
+   * with interrupts off, which v86 reports as `cpu-event-halt`. That fires this, once, with
+   * `halted: true`, after the serial bytes printed before it.
+   */
   onExit(listener: (exit: RunnerExit) => void): Disposable {
     return this.exits.add(listener);
   }
@@ -167,6 +182,7 @@ export class V86Runner implements Runner {
     const instance = this.instance;
     if (!instance) return;
     instance.remove_listener("serial0-output-byte", this.onSerialByte);
+    (instance as unknown as BusListeners).remove_listener(CPU_HALT_EVENT, this.onHalt);
     this.flush();
     await instance.destroy();
   }
@@ -176,6 +192,13 @@ export class V86Runner implements Runner {
     this.serial.clear();
     this.exits.clear();
   }
+
+  private readonly onHalt = (): void => {
+    if (this.halted || this.stopped) return;
+    this.halted = true;
+    this.flush(); // "reboot: Power down" comes before the exit, as on QEMU
+    this.exits.emit({ reason: "the guest halted its CPU (powered off or halted)", halted: true });
+  };
 
   // v86 reports one byte per event; hand them on in batches, one per emulator time slice.
   private readonly onSerialByte = (byte: number): void => {

@@ -1,18 +1,51 @@
-// One boot after another, as the page sees them: starts boots through the bridge, reads the
-// serial output into a BootTranscript (src/core/boot), and turns it into a status (booting,
-// ready with the time to the prompt, panic with its explanation), output() and waitFor().
-import { BootTranscript, type BootDiagnosis, type TimelineEntry } from "../../core/boot/index.ts";
+// One boot after another, as the page sees them: starts boots through the bridge and feeds each
+// boot's serial bytes into a core BootSession (src/core/boot/session.ts), which decides what the
+// boot came to. This class only adapts it to the page: a status Emitter for the status line
+// (the same words `bootlab boot` prints, from describeOutcome), output$ for the terminal, and
+// output(), waitFor(), metrics() for window.bootlab.
+import {
+  BootFailure,
+  BootSession,
+  describeOutcome,
+  type BootDiagnosis,
+  type BootOutcome,
+  systemClock,
+  type Clock,
+  type Disposable,
+  type OutcomeReport,
+  type TimelineEntry,
+} from "../../core/boot/index.ts";
 import type { BootRequest, BootStarted } from "../../../workers/emulator.api.ts";
 import { Emitter } from "../ui/dom.ts";
 import { EmulatorError, type EmulatorBridge } from "./bridge.ts";
 
-export type BootPhase = "idle" | "starting" | "booting" | "ready" | "panic" | "powered-off" | "stopped" | "failed";
+/**
+ * "ready" is the prompt or the template's ready text; the boot outcomes keep their names
+ * (src/core/boot/outcome.ts); "starting" is before the guest runs, "failed" when it could not start.
+ */
+export type BootPhase =
+  | "idle"
+  | "starting"
+  | "booting"
+  | "ready"
+  | "panic"
+  | "init-failed"
+  | "no-output"
+  | "respawn-loop"
+  | "powered-off"
+  | "rebooted"
+  | "exited"
+  | "timeout"
+  | "stopped"
+  | "failed";
 
 export interface BootStatus {
   phase: BootPhase;
-  /** One line for the status bar. */
+  /** One line for the status bar (and the embed protocol's status event). */
   message: string;
-  /** The panic explained, when phase is "panic". */
+  /** The boot's outcome in words, when it has one: headline, explanation, fix, file, console line. */
+  report?: OutcomeReport;
+  /** The panic explained, when there was one. */
   diagnosis?: BootDiagnosis;
   timeToPromptMs?: number;
 }
@@ -42,17 +75,10 @@ interface CurrentBoot {
   bootId: number | undefined;
   /** Output with a smaller boot id belongs to an earlier boot (its last bytes may still arrive). */
   minBootId: number;
-  requestedAt: number;
-  transcript: BootTranscript;
-  readyPattern: RegExp | undefined;
-  readyAt: number | undefined;
+  session: BootSession;
   started: BootStarted | undefined;
   ended: boolean;
-}
-
-interface Waiter {
-  test: (text: string) => string | undefined;
-  resolve: (match: string) => void;
+  outcomes: Disposable;
 }
 
 export class BootController {
@@ -63,16 +89,27 @@ export class BootController {
   readonly bootStarted = new Emitter<void>();
   private current: CurrentBoot | undefined;
   private lastStatus: BootStatus = { phase: "idle", message: "Not booted yet" };
-  private readonly waiters = new Set<Waiter>();
   private generation = 0;
   /** The highest boot id the worker used; ids start again at 1 when the worker is replaced. */
   private highestBootId = 0;
 
-  constructor(private readonly bridge: EmulatorBridge) {
+  /** `clock`: the sessions' clock (the host's by default; a fake one in tests). */
+  constructor(
+    private readonly bridge: EmulatorBridge,
+    private readonly clock: Clock = systemClock(),
+  ) {
     bridge.serial.on(({ bootId, bytes }) => this.onSerial(bootId, bytes));
+    bridge.exits.on(({ bootId, reason }) => {
+      const boot = this.current;
+      if (boot && !boot.ended && boot.bootId === bootId) boot.session.exited({ reason });
+    });
     bridge.restarts.on((reason) => {
       this.highestBootId = 0;
-      if (this.current) this.current.ended = true;
+      const boot = this.current;
+      if (boot && !boot.ended) {
+        boot.session.markStopped();
+        this.endCurrent();
+      }
       this.setStatus({ phase: "stopped", message: `Stopped: ${reason}.` });
     });
   }
@@ -82,27 +119,26 @@ export class BootController {
   }
 
   get running(): boolean {
-    return this.current !== undefined && !this.current.ended;
+    return this.current !== undefined && !this.current.ended && !this.current.session.outcome.final;
   }
 
-  /** Boots; resolves once the guest runs (not when it reaches the prompt). */
-  async boot(request: BootRequest, readyPattern?: string): Promise<BootStarted> {
+  /**
+   * Boots; resolves once the guest runs (not when it reaches the prompt). What the plan knows
+   * about the system (the final command line, the init program, a hint about it, the ready text)
+   * comes back from the worker with the boot's start and is handed to the session then.
+   */
+  async boot(request: BootRequest): Promise<BootStarted> {
     const generation = ++this.generation;
     // Stop the previous guest first, so that a worker replaced for not stopping is replaced
     // before this boot begins, never during it.
     await this.bridge.stop();
-    if (this.current) this.current.ended = true;
+    this.endCurrent();
     if (generation !== this.generation) throw new EmulatorError("superseded", "another boot or stop came first");
-    const boot: CurrentBoot = {
-      bootId: undefined,
-      minBootId: this.highestBootId + 1,
-      requestedAt: performance.now(),
-      transcript: new BootTranscript(),
-      readyPattern: readyPattern ? new RegExp(readyPattern) : undefined,
-      readyAt: undefined,
-      started: undefined,
-      ended: false,
-    };
+    const session = new BootSession({ clock: this.clock, ...(request.system.readyPattern ? { readyPattern: request.system.readyPattern } : {}) });
+    const boot: CurrentBoot = { bootId: undefined, minBootId: this.highestBootId + 1, session, started: undefined, ended: false, outcomes: { dispose() {} } };
+    boot.outcomes = session.onOutcome((outcome) => {
+      if (this.current === boot && boot.started) this.showOutcome(outcome);
+    });
     this.current = boot;
     this.bootStarted.emit();
     this.setStatus({ phase: "starting", message: "Packing the initramfs and starting the emulator…" });
@@ -112,7 +148,9 @@ export class BootController {
       if (generation !== this.generation) return started;
       boot.bootId = started.bootId;
       boot.started = started;
-      if (this.lastStatus.phase === "starting") this.setStatus({ phase: "booting", message: "Booting…" });
+      session.expect(started.expectations);
+      session.guestStarted();
+      this.showOutcome(session.outcome);
       return started;
     } catch (error) {
       if (generation === this.generation) {
@@ -129,57 +167,69 @@ export class BootController {
     const boot = this.current;
     await this.bridge.stop();
     if (boot && !boot.ended) {
-      boot.ended = true;
-      this.setStatus({ phase: "stopped", message: "Stopped." });
+      boot.session.markStopped();
+      // A stop keeps what the boot already showed to be wrong (a failed /init, a loop): the
+      // session's outcome outranks "stopped" with it.
+      this.showOutcome(boot.session.outcome);
+      // Then the session lets go of its timers, so no later "no output" replaces "Stopped".
+      this.endCurrent();
     }
   }
 
   send(text: string): Promise<void> {
-    if (!this.running) return Promise.reject(new EmulatorError("not-running", "no guest is running: press Boot first"));
+    const boot = this.current;
+    if (!this.running || !boot) return Promise.reject(new EmulatorError("not-running", "no guest is running: press Boot first"));
+    boot.session.noteInput(text);
     return this.bridge.send(text);
   }
 
   /** Everything the current boot printed so far ("\r" removed). */
   output(): string {
-    return this.current?.transcript.text ?? "";
+    return this.current?.session.transcript.text ?? "";
   }
 
-  /** Resolves with the first match in the current boot's output (now or later); rejects after `ms`. */
-  waitFor(pattern: string | RegExp, ms = 30_000): Promise<string> {
-    const test =
-      typeof pattern === "string"
-        ? (text: string) => (text.includes(pattern) ? pattern : undefined)
-        : (text: string) => text.match(new RegExp(pattern.source, pattern.flags.replace("g", "")))?.[0];
-    const already = test(this.output());
-    if (already !== undefined) return Promise.resolve(already);
-    return new Promise<string>((resolve, reject) => {
-      const waiter: Waiter = {
-        test,
-        resolve: (match) => {
-          clearTimeout(timer);
-          this.waiters.delete(waiter);
-          resolve(match);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        const tail = this.output().slice(-400);
-        reject(new EmulatorError("timeout", `waitFor(${String(pattern)}): not seen within ${ms} ms; the output ends with:\n${tail}`));
-      }, ms);
-      this.waiters.add(waiter);
-    });
+  /**
+   * Resolves with the first match in the current boot's output (now or later, also in a boot
+   * that starts meanwhile); rejects after `ms`, or when the guest stops first (a panic, a
+   * power-off), saying so.
+   */
+  async waitFor(pattern: string | RegExp, ms = 30_000): Promise<string> {
+    const deadline = this.clock.now() + ms;
+    let boot = this.current;
+    for (;;) {
+      if (!boot || boot.ended) {
+        // A stopped boot's output may hold it already; else the next boot will have to.
+        const already = boot ? firstMatch(pattern, boot.session.transcript.text) : undefined;
+        if (already !== undefined) return already;
+        boot = await this.nextBoot(deadline - this.clock.now());
+        if (!boot) throw this.timeoutError(pattern, ms);
+      }
+      try {
+        return await boot.session.waitFor(pattern, Math.max(0, deadline - this.clock.now()));
+      } catch (error) {
+        if (!(error instanceof BootFailure)) throw error;
+        if (error.kind === "timeout") throw this.timeoutError(pattern, ms);
+        // The boot was replaced by a new one: wait in that one.
+        if (this.current !== boot) {
+          boot = this.current;
+          continue;
+        }
+        throw new EmulatorError(error.kind, `waitFor(${String(pattern)}): ${error.message}`);
+      }
+    }
   }
 
   metrics(): BootMetrics {
     const boot = this.current;
-    const timeline = boot?.transcript.timeline() ?? [];
-    const kernelStart = boot?.transcript.stage("kernel-start");
-    const readyAt = boot?.readyAt;
+    const session = boot?.session;
+    const timeline = session?.transcript.timeline() ?? [];
+    const kernelStart = session?.transcript.stage("kernel-start");
+    const readyAt = session?.readyAtMs;
     return {
       bootId: boot?.bootId,
-      timeToPromptMs: boot && readyAt !== undefined ? Math.round(readyAt - boot.requestedAt) : undefined,
+      timeToPromptMs: round(session?.readyMs),
       kernelToPromptMs: kernelStart && readyAt !== undefined ? Math.round(readyAt - kernelStart.hostMs) : undefined,
-      readyAtPageMs: readyAt === undefined ? undefined : Math.round(readyAt),
+      readyAtPageMs: round(readyAt),
       fetchMs: round(boot?.started?.fetchMs),
       planMs: round(boot?.started?.planMs),
       emulatorStartMs: round(boot?.started?.emulatorStartMs),
@@ -197,52 +247,46 @@ export class BootController {
     // not known yet, but the worker only streams the newest boot.
     this.highestBootId = Math.max(this.highestBootId, bootId);
     if (!boot || boot.ended || bootId < boot.minBootId || (boot.bootId !== undefined && boot.bootId !== bootId)) return;
-    const now = performance.now();
-    boot.transcript.push(bytes, now);
     this.output$.emit(bytes);
-    this.updateStatus(boot, now);
-    if (this.waiters.size) {
-      const text = boot.transcript.text;
-      for (const waiter of [...this.waiters]) {
-        const match = waiter.test(text);
-        if (match !== undefined) waiter.resolve(match);
-      }
-    }
+    boot.session.push(bytes);
   }
 
-  private updateStatus(boot: CurrentBoot, now: number): void {
-    const transcript = boot.transcript;
-    const panic = transcript.panic;
-    if (panic && this.lastStatus.phase !== "panic") {
-      this.setStatus({
-        phase: "panic",
-        message: `Kernel panic: ${panic.explanation} Fix: ${panic.fix}`,
-        diagnosis: panic,
+  /** The previous boot is over: its session lets go of its timers (its transcript stays readable). */
+  private endCurrent(): void {
+    const boot = this.current;
+    if (!boot) return;
+    boot.ended = true;
+    boot.outcomes.dispose();
+    boot.session.dispose();
+  }
+
+  private nextBoot(ms: number): Promise<CurrentBoot | undefined> {
+    return new Promise((resolve) => {
+      const timer = this.clock.setTimeout(() => {
+        subscription.dispose();
+        resolve(undefined);
+      }, Math.max(0, ms));
+      const subscription = this.bootStarted.on(() => {
+        this.clock.clearTimeout(timer);
+        subscription.dispose();
+        resolve(this.current);
       });
-      return;
-    }
-    if (transcript.poweredOff && this.lastStatus.phase !== "powered-off") {
-      this.setStatus({ phase: "powered-off", message: "The guest powered off. Press Boot to start it again." });
-      return;
-    }
-    if (boot.readyAt === undefined) {
-      const ready = boot.readyPattern
-        ? boot.readyPattern.test(transcript.text)
-        : transcript.stage("first-prompt") !== undefined || transcript.askfirstCount > 0;
-      if (ready) {
-        const prompt = transcript.stage("first-prompt");
-        boot.readyAt = !boot.readyPattern && prompt ? prompt.hostMs : now;
-        const ms = Math.round(boot.readyAt - boot.requestedAt);
-        this.setStatus({
-          phase: "ready",
-          message: boot.readyPattern ? `Up in ${formatSeconds(ms)}.` : `Shell prompt in ${formatSeconds(ms)}: type in the terminal.`,
-          timeToPromptMs: ms,
-        });
-      } else if (this.lastStatus.phase === "booting" || this.lastStatus.phase === "starting") {
-        const stage = transcript.stage("run-init") ? "running init" : transcript.stage("kernel-start") ? "kernel starting" : undefined;
-        if (stage && !this.lastStatus.message.includes(stage)) this.setStatus({ phase: "booting", message: `Booting: ${stage}…` });
-      }
-    }
+    });
+  }
+
+  private timeoutError(pattern: string | RegExp, ms: number): EmulatorError {
+    const tail = this.output().slice(-400);
+    return new EmulatorError("timeout", `waitFor(${String(pattern)}): not seen within ${ms} ms; the output ends with:\n${tail}`);
+  }
+
+  private showOutcome(outcome: BootOutcome): void {
+    const boot = this.current;
+    if (!boot) return;
+    const report = describeOutcome(outcome, boot.session.options);
+    const status: BootStatus = { phase: phaseOf(outcome), message: statusMessage(report), report };
+    if (outcome.panic) status.diagnosis = outcome.panic;
+    if (outcome.readyMs !== undefined && (outcome.kind === "prompt" || outcome.kind === "ready")) status.timeToPromptMs = Math.round(outcome.readyMs);
+    this.setStatus(status);
   }
 
   private setStatus(status: BootStatus): void {
@@ -251,10 +295,21 @@ export class BootController {
   }
 }
 
-function round(ms: number | undefined): number | undefined {
-  return ms === undefined ? undefined : Math.round(ms);
+function phaseOf(outcome: BootOutcome): BootPhase {
+  return outcome.kind === "prompt" || outcome.kind === "ready" ? "ready" : outcome.kind;
 }
 
-export function formatSeconds(ms: number): string {
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+/** The status bar's one line: "Shell prompt in 1.24 s: type in the terminal.", "Kernel panic: ... Fix: ...". */
+export function statusMessage(report: OutcomeReport): string {
+  if (!report.explanation) return report.headline;
+  return `${report.headline}: ${report.explanation}${report.fix ? ` Fix: ${report.fix}` : ""}`;
+}
+
+function firstMatch(pattern: string | RegExp, text: string): string | undefined {
+  if (typeof pattern === "string") return text.includes(pattern) ? pattern : undefined;
+  return text.match(new RegExp(pattern.source, pattern.flags.replace("g", "")))?.[0];
+}
+
+function round(ms: number | undefined): number | undefined {
+  return ms === undefined ? undefined : Math.round(ms);
 }

@@ -1,5 +1,6 @@
-// The status line: what the guest is doing (booting, prompt after N s, panic explained with the
-// file to fix), lint problems, and whether edits are being saved.
+// The status line: what the guest is doing (booting, prompt after N s, a panic, an /init that
+// could not run, silence, a respawn loop: each explained with the file to fix, in the words of
+// src/core/boot/outcome.ts), lint problems, and whether edits are being saved.
 import type { BootStatus } from "../emulator/boot-controller.ts";
 import { h, type Disposable } from "./dom.ts";
 
@@ -25,25 +26,21 @@ export class StatusLine implements Disposable {
 
   setBoot(status: BootStatus): void {
     this.element.dataset.phase = status.phase;
-    const diagnosis = status.diagnosis;
-    if (!diagnosis) {
+    // Every status replaces the whole message, tooltip included: a panic's line must not stay
+    // as the tooltip of the next boot's "Booting…".
+    this.message.title = status.report?.line ?? "";
+    const report = status.report;
+    if (!report || (!report.fix && !report.fileToFix)) {
       this.message.replaceChildren(status.message);
       return;
     }
-    // "Kernel panic: <explanation>" then the file to fix, as a link when it is one of the user's files.
-    const file = diagnosis.fileToFix;
+    // "<Headline>. <explanation> Fix <file>: <fix>", the file a link when it is one of the user's.
+    const file = report.fileToFix ?? "";
     const path = file.split(" ")[0] ?? file;
     const target = this.handlers.isOverlayFile(path)
       ? h("a", { href: "#", class: "fix-file", "data-testid": "fix-file", onclick: (event: Event) => (event.preventDefault(), this.handlers.onOpenFile(path)) }, file)
       : h("span", { class: "fix-file", "data-testid": "fix-file" }, file);
-    this.message.replaceChildren(
-      h("strong", {}, "Kernel panic. "),
-      `${diagnosis.explanation} `,
-      "Fix ",
-      target,
-      `: ${diagnosis.fix}`,
-    );
-    this.message.title = diagnosis.line;
+    this.message.replaceChildren(h("strong", {}, `${report.headline}. `), `${report.explanation} `, ...(file ? ["Fix ", target, report.fix ? `: ${report.fix}` : ""] : [`Fix: ${report.fix}`]));
   }
 
   setLint(errors: number, warnings: number): void {

@@ -5,9 +5,8 @@
 // boot (packing the user's files and joining them to the base), which the page pays per boot.
 import { parseArgs } from "node:util";
 import { readFile } from "node:fs/promises";
-import { planBoot, type BootPlan, type BootSystem, type QemuAccel } from "../../core/boot/index.ts";
+import { BootFailure, planBoot, RunnerSession, type BootPlan, type BootSystem, type QemuAccel } from "../../core/boot/index.ts";
 import { V86Runner } from "../../../workers/runner/v86-runner.ts";
-import { BootFailure, BootSession } from "../../../workers/runner/session.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
 import { positiveNumber } from "../options.ts";
 import { loadBios, prebuiltArtifacts, v86WasmPath } from "../runners/artifacts.ts";
@@ -163,7 +162,7 @@ async function runBench(system: BootSystem, plan: BootPlan, targets: Target[], r
               },
             })
           : new QemuRunner({ accel: target === "qemu-kvm" ? "kvm" : ("tcg" satisfies QemuAccel) });
-      const session = new BootSession(runner);
+      const session = new RunnerSession(runner, { ...plan.expectations });
       try {
         const timings = await session.start(spec);
         const cpuAtStart = process.cpuUsage();

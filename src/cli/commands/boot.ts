@@ -2,9 +2,16 @@
 // to the terminal or driven by stdin, and exit with a code that says how the boot ended.
 import { parseArgs } from "node:util";
 import type { ReadStream } from "node:tty";
-import type { BootPlan, GuestArch, QemuAccel } from "../../core/boot/index.ts";
-import { BootSession } from "../../../workers/runner/session.ts";
-import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
+import {
+  EXIT_CODES,
+  RunnerSession,
+  type BootPlan,
+  type BootSessionOptions,
+  type GuestArch,
+  type OutcomeReport,
+  type QemuAccel,
+} from "../../core/boot/index.ts";
+import { CliError, EXIT_USAGE, type Command } from "../command.ts";
 import { oneOf, positiveNumber } from "../options.ts";
 import { attachTerminal, type AttachEnd } from "../runners/attach-terminal.ts";
 import { createRunner, type EmulatorChoice } from "../runners/create.ts";
@@ -13,10 +20,14 @@ import { QemuRunner } from "../runners/qemu-runner.ts";
 import { driveScriptedConsole } from "../runners/scripted-console.ts";
 import { planFromOptions, SYSTEM_OPTIONS, SYSTEM_OPTIONS_HELP, systemFromOptions } from "../system-options.ts";
 
-/** Exit codes beyond command.ts's 0/1/2, as the help text documents them. */
-export const EXIT_PANIC = 3;
-export const EXIT_TIMEOUT = 4;
-export const EXIT_EMULATOR = 5;
+/** Exit codes beyond command.ts's 0/1/2, as the help text documents them; one per boot outcome
+ * (src/core/boot/outcome.ts decides which, the page's status line says the same). */
+export const EXIT_PANIC = EXIT_CODES.panic;
+export const EXIT_TIMEOUT = EXIT_CODES.timeout;
+export const EXIT_EMULATOR = EXIT_CODES.emulator;
+export const EXIT_INIT_FAILED = EXIT_CODES.initFailed;
+export const EXIT_NO_OUTPUT = EXIT_CODES.noOutput;
+export const EXIT_RESPAWN_LOOP = EXIT_CODES.respawnLoop;
 
 const DEFAULT_TIMEOUT_S = 120;
 
@@ -38,13 +49,20 @@ ${SYSTEM_OPTIONS_HELP}
   --arch i386|x86_64     QEMU binary for the kernel (default i386; v86 is i386 only)
   --quiet                do not print which emulator, accelerator and kernel were chosen
 
-Exit codes:
-  0  the guest powered off
+Exit codes (the first that applies; what happened is printed on stderr):
+  0  the guest powered off (or you left with Ctrl-])
   1  the guest stopped otherwise (it rebooted, or the emulator exited)
   2  usage: a bad option, a missing file, or a system the plan refuses (what is missing is printed)
   3  kernel panic (the panic line and what usually causes it are printed)
   4  time-out
   5  the emulator could not start (what is missing and how to get it is printed)
+  6  /init (or the init= program) exists but could not run: error -2 (a CRLF #! line,
+     a missing interpreter), -8 (no #! line, wrong ELF class), -13 (not executable);
+     also when the kernel then fell back to /sbin/init and a prompt came
+  7  no console output: nothing but firmware on the serial port for 15 s, or until
+     the guest stopped (console= missing from the command line, or not ttyS0)
+  8  a respawn loop: the same line over and over (init restarting a program that
+     fails, e.g. "can't open /dev/tty2"); the device or inittab line is named
 
 Examples:
   bootlab boot
@@ -88,7 +106,7 @@ export const bootCommand: Command = {
     if (arch === "x86_64" && typeof system.kernel === "object") system.kernel.arch = "x86_64";
     const plan = await planFromOptions(system, { emulator });
     if (!values.quiet) for (const note of plan.notes) process.stderr.write(`bootlab boot: ${note}\n`);
-    return bootAndReport(plan, { emulator, accel, arch, timeoutS, quiet: values.quiet });
+    return bootAndReport(plan, { emulator, accel, arch, timeoutS, quiet: values.quiet, session: { ...plan.expectations } });
   },
 };
 
@@ -98,6 +116,8 @@ interface BootRunOptions {
   arch: GuestArch;
   timeoutS: number | undefined;
   quiet: boolean;
+  /** What the plan knows to explain the boot better (its expectations: readyPattern, initPath, initHint, inittab). */
+  session: BootSessionOptions;
 }
 
 async function bootAndReport(plan: BootPlan, options: BootRunOptions): Promise<number> {
@@ -108,7 +128,8 @@ async function bootAndReport(plan: BootPlan, options: BootRunOptions): Promise<n
   } catch (error) {
     return emulatorCannotStart(error);
   }
-  const session = new BootSession(runner, { onOutput: (bytes) => process.stdout.write(bytes) });
+  const session = new RunnerSession(runner, { cmdline: spec.cmdline, ...options.session });
+  session.onOutput((bytes) => process.stdout.write(bytes));
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
   if (!options.quiet) {
     const why = runner instanceof QemuRunner && runner.accel === "tcg" && options.accel === "auto" ? `, ${(await kvmStatus(options.arch)).reason}` : "";
@@ -125,11 +146,16 @@ async function bootAndReport(plan: BootPlan, options: BootRunOptions): Promise<n
       return emulatorCannotStart(error);
     }
     const timeoutS = options.timeoutS ?? (interactive ? undefined : DEFAULT_TIMEOUT_S);
-    const deadline = timeoutS === undefined ? undefined : performance.now() + timeoutS * 1000;
+    const deadline = timeoutS === undefined ? undefined : session.clock.now() + timeoutS * 1000;
     const end: AttachEnd = interactive
       ? await attachTerminal(session, process.stdin as ReadStream, deadline)
       : await driveScriptedConsole(session, process.stdin, deadline!);
-    return report(end, session, timeoutS);
+    if (end === "timeout") session.markTimedOut(timeoutS! * 1000);
+    if (end === "detached") {
+      process.stderr.write("\nbootlab boot: left the console (Ctrl-]); the guest was stopped\n");
+      session.markStopped();
+    }
+    return report(session.report());
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
@@ -137,29 +163,19 @@ async function bootAndReport(plan: BootPlan, options: BootRunOptions): Promise<n
   }
 }
 
-function report(end: AttachEnd, session: BootSession, timeoutS: number | undefined): number {
-  const say = (line: string) => process.stderr.write(`\nbootlab boot: ${line}\n`);
-  switch (end.kind) {
-    case "powered-off":
-      return EXIT_OK;
-    case "detached":
-      say("left the console (Ctrl-]); the guest was stopped");
-      return EXIT_OK;
-    case "rebooted":
-      say("the guest rebooted instead of powering off (bootlab stops it there; use poweroff -f)");
-      return EXIT_FAILED;
-    case "panic": {
-      const d = end.failure.diagnosis;
-      say(d ? `kernel panic: "${d.line}" ${d.explanation} Fix: ${d.fix} (look at: ${d.fileToFix})` : end.failure.message);
-      return EXIT_PANIC;
-    }
-    case "timeout":
-      say(`time-out after ${timeoutS} s: ${session.progress()}`);
-      return EXIT_TIMEOUT;
-    case "exited":
-      say(end.failure.message);
-      return EXIT_FAILED;
-  }
+/** Says how the boot ended (the same words as the page's status line) and returns its exit code. */
+function report(outcome: OutcomeReport): number {
+  // A power-off or a stop the user asked for needs no words: the transcript shows it.
+  if (outcome.kind !== "powered-off" && outcome.kind !== "stopped") process.stderr.write(`\nbootlab boot: ${formatReport(outcome)}\n`);
+  return outcome.exitCode;
+}
+
+/** One paragraph: `Headline: "the console line" explanation Fix: ... (look at: file)`. */
+export function formatReport(outcome: OutcomeReport): string {
+  const line = outcome.line ? `"${outcome.line}" ` : "";
+  const fix = outcome.fix ? ` Fix: ${outcome.fix}` : "";
+  const file = outcome.fileToFix ? ` (look at: ${outcome.fileToFix})` : "";
+  return `${outcome.headline}: ${line}${outcome.explanation}${fix}${file}`;
 }
 
 function emulatorCannotStart(error: unknown): number {

@@ -1,26 +1,26 @@
 // `bootlab boot` at a terminal: the terminal becomes the guest's serial console (raw mode, so
-// Ctrl-C and arrow keys reach the guest) until Ctrl-] is pressed or the guest stops. The
+// Ctrl-C and arrow keys reach the guest) until Ctrl-] is pressed or the boot ends. The
 // terminal is put back however the session ends.
 import type { ReadStream } from "node:tty";
-import { BootFailure, type BootSession } from "../../../workers/runner/session.ts";
-import type { BootEnd } from "./scripted-console.ts";
+import { BootFailure, type RunnerSession } from "../../core/boot/index.ts";
+import type { ConsoleEnd } from "./scripted-console.ts";
 
 /** Ctrl-] : the key telnet and QEMU users know for "leave". */
 export const DETACH_BYTE = 0x1d;
 
-export type AttachEnd = BootEnd | { kind: "detached" };
+export type AttachEnd = ConsoleEnd | "detached";
 
-export async function attachTerminal(session: BootSession, stdin: ReadStream, deadline: number | undefined): Promise<AttachEnd> {
+export async function attachTerminal(session: RunnerSession, stdin: ReadStream, deadline: number | undefined): Promise<AttachEnd> {
   let detach: () => void = () => {};
-  const detached = new Promise<AttachEnd>((resolve) => (detach = () => resolve({ kind: "detached" })));
+  const detached = new Promise<AttachEnd>((resolve) => (detach = () => resolve("detached")));
   const onData = (chunk: Buffer) => {
     const at = chunk.indexOf(DETACH_BYTE);
     if (at !== -1) {
-      if (at > 0) session.runner.send(new Uint8Array(chunk.subarray(0, at)));
+      if (at > 0) session.send(new Uint8Array(chunk.subarray(0, at)));
       detach();
       return;
     }
-    session.runner.send(new Uint8Array(chunk));
+    session.send(new Uint8Array(chunk));
   };
   const restore = () => {
     if (stdin.isRaw) stdin.setRawMode(false);
@@ -30,16 +30,14 @@ export async function attachTerminal(session: BootSession, stdin: ReadStream, de
   stdin.on("data", onData);
   stdin.resume();
   try {
-    const t = session.transcript;
+    // The boot ends when the guest stops, or when its console stays silent (no-output).
     const ended = session
-      .waitFor((tr) => tr.poweredOff || tr.stage("reboot") !== undefined, deadline === undefined ? 2 ** 31 - 1 : Math.max(0, deadline - performance.now()), "the guest to power off")
+      .waitFor(() => session.outcome.kind === "no-output", deadline === undefined ? 2 ** 31 - 1 : Math.max(0, deadline - session.clock.now()), "the guest to power off")
       .then(
-        (): AttachEnd => (t.poweredOff ? { kind: "powered-off" } : { kind: "rebooted" }),
+        (): AttachEnd => "ended",
         (error: unknown): AttachEnd => {
           if (!(error instanceof BootFailure)) throw error;
-          if (error.kind === "powered-off") return { kind: "powered-off" };
-          if (error.kind === "exited" && t.stage("reboot")) return { kind: "rebooted" };
-          return { kind: error.kind, failure: error };
+          return error.kind === "timeout" ? "timeout" : "ended";
         },
       );
     return await Promise.race([ended, detached]);

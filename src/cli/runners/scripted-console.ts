@@ -1,15 +1,12 @@
 // `bootlab boot` without a terminal: wait for each shell prompt and type the next line of
-// stdin, press Enter when BusyBox init asks for it, and report how the boot ended.
+// stdin, press Enter when BusyBox init asks for it, until the boot ends. How it ended is the
+// session's outcome (src/core/boot/outcome.ts); this only says whether the time ran out.
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { BootFailure, type BootSession } from "../../../workers/runner/session.ts";
+import { BootFailure, type RunnerSession } from "../../core/boot/index.ts";
 
-export type BootEnd =
-  | { kind: "powered-off" }
-  | { kind: "panic"; failure: BootFailure }
-  | { kind: "timeout"; failure: BootFailure }
-  | { kind: "exited"; failure: BootFailure }
-  | { kind: "rebooted" };
+/** "ended": the session has its outcome (the guest stopped, or nothing comes on the console). */
+export type ConsoleEnd = "ended" | "timeout";
 
 /** Lines of `input`, handed out one at a time, as they arrive. */
 class LineQueue {
@@ -40,11 +37,12 @@ class LineQueue {
 }
 
 /**
- * Drives the console until the guest powers off, panics, reboots, the emulator exits, or
- * `deadline` (performance.now() ms) passes. Input lines go one per prompt; when stdin ends the
- * guest keeps running until one of those happens.
+ * Drives the console until the guest stops (power-off, panic, reboot, the emulator exits), the
+ * console stays silent (the "no-output" outcome: nothing will be typed into a console nobody
+ * reads), or `deadline` (session clock ms) passes. Input lines go one per prompt; when stdin
+ * ends the guest keeps running until one of those happens.
  */
-export async function driveScriptedConsole(session: BootSession, input: Readable, deadline: number): Promise<BootEnd> {
+export async function driveScriptedConsole(session: RunnerSession, input: Readable, deadline: number): Promise<ConsoleEnd> {
   const queue = new LineQueue(input);
   const t = session.transcript;
   let askfirstAnswered = 0;
@@ -55,24 +53,20 @@ export async function driveScriptedConsole(session: BootSession, input: Readable
     try {
       await session.waitFor(
         (tr) =>
-          tr.poweredOff ||
-          tr.stage("reboot") !== undefined ||
+          session.outcome.kind === "no-output" ||
           tr.askfirstCount > askfirstAnswered ||
           (wantInput && tr.promptCount > promptsAnswered && tr.atPrompt),
-        Math.max(0, deadline - performance.now()),
+        Math.max(0, deadline - session.clock.now()),
         inputDone ? "the guest to power off" : "a shell prompt",
       );
     } catch (error) {
       if (!(error instanceof BootFailure)) throw error;
-      if (error.kind === "powered-off") return { kind: "powered-off" };
-      if (error.kind === "exited" && t.stage("reboot")) return { kind: "rebooted" };
-      return { kind: error.kind, failure: error };
+      return error.kind === "timeout" ? "timeout" : "ended";
     }
-    if (t.poweredOff) return { kind: "powered-off" };
-    if (t.stage("reboot")) return { kind: "rebooted" };
+    if (session.outcome.kind === "no-output") return "ended";
     if (t.askfirstCount > askfirstAnswered) {
       askfirstAnswered = t.askfirstCount;
-      session.runner.send("\n");
+      session.send("\n");
       continue;
     }
     promptsAnswered = t.promptCount;
@@ -81,6 +75,6 @@ export async function driveScriptedConsole(session: BootSession, input: Readable
       inputDone = true;
       continue;
     }
-    session.runner.send(`${line}\n`);
+    session.send(`${line}\n`);
   }
 }

@@ -57,6 +57,21 @@ export function explainInitExitCode(exitCode: number): string {
 /** What earlier lines said, for rules whose meaning depends on them. */
 interface LineContext {
   sawNoFilesystem: boolean;
+  /** The "Initramfs unpacking failed: ..." reason, when the kernel could not read the initrd. */
+  unpackFailure?: string;
+}
+
+/**
+ * A RAM-disk image (ext2/ext4) given to a kernel without RAM-disk support is read as an
+ * initramfs, fails to unpack, and leaves an empty root: the panic that follows ("No working
+ * init found", "Unable to mount root fs") names the symptom, this names the cause.
+ */
+function unpackFailureCause(reason: string): { explanation: string; fix: string; fileToFix: string } {
+  return {
+    explanation: `The kernel could not unpack the initrd as an initramfs (Initramfs unpacking failed: ${reason}), so the root file system is empty and there is nothing to run. If the initrd is a RAM-disk image (ext2/ext4) rather than a cpio archive, this kernel has no RAM-disk support (CONFIG_BLK_DEV_RAM).`,
+    fix: "Boot a cpio archive (bootlab pack DIR -o rootfs.cpio.gz), or boot the RAM-disk image with a kernel that has RAM-disk support (the full profile) and root=/dev/ram0.",
+    fileToFix: "the initrd (a cpio archive, or a kernel with RAM-disk support)",
+  };
 }
 
 interface Rule {
@@ -74,7 +89,7 @@ const RULES: readonly Rule[] = [
     id: "no-working-init",
     severity: "panic",
     pattern: /Kernel panic - not syncing: No working init found/,
-    describe: () => ({
+    describe: (_m, context) => context.unpackFailure !== undefined ? unpackFailureCause(context.unpackFailure) : ({
       explanation:
         "The kernel found no program it could start as the first process: not /init in the initramfs, and none of /sbin/init, /etc/init, /bin/init, /bin/sh.",
       fix: "Put an executable /init in the archive (mode 755, a #!/bin/sh line or a static i386 binary), or point rdinit= (initramfs) or init= (a mounted root) at the program you have. The lines above the panic say why each candidate failed.",
@@ -138,7 +153,9 @@ const RULES: readonly Rule[] = [
     // "No filesystem could mount root" only when it opened the device and no file system fit.
     pattern: /Kernel panic - not syncing: VFS: Unable to mount root fs on (.*)/,
     describe: (m, context) =>
-      context.sawNoFilesystem
+      context.unpackFailure !== undefined && /unknown-block\(0,0\)/.test(m[1]!)
+        ? unpackFailureCause(context.unpackFailure)
+        : context.sawNoFilesystem
         ? {
             id: "root-fs-unmountable",
             explanation: `The root device (${m[1]!.trim()}) exists but no built-in file system could mount it: the image is not formatted, or its type (ext4, ...) is not in the kernel, or rootfstype= names the wrong one.`,
@@ -193,6 +210,8 @@ export function diagnoseLines(lines: readonly string[]): BootDiagnosis[] {
   for (const raw of lines) {
     const line = stripPrintkTime(raw).trim();
     if (line.startsWith("No filesystem could mount root")) context.sawNoFilesystem = true;
+    const unpack = line.match(/Initramfs unpacking failed: (.*)/);
+    if (unpack) context.unpackFailure = unpack[1]!.trim();
     if (line.startsWith("---[ end Kernel panic")) continue;
     if (sawPanic && line.includes("Kernel panic - not syncing")) continue;
     const rule = RULES.find((r) => r.pattern.test(line));

@@ -1,5 +1,6 @@
 // The boot model: what to boot (system, plan, spec, command line, QEMU arguments), the runner
-// interface, and how to read what comes back (transcript, stages, timeline, panic diagnosis).
+// interface, and how to read what comes back (transcript, stages, timeline, panic diagnosis, the
+// session and its outcome).
 export * from "./spec.ts";
 export * from "./runner.ts";
 export * from "./cmdline.ts";
@@ -11,3 +12,8 @@ export * from "./initrd.ts";
 export * from "./prebuilt.ts";
 export * from "./plan.ts";
 export * from "./elf.ts";
+export * from "./clock.ts";
+export * from "./init-failure.ts";
+export * from "./respawn.ts";
+export * from "./outcome.ts";
+export * from "./session.ts";

@@ -69,6 +69,8 @@ export interface BootExpectations {
   /** Why that program will not run, when the plan can see it (CRLF, no #!, not executable, wrong ELF class). */
   initHint?: string;
   readyPattern?: string;
+  /** The system's /etc/inittab, when the user's files have one: names the line behind a respawn loop. */
+  inittab?: string;
 }
 
 export interface BootPlan {
@@ -213,6 +215,8 @@ export async function planBoot(system: BootSystem, artifacts: PrebuiltArtifacts,
   const expectations: BootExpectations = { cmdline: finalCmdline, initPath };
   if (initHint) expectations.initHint = initHint;
   if (system.readyPattern) expectations.readyPattern = system.readyPattern;
+  const inittab = lastFile(system.files, "/etc/inittab");
+  if (inittab?.kind === "file") expectations.inittab = new TextDecoder().decode(overlayBytes(inittab));
   const planned: BootPlan = {
     spec: { kernel: kernelBytes, initrds: initrd ? [initrd] : [], disks: [...disks], cmdline: finalCmdline, memoryMiB },
     kernel: { id: kernel.id, arch: kernel.arch, summary: kernel.summary },

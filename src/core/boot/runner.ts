@@ -15,6 +15,11 @@ export interface RunnerExit {
   code?: number;
   /** One line for the user: "qemu-system-i386 exited with code 0". */
   reason: string;
+  /**
+   * The guest stopped its CPU for good (v86: HLT with interrupts off), which is how a power-off
+   * or halt ends in an emulator without ACPI power-off. The session counts it as powered off.
+   */
+  halted?: boolean;
 }
 
 export interface RunnerTimings {
@@ -32,7 +37,10 @@ export interface Runner {
   start(spec: BootSpec): Promise<RunnerTimings>;
   /** Serial console output of the guest, in the order it arrived, in chunks of any size. */
   onSerial(listener: (bytes: Uint8Array) => void): Disposable;
-  /** The emulator ended by itself (QEMU exits on power-off with -no-reboot, or crashes). */
+  /**
+   * The emulator or the guest ended by itself: QEMU exits on power-off (and, with -no-reboot, on
+   * reboot) or crashes; v86 reports a guest that halted its CPU with interrupts off.
+   */
   onExit(listener: (exit: RunnerExit) => void): Disposable;
   /** Types into the guest's serial console. */
   send(data: Uint8Array | string): void;
