@@ -116,6 +116,7 @@ describe("import", () => {
     test(`${what} shows the reader's error and changes nothing`, async () => {
       const before = await storedProjects(page);
       const init = await page.evaluate(() => window.bootlab!.readFile("/init"));
+      const openProject = await page.getByTestId("projects").innerText();
       const bad = join(work, "lesson-bad.cpio");
       writeFileSync(bad, mangle(readFileSync(plain)));
       await page.getByTestId("import-input").setInputFiles(bad);
@@ -126,7 +127,9 @@ describe("import", () => {
       console.log(`  ${what}: ${message}`);
       if (what === "a truncated archive") await screenshot(page, "import-corrupt");
       await panel.getByTestId("panel-close").click();
-      await page.waitForTimeout(500); // past the autosave debounce
+      // A successful import opens its project at once (the projects button names it) and stores
+      // it; so the open project, its files and what IndexedDB holds must all be as before.
+      assert.equal(await page.getByTestId("projects").innerText(), openProject);
       assert.deepEqual(await storedProjects(page), before);
       assert.equal(await page.evaluate(() => window.bootlab!.readFile("/init")), init);
     });

@@ -4,6 +4,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { collectPageErrors, launchChromium, screenshot, serveDist, type LaunchedChromium, type StaticServer } from "./harness.ts";
+import { waitForSaved } from "./share-helpers.ts";
 
 /** Boots on a loaded 2-core machine can take a while; these are limits, not measurements. */
 const BOOT_MS = 90_000;
@@ -78,19 +79,22 @@ describe("the playground page", () => {
     await page.keyboard.type("echo $((6*7))-answer\n");
     await waitForTerminal(page, "42-answer", 20_000);
     await page.keyboard.type("sleep 1000\n");
-    await page.waitForTimeout(500);
+    // The shell has read the line once it echoed it: Ctrl-C then interrupts sleep, not the typing.
+    await waitForTerminal(page, "sleep 1000", 20_000);
     await page.keyboard.press("Control+c");
     await page.keyboard.type("echo after-$((1+1))\n");
     await waitForTerminal(page, "after-2", 20_000);
   });
 
   test("the edit is still there after a reload, and boots again", async () => {
-    const before = await page.evaluate(() => window.bootlab!.readFile("/init"));
-    await page.waitForTimeout(800); // past the autosave debounce
+    // Its own edit, so this test does not lean on what an earlier one left behind.
+    const marker = `RELOAD-MARKER-${Date.now()}`;
+    const init = `#!/bin/sh\nmount -t devtmpfs devtmpfs /dev\necho ${marker}\nexec /sbin/init\n`;
+    await page.evaluate((text) => window.bootlab!.writeFile("/init", text, { mode: 0o755 }), init);
+    await waitForSaved(page, "/init", init);
     await page.reload();
     await page.waitForFunction(() => window.bootlab !== undefined, null, { timeout: 20_000 });
-    assert.equal(await page.evaluate(() => window.bootlab!.readFile("/init")), before);
-    const marker = /MARKER-\d+/.exec(before)![0];
+    assert.equal(await page.evaluate(() => window.bootlab!.readFile("/init")), init);
     await waitForOutput(page, marker);
     await page.locator(".monaco-editor").waitFor({ timeout: 30_000 });
     await page.waitForFunction((m) => document.querySelector(".monaco-editor .view-lines")?.textContent?.includes(m) ?? false, marker, { timeout: 10_000 });
@@ -132,7 +136,65 @@ describe("the playground page", () => {
     await page.getByTestId("stop").click();
     await page.locator('[data-testid=status][data-phase="stopped"]').waitFor({ timeout: 10_000 });
     assert.ok(Date.now() - started < 5000);
-    assert.equal(await page.evaluate(() => 1 + 1), 2);
+    // Responsive: the main thread paints the next frame at once, the toolbar offers Boot again,
+    // and the page knows no guest runs.
+    const frameMs = await page.evaluate(() => new Promise<number>((resolve) => {
+      const asked = performance.now();
+      requestAnimationFrame(() => resolve(performance.now() - asked));
+    }));
+    assert.ok(frameMs < 1000, `a frame came ${Math.round(frameMs)} ms after it was asked for`);
+    assert.equal(await page.getByTestId("stop").isDisabled(), true);
+    assert.match(await page.getByTestId("boot").innerText(), /^Boot/);
+    const send = await page.evaluate(() => window.bootlab!.send("echo nobody\n").then(() => "sent", (e: { code?: string }) => e.code ?? "rejected"));
+    assert.equal(send, "not-running");
+  });
+
+  test("the status names each outcome: /init that could not run (also under the fallback's prompt), no console output; no stale tooltip", async () => {
+    const phase = () => page.getByTestId("status").getAttribute("data-phase");
+    const message = () => page.getByTestId("status-message");
+    // Every phase the status line shows, from here on, read in the page.
+    await page.evaluate(() => {
+      const w = window as unknown as { phases: string[] };
+      w.phases = [];
+      new MutationObserver(() => w.phases.push(document.querySelector("[data-testid=status]")!.getAttribute("data-phase")!)).observe(document.querySelector("[data-testid=status]")!, { attributes: true });
+    });
+    // A panic first: its line becomes the tooltip.
+    await page.evaluate(() => window.bootlab!.writeFile("/init", "#!/bin/sh\necho leaving-now\n", { mode: 0o755 }));
+    await page.evaluate(() => window.bootlab!.reboot());
+    await page.locator('[data-testid=status][data-phase="panic"]').waitFor({ timeout: BOOT_MS });
+    assert.match((await message().getAttribute("title")) ?? "", /Attempted to kill init/);
+    // A CRLF /init: the kernel falls back to BusyBox's /sbin/init, which reads the template's
+    // inittab and starts a shell on the console: a prompt, but not from the user's /init.
+    await page.evaluate(() => window.bootlab!.writeFile("/init", "#!/bin/sh\r\necho hi\r\nexec /bin/sh\r\n", { mode: 0o755 }));
+    await page.evaluate(() => window.bootlab!.reboot());
+    await waitForOutput(page, String.raw`Failed to execute /init \(error -2\)[\s\S]*Run /sbin/init as init process[\s\S]*# `);
+    assert.equal(await phase(), "init-failed");
+    assert.match(await message().innerText(), /^\/init could not run\. The kernel could not execute \/init \(error -2\).*CRLF/);
+    assert.equal(await page.getByTestId("fix-file").innerText(), "/init");
+    assert.equal(await message().getAttribute("title"), "Failed to execute /init (error -2)", "the panic's tooltip is gone");
+    await screenshot(page, "playground-init-failed");
+    // Not executable.
+    await page.evaluate(() => window.bootlab!.writeFile("/init", "#!/bin/sh\nexec /bin/sh\n", { mode: 0o644 }));
+    await page.evaluate(() => window.bootlab!.reboot());
+    await page.locator('[data-testid=status][data-phase="init-failed"]').waitFor({ timeout: BOOT_MS });
+    assert.match(await message().innerText(), /error -13.*not executable/);
+    // A good /init: ready, and no tooltip left from the failures.
+    await page.evaluate(() => window.bootlab!.writeFile("/init", "#!/bin/sh\nmount -t devtmpfs devtmpfs /dev\nexec /bin/sh\n", { mode: 0o755 }));
+    await page.evaluate(() => window.bootlab!.reboot());
+    await waitForReady(page);
+    assert.equal(await message().getAttribute("title"), "");
+    const phases = await page.evaluate(() => (window as unknown as { phases: string[] }).phases);
+    const crlfBoot = phases.slice(phases.indexOf("panic") + 1, phases.lastIndexOf("init-failed"));
+    assert.ok(!crlfBoot.includes("ready"), `no "ready" while /init had failed: ${phases.join(", ")}`);
+    // console=tty0: nothing on the serial port, and the status says which console= is at fault.
+    await page.evaluate(() => window.bootlab!.setCmdline("console=tty0"));
+    try {
+      await page.evaluate(() => window.bootlab!.reboot());
+      await page.locator('[data-testid=status][data-phase="no-output"]').waitFor({ timeout: BOOT_MS });
+      assert.match(await message().innerText(), /No console output.*console=tty0/);
+    } finally {
+      await page.evaluate(() => window.bootlab!.setCmdline("console=ttyS0"));
+    }
   });
 
   test("switching templates with edits asks first, and keeps the edits as a project", async () => {

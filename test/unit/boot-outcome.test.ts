@@ -71,6 +71,7 @@ test("a CRLF /init: \"/init could not run\" even though BusyBox init's fallback 
   assert.equal(o.fallbackInit, "/sbin/init");
   assert.equal(o.promptAfterFailure, true);
   assert.ok(!outcomes.some((x) => x.kind === "prompt"), `no prompt outcome was ever announced: ${outcomes.map((x) => x.kind).join(", ")}`);
+  assert.equal(outcomes.at(-1)?.promptAfterFailure, true, "the fallback's prompt was announced, for the words");
   const report = s.report();
   assert.equal(report.headline, "/init could not run");
   assert.match(report.explanation, /error -2/);

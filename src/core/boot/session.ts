@@ -463,7 +463,8 @@ export class BootSession implements Disposable {
   private changed(): void {
     if (this.disposed) return;
     const outcome = this.outcome;
-    const key = `${outcome.kind}|${outcome.final}|${outcome.kind === "booting" ? outcome.lastStage?.stage : ""}`;
+    // A new stage while booting, or the fallback's prompt after a failed init, changes the words too.
+    const key = `${outcome.kind}|${outcome.final}|${outcome.kind === "booting" ? outcome.lastStage?.stage : ""}|${outcome.promptAfterFailure ?? ""}`;
     if (key !== this.lastKey) {
       this.lastKey = key;
       this.outcomeListeners.emit(outcome);
