@@ -465,7 +465,9 @@ class PlaygroundApp implements Playground {
     this.lintNow();
     const request: BootRequest = { system: templateSystem(template, { files: this.model.files(), cmdline: this.model.cmdline }) };
     if (matchMedia("(max-width: 760px)").matches) this.showPane("terminal");
-    await this.boot.boot(request);
+    const started = await this.boot.boot(request);
+    // What the plan decided on the user's behalf (another kernel, say) is worth a notice.
+    if (started.notes.length) this.notify(started.notes.join(" "));
     this.terminal.focus();
   }
 

@@ -128,13 +128,13 @@ async function bootAndReport(plan: BootPlan, options: BootRunOptions): Promise<n
   } catch (error) {
     return emulatorCannotStart(error);
   }
-  const session = new RunnerSession(runner, { cmdline: spec.cmdline, ...options.session });
+  const session = new RunnerSession(runner, options.session);
   session.onOutput((bytes) => process.stdout.write(bytes));
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
   if (!options.quiet) {
     const why = runner instanceof QemuRunner && runner.accel === "tcg" && options.accel === "auto" ? `, ${(await kvmStatus(options.arch)).reason}` : "";
     const which = runner instanceof QemuRunner ? `${runner.binary} with ${runner.accel.toUpperCase()}${why}` : "v86";
-    process.stderr.write(`bootlab boot: ${which}${interactive ? "; press Ctrl-] to leave" : ""}\n`);
+    process.stderr.write(`bootlab boot: ${which}, the ${plan.kernel.id} kernel${interactive ? "; press Ctrl-] to leave" : ""}\n`);
   }
   const onSignal = () => void session.stop().then(() => process.exit(130));
   process.once("SIGINT", onSignal);
