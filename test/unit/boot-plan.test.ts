@@ -121,6 +121,8 @@ test("the session learns why the init program will not run: CRLF, no #!, not exe
   const hint = async (init: BootSystem["files"][number], cmdline = "") =>
     (await planBoot({ files: [init], base: "busybox", cmdline }, artifacts, { emulator: "v86" })).expectations.initHint ?? "";
   assert.match(await hint({ path: "/init", kind: "file", mode: 0o755, text: "#!/bin/sh\r\necho hi\r\n" }), /carriage return|CRLF|\\r/i);
+  // The same script as bytes, as `bootlab boot --rootfs DIR` reads it from a directory.
+  assert.match(await hint({ path: "/init", kind: "file", mode: 0o755, data: new TextEncoder().encode("#!/bin/sh\r\necho hi\r\n") }), /CRLF/);
   assert.match(await hint({ path: "/init", kind: "file", mode: 0o644, text: "#!/bin/sh\necho hi\n" }), /not executable/);
   assert.match(await hint({ path: "/init", kind: "file", mode: 0o755, text: "echo hi\n" }), /No "#!" line/);
   assert.equal(await hint({ path: "/init", kind: "file", mode: 0o755, text: "#!/bin/sh\nexec sh\n" }), "");

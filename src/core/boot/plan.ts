@@ -240,19 +240,19 @@ function lastFile(files: readonly OverlayFile[], path: string): OverlayFile | un
  */
 function initProblem(file: OverlayFile, files: readonly OverlayFile[], cmdline: string): string | undefined {
   if (file.kind !== "file") return `${file.path} is a ${file.kind}, not a program.`;
-  if (file.data !== undefined && file.text === undefined) {
-    const elf = readElf(file.data);
+  const elf = readElf(overlayBytes(file));
+  if (elf) {
     if ((file.mode & 0o111) === 0) return `${file.path} is not executable (mode ${(file.mode & 0o777).toString(8)}): the kernel refuses it with error -13. Make it mode 755.`;
-    if (elf) {
-      if (elf.bits === 64) return `${file.path} is a 64-bit (x86-64) program; an i386 kernel cannot run it (error -8). Build it with gcc -m32 -static.`;
-      if (elf.interpreter) return `${file.path} is dynamically linked: it needs its loader ${elf.interpreter}, which is not in the system (error -2). Link it statically (gcc -m32 -static).`;
-      return undefined;
-    }
+    if (elf.bits === 64) return `${file.path} is a 64-bit (x86-64) program; an i386 kernel cannot run it (error -8). Build it with gcc -m32 -static.`;
+    if (elf.interpreter) return `${file.path} is dynamically linked: it needs its loader ${elf.interpreter}, which is not in the system (error -2). Link it statically (gcc -m32 -static).`;
     return undefined;
   }
+  // Not a program: a script (or meant to be one), whether it came as text (the page) or as bytes
+  // (a host directory). The linter's verdict is what the editor shows for it too.
+  const decoder = new TextDecoder();
   const lintFiles = files
     .filter((f) => f.kind === "file" || f.kind === "directory" || f.kind === "symlink")
-    .map((f) => ({ path: f.path, kind: f.kind as "file" | "directory" | "symlink", mode: f.mode, ...(f.kind === "file" ? { text: f.text ?? new TextDecoder().decode(overlayBytes(f)) } : {}) }));
+    .map((f) => ({ path: f.path, kind: f.kind as "file" | "directory" | "symlink", mode: f.mode, ...(f.kind === "file" && !readElf(overlayBytes(f)) ? { text: f.text ?? decoder.decode(overlayBytes(f)) } : {}) }));
   const finding = lintOverlay({ files: lintFiles, cmdline }).find((d) => d.path === file.path && d.severity === "error");
   return finding?.message;
 }
