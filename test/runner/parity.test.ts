@@ -22,6 +22,13 @@ for (const { name, system, commands } of systems) {
     } else {
       assert.ok(plan.expectations.readyPattern && new RegExp(plan.expectations.readyPattern).test(qemu.parity.boot.join("\n")), `QEMU transcript:\n${qemu.raw}`);
     }
+    // Quiet after the prompt: no clocksource watchdog (tsc=reliable, a default) or other kernel
+    // chatter lands in the user's session while the commands run.
+    for (const [name, run] of [["QEMU", qemu], ["v86", v86]] as const) {
+      const lines = run.raw.split("\n");
+      const afterInit = lines.slice(lines.findIndex((l) => / as init process/.test(l)) + 1).join("\n");
+      assert.doesNotMatch(afterInit, /clocksource|watchdog/, `${name}: kernel messages after init started:\n${run.raw}`);
+    }
     assert.deepEqual(v86.parity, qemu.parity, `v86 and QEMU differ after normalisation.\n--- QEMU raw ---\n${qemu.raw}\n--- v86 raw ---\n${v86.raw}`);
   });
 }

@@ -65,6 +65,27 @@ test("run: a kernel message between the prompt and the echo does not turn the ec
   assert.equal(await runOne(reply), "mount: no /proc/mounts");
 });
 
+test("run: a chunk that ends just after \"# \" at the start of a line is not the next prompt", async () => {
+  // `cat /etc/inittab` of the busybox-init template on QEMU: its comment lines start with "# ",
+  // and a chunk ended right there; the command's output is all of it, up to the real prompt.
+  const clock = new FakeClock();
+  const session = new BootSession({ clock, noOutputMs: 0 });
+  session.attach({ onSerial: () => ({ dispose() {} }), onExit: () => ({ dispose() {} }), send() {} });
+  const settle = () => new Promise((resolve) => setImmediate(resolve)); // run()'s awaits go on
+  session.push(boot);
+  const output = session.run("cat /etc/inittab", 5_000);
+  session.push("cat /etc/inittab\r\n# id:runlevels:action:process\r\n# ");
+  await settle();
+  clock.advance(50);
+  session.push("controlling terminal\r\nttyS0::respawn:-/bin/sh\r\n/ # ");
+  await settle();
+  clock.advance(100);
+  await settle();
+  clock.advance(100);
+  assert.equal(await output, "# id:runlevels:action:process\n# controlling terminal\nttyS0::respawn:-/bin/sh");
+  session.dispose();
+});
+
 test("run: types through the attached source and marks the input, so later repeats are not a respawn loop", async () => {
   const runner = new ReplayRunner(boot, ["echo hi\r\nhi\r\n/ # "]);
   const session = new RunnerSession(runner, { noOutputMs: 0 });

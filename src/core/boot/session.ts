@@ -50,6 +50,9 @@ export class BootFailure extends Error {
 
 export type WaitCondition = string | RegExp | ((transcript: BootTranscript) => boolean);
 
+/** How long the console must stay quiet after a prompt for run() to take it as one. */
+const PROMPT_SETTLE_MS = 100;
+
 export const DEFAULT_NO_OUTPUT_MS = 15_000;
 
 /** Firmware chatter that is not the guest speaking: SeaBIOS, iPXE and their boot messages. */
@@ -109,6 +112,8 @@ export class BootSession implements Disposable {
   private stoppedByUser = false;
   private disposed = false;
   private lastKey = "";
+  /** Every byte pushed so far, to tell a quiet console from a busy one. */
+  private bytesReceived = 0;
 
   constructor(options: BootSessionOptions = {}) {
     this.options = { ...options };
@@ -168,6 +173,7 @@ export class BootSession implements Disposable {
     const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk;
     if (bytes.length === 0) return;
     const now = this.clock.now();
+    this.bytesReceived += bytes.length;
     this.transcript.push(bytes, now);
     this.outputListeners.emit(bytes);
     this.readNewLines();
@@ -372,10 +378,21 @@ export class BootSession implements Disposable {
    * (the echoed command line and the next prompt excluded), lines joined with "\n".
    */
   async run(command: string, timeoutMs = 10_000): Promise<string> {
-    const before = this.transcript.promptCount;
+    const deadline = this.clock.now() + timeoutMs;
+    let count = this.transcript.promptCount;
     const firstLine = this.transcript.lines.length;
     this.send(`${command}\n`);
-    await this.waitForPrompt(before, timeoutMs);
+    // A prompt counts once the console stays quiet after it: output that arrives in chunks can
+    // end a chunk just after "# " at the start of a line (`cat /etc/inittab`), which looks like
+    // a prompt until the rest of the line comes.
+    for (;;) {
+      await this.waitForPrompt(count, Math.max(0, deadline - this.clock.now()));
+      count = this.transcript.promptCount;
+      const received = this.bytesReceived;
+      await new Promise<void>((resolve) => this.after(PROMPT_SETTLE_MS, resolve));
+      if (this.bytesReceived === received && this.transcript.atPrompt) break;
+      if (this.clock.now() >= deadline) await this.waitForPrompt(count, 0); // rejects with the time-out
+    }
     const lines = this.transcript.lines.slice(firstLine).map((l) => l.text);
     // The output starts after the prompt line with the echoed command. That is the first line,
     // unless a kernel message came between the prompt and the echo: the kernel prints wherever
