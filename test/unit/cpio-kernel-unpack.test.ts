@@ -68,6 +68,16 @@ describe("unpackLikeKernel", () => {
     assert.deepEqual(shape(tree), { d: "dir", "d/x": "file 1", f: "symlink -> elsewhere" });
     assert.match(problems(tree).join("\n"), /^d: skipped, as the kernel does: the name is a directory \(EISDIR\)/m);
   });
+  it("a trailing slash on a non-directory fails the lookup, so nothing is replaced (found by the kernel test)", () => {
+    const tree = kernel([dir("d"), { name: "d/p", mode: S_IFIFO | 0o644 }, file("d/p/", "x")]);
+    assert.deepEqual(shape(tree), { d: "dir", "d/p": "fifo" });
+  });
+  it("a directory whose name no longer leads to it keeps the unpack time (dir_utime finds something else)", () => {
+    const tree = unpackLikeKernel(readCpioRecords(rawArchive([dir("t", { mtime: 5 }), link("t/l", "/t"), dir("t/l/a", { mtime: 7 }), file("t/l", "x"), dir("t", { mtime: 9 })])), { now: 1234 });
+    const mtimes = Object.fromEntries(tree.nodes.map((n) => [n.path, n.mtime]));
+    // "t" twice: dir_add() pushes at the head, so the first entry's mtime is applied last.
+    assert.deepEqual(mtimes, { t: 5, "t/a": 1234, "t/l": 0 });
+  });
   it("RootFs.fromCpio and the listing follow the model", () => {
     const bytes = concatBytes([rawArchive([dir("elsewhere"), link("link", "/elsewhere"), file("link/x", "through"), file("a", "AAA", { ino: 5, nlink: 2 }), file("a", "BBB", { ino: 6, nlink: 2 }), file("c", "CCC", { ino: 5, nlink: 2 })])]);
     const fs = RootFs.fromCpio(bytes);

@@ -112,8 +112,17 @@ interface Found {
   slash: boolean;
 }
 
+export interface KernelUnpackOptions {
+  /**
+   * The clock at unpack time, in seconds: the mtime of a directory whose own mtime the kernel
+   * never gets to restore (dir_utime() finds its name gone or elsewhere). Default 0.
+   */
+  now?: number;
+}
+
 /** Replays `records` (from readCpioRecords) as init/initramfs.c does. Never throws on content. */
-export function unpackLikeKernel(records: readonly CpioRecord[]): KernelTree {
+export function unpackLikeKernel(records: readonly CpioRecord[], options: KernelUnpackOptions = {}): KernelTree {
+  const now = options.now ?? 0;
   let nextId = 1;
   const make = (kind: NodeKind, r: CpioRecord): Inode => ({
     id: nextId++, kind, mode: r.mode & 0o7777, uid: r.uid, gid: r.gid, mtime: r.mtime,
@@ -139,9 +148,13 @@ export function unpackLikeKernel(records: readonly CpioRecord[]): KernelTree {
       if (node?.kind === "symlink" && (!last || follow || slash)) {
         if (--budget.links < 0) throw new Errno("ELOOP", "too many levels of symbolic links");
         const through = lookup(dir, node.target, true, budget);
+        if (last && slash && through.node && through.node.kind !== "directory") throw new Errno("ENOTDIR", `${parts.join("/")} is not a directory`);
         if (last) return { ...through, slash: slash || through.slash };
         node = through.node;
       }
+      // A trailing slash on something that is not a directory fails the lookup (ENOTDIR), so
+      // clean_path() leaves a FIFO alone when the name is "fifo/".
+      if (last && slash && node && node.kind !== "directory") throw new Errno("ENOTDIR", `${parts.join("/")} is not a directory`);
       if (last) return { parent: dir, name: part, node, slash };
       if (!node) throw new Errno("ENOENT", `${parts.slice(0, i + 1).join("/")} does not exist`);
       dir = node;
@@ -192,6 +205,7 @@ export function unpackLikeKernel(records: readonly CpioRecord[]): KernelTree {
     if (f.node || isDotName(f)) throw new Errno("EEXIST", "exists");
     const dir = make("directory", r);
     dir.children = new Map();
+    dir.mtime = now; // until dir_utime() at the end
     attach(f, dir);
     return f;
   };
@@ -303,6 +317,8 @@ export function unpackLikeKernel(records: readonly CpioRecord[]): KernelTree {
           break;
         }
         case "directory": {
+          // dir_add() comes after mkdir, chown and chmod whatever they returned.
+          dirTimes.push({ name: r.name, mtime: r.mtime });
           let created: Found | undefined;
           try {
             created = mkdir(r.name, r);
@@ -310,7 +326,6 @@ export function unpackLikeKernel(records: readonly CpioRecord[]): KernelTree {
             if (!(error instanceof Errno) || error.code !== "EEXIST") throw error;
           }
           changeOwner(r.name, r);
-          dirTimes.push({ name: r.name, mtime: r.mtime });
           if (created) landed(r, created);
           break;
         }
@@ -330,11 +345,11 @@ export function unpackLikeKernel(records: readonly CpioRecord[]): KernelTree {
           } else if (f.slash && !f.node) {
             throw new Errno("ENOENT", "the name ends in /");
           }
-          const node = changeOwner(r.name, r);
-          if (created) {
-            node.mtime = r.mtime;
-            landed(r, created);
-          }
+          changeOwner(r.name, r);
+          // do_utime() does not follow a symlink at the name.
+          const named = find(r.name, false).node;
+          if (named) named.mtime = r.mtime;
+          if (created) landed(r, created);
         }
       }
       applied++;
@@ -342,7 +357,9 @@ export function unpackLikeKernel(records: readonly CpioRecord[]): KernelTree {
       skipped(r, error);
     }
   }
-  for (const { name, mtime } of dirTimes) {
+  // dir_utime(): dir_add() pushes at the head of its list, so the last directory entry is
+  // applied first and, for a name given twice, the first entry's mtime is the one that stays.
+  for (const { name, mtime } of dirTimes.reverse()) {
     try {
       const f = find(name, false);
       if (f.node) f.node.mtime = mtime;
