@@ -12,6 +12,7 @@ import { CpioError, CpioFormatError } from "./errors.ts";
 import { gunzipMember, isGzipMagic } from "./gzip-member.ts";
 import { align4, FIELD_NAMES, HEADER_SIZE, kindOfMode, MAGIC_CRC, MAGIC_NEWC, PATH_MAX, TRAILER_NAME, type NewcHeader } from "./newc.ts";
 import { normalizePathOrRoot } from "./path.ts";
+import { describeFormat } from "./sniff.ts";
 
 export interface ReadOptions {
   /** Most bytes all gzip members together may decompress to (default 1 GiB). */
@@ -246,6 +247,7 @@ function toEntry(record: CpioRecord, links: { table: LinkTable }, out: CpioEntry
  * an error, as "junk within compressed archive" is for the kernel.
  */
 function readCpioRun(bytes: Uint8Array, at: number, out: CpioRecord[], nested: boolean): number {
+  const first = out.length;
   while (at < bytes.length) {
     const b = bytes[at];
     if (b === ZERO) {
@@ -253,7 +255,12 @@ function readCpioRun(bytes: Uint8Array, at: number, out: CpioRecord[], nested: b
       continue;
     }
     if (b !== ASCII_ZERO) {
-      if (nested) throw new CpioFormatError(at, `got byte ${hex2(b)} inside a compressed archive, want a cpio header or NUL padding`);
+      if (nested) {
+        // Junk before the member's first entry: say what the member holds, if we know.
+        const format = out.length === first ? describeFormat(bytes) : undefined;
+        if (format) throw new CpioFormatError(at, `got gzip-compressed data that is ${format.what}, want a gzip-compressed cpio archive${format.hint ? ` (${format.hint})` : ""}`);
+        throw new CpioFormatError(at, `got byte ${hex2(b)} inside a compressed archive, want a cpio header or NUL padding`);
+      }
       return at;
     }
     if (at % 4 !== 0) {
@@ -292,15 +299,19 @@ export function readCpioRecords(bytes: Uint8Array, options: ReadOptions = {}): C
       at = member.end;
       continue;
     }
-    throw new CpioFormatError(at, whatIsIt(bytes, at));
+    throw new CpioFormatError(at, whatIsIt(bytes, at, out.length === 0));
   }
   return out;
 }
 
 /** For bytes that are not an archive, compression the kernel knows, or padding: what they are. */
-function whatIsIt(bytes: Uint8Array, at: number): string {
+function whatIsIt(bytes: Uint8Array, at: number, atStart: boolean): string {
   const other = OTHER_COMPRESSIONS.find((c) => c.magic.every((m, i) => bytes[at + i] === m));
   if (other) return `got ${other.name}-compressed data, want a plain or gzip-compressed cpio archive (decompress it first, e.g. ${other.tool})`;
+  // Before any archive, whole-file signatures (an ext image's magic is at byte 1080, after
+  // NULs the loop above skipped) say what the file is; after one, only what starts here.
+  const format = describeFormat(atStart ? bytes : bytes.subarray(at), 0);
+  if (format) return `got ${format.what}, want a cpio archive ("070701"), NUL padding or gzip data (1f 8b)${format.hint ? `: ${format.hint}` : ""}`;
   return `got byte ${hex2(bytes[at])}, want a cpio header ("070701"), NUL padding or gzip data (1f 8b)`;
 }
 
