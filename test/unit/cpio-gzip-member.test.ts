@@ -36,6 +36,16 @@ describe("gunzipMember", () => {
     assert.equal(gunzipMember(stream, 0, 1 << 20).end, first.length);
     assert.deepEqual(readCpio(stream).map((e) => e.path), ["a", "b"]);
   });
+  it("reads concatenated members whatever the last member's size says about the first", () => {
+    const big = packCpio([fileEntry("big", "b".repeat(100_000))]);
+    const small = packCpio([fileEntry("small", "s")]);
+    for (const [one, two] of [[big, small], [small, big], [big, big]] as const) {
+      const stream = concatArchives([gzipSync(one), gzipSync(two)]);
+      const member = gunzipMember(stream, 0, 1 << 20);
+      assert.deepEqual(member.data, one);
+      assert.deepEqual(readCpio(stream).map((e) => e.path), [...readCpio(one), ...readCpio(two)].map((e) => e.path));
+    }
+  });
   it("requires the trailer right after the deflate stream, naming that offset", () => {
     const gz = gzipSync(packCpio([fileEntry("init", "x".repeat(100))]));
     // Eight foreign bytes where the trailer belongs, the real trailer after them.
