@@ -110,6 +110,15 @@ const CASES: Record<string, RawEntry[]> = {
   "symlink loops and dangling links": [link("loop1", "loop2"), link("loop2", "loop1"), file("loop1/x", "1"), link("dang", "nowhere/x"), file("dang", "file over a dangling link")],
   "trailing slashes": [dir("ts/"), file("ts/f/", "1"), file("ts/g", "2"), link("ts/h/", "g")],
 };
+// Last: data written through a hard link onto what is now a device (1,3) makes the kernel
+// stop unpacking ("write error"); the entry after it must be in neither tree.
+const WRITE_ERROR: RawEntry[] = [
+  file("we-b", "x", { ino: 3, nlink: 2 }),
+  file("we-c", "", { ino: 3, nlink: 2 }),
+  { name: "we-b", mode: S_IFCHR | 0o644, rdevMajor: 1, rdevMinor: 3 },
+  file("we-c", "yy", { ino: 3, nlink: 2, uid: 1 }),
+  file("we-after", "never"),
+];
 // A second archive reusing the first one's inode numbers: TRAILER!!! forgot them.
 const AFTER_TRAILER: RawEntry[] = [file("hl-d", "DDD", { ino: 5, nlink: 2 }), fifo("hl-p", { ino: 5, nlink: 2 })];
 
@@ -121,7 +130,8 @@ function fuzzedCases(count: number): RawEntry[][] {
     fc.array(
       fc.record({
         parts: fc.array(component, { minLength: 1, maxLength: 3 }),
-        kind: fc.constantFrom("dir", "file", "file", "link", "fifo", "sized-dir", "hardlink"),
+        kind: fc.constantFrom("dir", "file", "file", "link", "fifo", "sized-dir", "hardlink", "cdev"),
+        uid: fc.constantFrom(0, 0, 1, 1000),
         target: fc.constantFrom("a", "b", "../a", `/${prefix}/b`, `/${prefix}`, ".", "/nonexistent"),
         data: fc.constantFrom("", "x", "yy"),
         ino: fc.constantFrom(1, 2),
@@ -135,21 +145,28 @@ function fuzzedCases(count: number): RawEntry[][] {
         const name = `${prefix}/${i.parts.join("/")}`;
         switch (i.kind) {
           case "dir":
-            return { name, mode: S_IFDIR | i.mode, mtime: i.mtime };
+            return { name, mode: S_IFDIR | i.mode, mtime: i.mtime, uid: i.uid };
           case "sized-dir":
             return { name, mode: S_IFDIR | i.mode, mtime: i.mtime, data: "!" };
           case "link":
             return { name, mode: S_IFLNK | 0o777, data: i.target, mtime: i.mtime };
           case "fifo":
-            return { name, mode: S_IFIFO | (i.mode & 0o777), mtime: i.mtime, ino: 100 + i.ino, nlink: 2 };
+            return { name, mode: S_IFIFO | (i.mode & 0o777), mtime: i.mtime, ino: 100 + i.ino, nlink: 2, uid: i.uid };
+          case "cdev":
+            return { name, mode: S_IFCHR | (i.mode & 0o777), mtime: i.mtime, ino: 200 + i.ino, nlink: 1 + i.ino, rdevMajor: 1, rdevMinor: i.ino + 2, gid: i.uid };
           case "hardlink":
-            return { name, mode: S_IFREG | (i.mode & 0o777), data: i.data, mtime: i.mtime, ino: i.ino, nlink: 2 };
+            return { name, mode: S_IFREG | (i.mode & 0o777), data: i.data, mtime: i.mtime, ino: i.ino, nlink: 2, uid: i.uid };
           default:
             return { name, mode: S_IFREG | (i.mode & 0o777), data: i.data, mtime: i.mtime };
         }
       }),
     ]);
-  for (let n = 0; n < count; n++) out.push(fc.sample(archive(`f${n}`), { numRuns: 1, seed: 1010 + n })[0]!);
+  // Cases that end the kernel's unpacking early would hide every case after them; WRITE_ERROR
+  // covers that once, at the end.
+  for (let n = 0; out.length < count; n++) {
+    const entries = fc.sample(archive(`f${n}`), { numRuns: 1, seed: 1010 + n })[0]!;
+    if (unpackLikeKernel(readCpioRecords(rawArchive(entries))).failed === undefined) out.push(entries);
+  }
   return out;
 }
 
@@ -175,6 +192,7 @@ describe("the kernel's initramfs unpacker and unpackLikeKernel agree", { skip: h
       rawArchive(AFTER_TRAILER),
       selfTrailerGzip().bytes,
       ...fuzzedCases(60).map(rawArchive),
+      rawArchive(WRITE_ERROR),
     ]);
     writeFileSync(archivePath, initrd);
     const qemu = start("qemu-system-i386", [
@@ -201,7 +219,10 @@ describe("the kernel's initramfs unpacker and unpackLikeKernel agree", { skip: h
     // The kernel unpacks its built-in initramfs first (CONFIG_INITRAMFS_SOURCE="": the
     // usr/default_cpio_list of /dev, /dev/console and /root), then the initrd.
     const builtin = packCpio([directoryEntry("dev"), charDeviceEntry("dev/console", 5, 1, { mode: 0o600 }), directoryEntry("root", { mode: 0o700 })]);
-    modelLines = unpackLikeKernel(readCpioRecords(concatArchives([builtin, initrd])), { now: -1 }).nodes.filter((n) => !LISTER_NAMES.has(n.path)).map(describeNode).sort();
+    const model = unpackLikeKernel(readCpioRecords(concatArchives([builtin, initrd])), { now: -1 });
+    assert.match(model.failed ?? "", /write error/);
+    assert.match(output, /Initramfs unpacking failed: write error/);
+    modelLines = model.nodes.filter((n) => !LISTER_NAMES.has(n.path)).map(describeNode).sort();
   });
 
   it("names, types, modes, owners, link counts, sizes, devices, targets, mtimes and contents", () => {

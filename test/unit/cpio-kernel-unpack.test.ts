@@ -78,6 +78,24 @@ describe("unpackLikeKernel", () => {
     // "t" twice: dir_add() pushes at the head, so the first entry's mtime is applied last.
     assert.deepEqual(mtimes, { t: 5, "t/a": 1234, "t/l": 0 });
   });
+  it("a failed symlink still chowns what its name leads to; mkdir of \"dangling/\" does not follow (found by the kernel test)", () => {
+    const tree = kernel([dir("d", { uid: 5 }), link("d/.", "x"), link("dl", "/nowhere"), dir("dl/"), file("nowhere/f", "1")]);
+    assert.equal(tree.nodes.find((n) => n.path === "d")!.uid, 0);
+    assert.deepEqual(shape(tree), { d: "dir", dl: "symlink -> /nowhere" });
+  });
+  it("data written through a hard link onto a device ends the unpacking, as the kernel's write error does", () => {
+    const tree = kernel([
+      file("b", "x", { ino: 3, nlink: 2 }),
+      file("c", "", { ino: 3, nlink: 2 }),
+      { name: "b", mode: S_IFCHR | 0o644, rdevMajor: 1, rdevMinor: 3 },
+      file("c", "yy", { ino: 3, nlink: 2, uid: 1 }),
+      file("after", "never"),
+    ]);
+    assert.match(tree.failed!, /^Initramfs unpacking failed: write error/);
+    assert.deepEqual(shape(tree), { b: "char-device n=2", c: "char-device n=2" });
+    assert.equal(tree.nodes.find((n) => n.path === "c")!.uid, 1);
+    assert.match(problems(tree).join("\n"), /1 later entry not unpacked/);
+  });
   it("RootFs.fromCpio and the listing follow the model", () => {
     const bytes = concatBytes([rawArchive([dir("elsewhere"), link("link", "/elsewhere"), file("link/x", "through"), file("a", "AAA", { ino: 5, nlink: 2 }), file("a", "BBB", { ino: 6, nlink: 2 }), file("c", "CCC", { ino: 5, nlink: 2 })])]);
     const fs = RootFs.fromCpio(bytes);
