@@ -20,14 +20,20 @@
 // - Devices, FIFOs and sockets: maybe_link() as for files (two FIFOs with one inode become one
 //   FIFO with two names), else mknod (an existing node of that type stays), chown, chmod.
 // - Symlinks: whatever is at the name is removed (clean_path with mode 0), then symlink();
-//   a symlink's own mode is always 0777.
+//   a symlink's own mode is always 0777. chown and utime (no follow) come even when symlink()
+//   failed, so "d/." gives d the entry's owner.
+// - A name being created (mkdir, mknod, symlink, link) never follows its last component.
+// - Data written through a hard link onto what is now a device fails ("write error"): the
+//   kernel finishes that entry and unpacks nothing more (KernelTree.failed).
 // - TRAILER!!! forgets the hard-link table.
 //
 // Every entry the kernel skips or that lands somewhere else than its name says comes back as a
-// note, so a front end can say so instead of dropping it silently. What this model leaves out:
-// errors that stop the kernel's unpacking half-way (readCpioRecords throws for those before
-// anything is replayed), the mode of the root directory itself (a "." entry), xattrs, and
-// writing through a name that is hard-linked to a device or symlink inode.
+// note, so a front end can say so instead of dropping it silently. test/runner/kernel-unpack.test.ts
+// boots a corpus of odd and fuzzed archives in QEMU and compares. What this model leaves out:
+// malformed framing that stops the kernel half-way (readCpioRecords throws for it before
+// anything is replayed), the kernel's built-in initramfs (/dev, /dev/console, /root on a
+// kernel built without one of its own), the mode of the root directory itself (a "." entry),
+// xattrs, and whether a device's driver exists (opening a missing one fails with ENXIO).
 import type { CpioEntry, EntryKind } from "./entry.ts";
 import { kindOfMode, S_IFMT, TRAILER_NAME } from "./newc.ts";
 import { comparePaths } from "./path.ts";
