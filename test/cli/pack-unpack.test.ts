@@ -189,6 +189,20 @@ describe("bootlab unpack", () => {
     assert.match(nothing.stderr, /the kernel would unpack none of its entries/);
     assert.doesNotMatch(nothing.stdout, /unpacked 0 entries/);
   });
+  it("names an ext4 image, and --list escapes control characters as ls -b does", async () => {
+    const image = join(scratch, "disk.ext4");
+    writeFileSync(image, new Uint8Array(4 << 20));
+    await run("mke2fs", ["-q", "-F", "-t", "ext4", image]);
+    const ext4 = await bootlab(["unpack", image, "-o", join(scratch, "ext4-out")]);
+    assert.equal(ext4.code, 1);
+    assert.match(ext4.stderr, /is not a valid initramfs: at byte \d+: got an ext4 filesystem image \(magic 0xEF53 at byte 1080\)/);
+
+    const odd = join(scratch, "odd-names.cpio");
+    writeFileSync(odd, rawArchive([{ name: "evil\n\u001b[2Jname", mode: S_IFREG | 0o644, data: "x" }]));
+    const listing = succeeded(await bootlab(["unpack", "--list", odd])).stdout;
+    assert.equal(listing.split("\n").length, 2, listing);
+    assert.match(listing, / evil\\n\\033\[2Jname\n$/);
+  });
   it("replaces a symlink already in DIR instead of writing through it", async () => {
     const out = join(scratch, "trap");
     const outside = join(scratch, "outside");
