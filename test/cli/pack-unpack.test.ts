@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { run, type RunResult } from "../../src/cli/exec.ts";
 import { describeDisk, makeSampleHostTree } from "../unit/cpio-tree-description.ts";
+import { rawArchive, S_IFDIR, S_IFLNK, S_IFREG } from "../unit/crafted-archives.ts";
 
 const bin = resolve(import.meta.dirname, "../../src/cli/bin.mjs");
 const scratch = mkdtempSync(join(tmpdir(), "bootlab-pack-"));
@@ -152,9 +153,10 @@ describe("bootlab unpack", () => {
     const name = "../escape\0";
     const header = "070701" + [1, 0o100644, 0, 0, 1, 0, 0, 0, 0, 0, 0, name.length, 0].map((n) => n.toString(16).padStart(8, "0")).join("");
     writeFileSync(evil, Buffer.from(header + name + "\0".repeat(((110 + name.length + 3) & ~3) - 110 - name.length), "latin1"));
-    const escaping = await bootlab(["unpack", evil, "-o", join(scratch, "x")]);
-    assert.equal(escaping.code, 1);
-    assert.match(escaping.stderr, /at byte 110: got name "\.\.\/escape", which escapes the root with "\.\."/);
+    // The kernel resolves ".." of its root to the root: "../escape" is /escape, inside DIR.
+    const escaping = succeeded(await bootlab(["unpack", evil, "-o", join(scratch, "x")]));
+    assert.match(escaping.stderr, /note: "\.\.\/escape" at byte 0: the kernel resolves it .* to \/escape/);
+    assert.deepEqual(readdirSync(join(scratch, "x")), ["escape"]);
 
     const noOutput = await bootlab(["pack", source]);
     assert.equal(noOutput.code, 2);
@@ -162,6 +164,44 @@ describe("bootlab unpack", () => {
     const noDir = await bootlab(["pack", join(scratch, "no-such-dir"), "-o", join(scratch, "x.cpio")]);
     assert.equal(noDir.code, 2);
     assert.match(noDir.stderr, /input directory .*no-such-dir does not exist/);
+  });
+  it("follows the kernel: writes through a symlinked parent, and says what it skips", async () => {
+    const archive = join(scratch, "kernel-odd.cpio");
+    writeFileSync(archive, rawArchive([
+      { name: "elsewhere", mode: S_IFDIR | 0o755 },
+      { name: "link", mode: S_IFLNK | 0o777, data: "/elsewhere" },
+      { name: "link/x", mode: S_IFREG | 0o644, data: "through\n" },
+      { name: "/abs/x", mode: S_IFREG | 0o644, data: "lost\n" },
+    ]));
+    const out = join(scratch, "kernel-odd");
+    const result = succeeded(await bootlab(["unpack", archive, "-o", out]));
+    assert.equal(readFileSync(join(out, "elsewhere/x"), "utf8"), "through\n");
+    assert.match(result.stderr, /note: "\/abs\/x" at byte \d+: skipped, as the kernel does: abs does not exist \(ENOENT\)/);
+    assert.match(result.stderr, /note: "link\/x" at byte \d+: the kernel resolves it .* to \/elsewhere\/x/);
+    const listing = succeeded(await bootlab(["unpack", "--list", archive])).stdout;
+    assert.match(listing, /^-rw-r--r--   1 0        0               8 Jan  1  1970 elsewhere\/x$/m);
+
+    // Nothing the kernel would unpack: not "unpacked 0 entries" and exit 0.
+    const lost = join(scratch, "lost.cpio");
+    writeFileSync(lost, rawArchive([{ name: "/abs/x", mode: S_IFREG | 0o644, data: "lost\n" }, { name: "a//b", mode: S_IFREG | 0o644, data: "lost\n" }]));
+    const nothing = await bootlab(["unpack", lost, "-o", join(scratch, "lost")]);
+    assert.equal(nothing.code, 1, nothing.stdout + nothing.stderr);
+    assert.match(nothing.stderr, /the kernel would unpack none of its entries/);
+    assert.doesNotMatch(nothing.stdout, /unpacked 0 entries/);
+  });
+  it("names an ext4 image, and --list escapes control characters as ls -b does", async () => {
+    const image = join(scratch, "disk.ext4");
+    writeFileSync(image, new Uint8Array(4 << 20));
+    await run("mke2fs", ["-q", "-F", "-t", "ext4", image]);
+    const ext4 = await bootlab(["unpack", image, "-o", join(scratch, "ext4-out")]);
+    assert.equal(ext4.code, 1);
+    assert.match(ext4.stderr, /is not a valid initramfs: at byte \d+: got an ext4 filesystem image \(magic 0xEF53 at byte 1080\)/);
+
+    const odd = join(scratch, "odd-names.cpio");
+    writeFileSync(odd, rawArchive([{ name: "evil\n\u001b[2Jname", mode: S_IFREG | 0o644, data: "x" }]));
+    const listing = succeeded(await bootlab(["unpack", "--list", odd])).stdout;
+    assert.equal(listing.split("\n").length, 2, listing);
+    assert.match(listing, / evil\\n\\033\[2Jname\n$/);
   });
   it("replaces a symlink already in DIR instead of writing through it", async () => {
     const out = join(scratch, "trap");

@@ -115,13 +115,15 @@ describe("malformed gzip", () => {
     expectFormatError(bad, 0, /gzip/);
   });
   it("a truncated member", () => {
-    expectFormatError(gz.subarray(0, gz.length - 5), 0, /gzip/);
+    // The deflate stream is whole; the error points where its trailer should start.
+    expectFormatError(gz.subarray(0, gz.length - 5), gz.length - 8, /got 3 bytes where the gzip member's 8-byte trailer \(CRC-32 and size\) should be/);
+    expectFormatError(gz.subarray(0, gz.length - 20), 0, /got end of input at byte \d+ inside the gzip member's deflate stream|corrupt gzip data/);
     expectFormatError(gz.subarray(0, 6), 6, /end of input inside the gzip header/);
   });
   it("a wrong CRC in the trailer", () => {
     const bad = gz.slice();
     bad[bad.length - 8]! ^= 0xff;
-    expectFormatError(bad, 0, /trailer \(CRC-32 and size of the \d+ bytes it decompressed to\) is missing or wrong/);
+    expectFormatError(bad, gz.length - 8, /got CRC-32 0x[0-9a-f]{8} and size \d+ in the gzip trailer, want 0x[0-9a-f]{8} and \d+: the trailer \(CRC-32 and size of the \d+ bytes it decompressed to\) is missing or wrong/);
   });
   it("a method other than deflate", () => {
     const bad = gz.slice();

@@ -1,5 +1,9 @@
-// The tree the kernel ends up with after unpacking a stream of entries, replayed the way
-// init/initramfs.c does it on rootfs (a ramfs that starts empty):
+// The tree a list of entries (normalised paths, hard links already resolved by readCpio) makes
+// when laid down in order, with the override rules of init/initramfs.c on rootfs. It is for
+// entries bootlab builds itself (packing, seed systems, tests), whose names are plain paths.
+// For what the kernel makes of an archive's raw names (symlinked parents, "..", entries with
+// data the kernel skips, hard-link data in stream order) use unpackLikeKernel
+// (kernel-unpack.ts), which RootFs.fromCpio and `bootlab unpack` use.
 //
 // - An entry whose parent directory does not exist is dropped: the kernel creates no parents,
 //   its mkdir/mknod/open just fail with ENOENT and it moves on.

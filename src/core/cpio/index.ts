@@ -31,4 +31,6 @@ export { readCpio, type ReadOptions } from "./reader.ts";
 export { gunzipMember, isGzipMagic, type GzipMember } from "./gzip-member.ts";
 export { flattenEntries } from "./flatten.ts";
 export { parseInitramfsList, type InitramfsListOptions } from "./initramfs-list.ts";
-export { formatEntryListing, modeString, type ListingOptions } from "./listing.ts";
+export { escapeName, formatEntryListing, formatKernelListing, modeString, type ListingOptions } from "./listing.ts";
+export { readCpioRecords, recordPlace, type CpioRecord } from "./reader.ts";
+export { formatKernelNote, kernelTreeEntries, unpackLikeKernel, type KernelNode, type KernelNote, type KernelTree, type KernelUnpackOptions } from "./kernel-unpack.ts";

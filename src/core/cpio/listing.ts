@@ -1,6 +1,7 @@
 // A listing in the layout of GNU `cpio -tvn` (numeric ids): mode string, link count, uid, gid,
 // size (or "major, minor" for devices), date, name, and "-> target" for symlinks.
 import type { CpioEntry } from "./entry.ts";
+import type { KernelNode } from "./kernel-unpack.ts";
 
 export interface ListingOptions {
   /**
@@ -48,6 +49,43 @@ function formatDate(mtime: number, now: number | undefined): string {
   return `${month} ${day}  ${d.getUTCFullYear()}`;
 }
 
+const C_ESCAPES: Readonly<Record<string, string>> = { "\x07": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f", "\r": "\\r", "\\": "\\\\" };
+const encoder = new TextEncoder();
+
+/**
+ * A name as `ls -b` prints it, so a listing line is always one line and cannot drive the
+ * terminal: C escapes (\n, \t, ...), other control characters (C0, DEL, C1) as octal bytes
+ * of their UTF-8 (\033), a backslash doubled. Printable text, UTF-8 included, stays as it is;
+ * unlike ls -b, spaces are left alone (the name is the last field of its line).
+ */
+export function escapeName(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f-\u009f\\]/g, (c) => {
+    const named = C_ESCAPES[c];
+    if (named) return named;
+    return [...encoder.encode(c)].map((b) => "\\" + b.toString(8).padStart(3, "0")).join("");
+  });
+}
+
+function line(kind: CpioEntry["kind"], mode: number, nlink: number, uid: number, gid: number, size: string, mtime: number, path: string, suffix: string, now: number | undefined): string {
+  return `${modeString(kind, mode)} ${String(nlink).padStart(3)} ${String(uid).padEnd(8)} ${String(gid).padEnd(8)} ${size} ${formatDate(mtime, now)} ${escapeName(path)}${suffix}\n`;
+}
+
+/**
+ * The tree the kernel unpacks (unpackLikeKernel), one line per name in tree order: link counts
+ * as stat(2) gives them in the guest, hard links as plain names sharing a count.
+ */
+export function formatKernelListing(nodes: readonly KernelNode[], options: ListingOptions = {}): string {
+  let out = "";
+  for (const n of nodes) {
+    const size =
+      n.kind === "char-device" || n.kind === "block-device"
+        ? `${String(n.major).padStart(3)}, ${String(n.minor).padStart(3)}`
+        : String(n.kind === "file" ? n.data!.length : n.kind === "symlink" ? encoder.encode(n.target!).length : 0).padStart(8);
+    out += line(n.kind, n.mode, n.nlink, n.uid, n.gid, size, n.mtime, n.path, n.kind === "symlink" ? ` -> ${escapeName(n.target!)}` : "", options.now);
+  }
+  return out;
+}
+
 /** One line per entry, in the order given, each ending in "\n". */
 export function formatEntryListing(entries: readonly CpioEntry[], options: ListingOptions = {}): string {
   // A hard link counts toward the latest file entry of its target before it (stream order).
@@ -72,11 +110,9 @@ export function formatEntryListing(entries: readonly CpioEntry[], options: Listi
     const size =
       e.kind === "char-device" || e.kind === "block-device"
         ? `${String(e.major).padStart(3)}, ${String(e.minor).padStart(3)}`
-        : String(e.kind === "file" ? e.data.length : e.kind === "symlink" ? new TextEncoder().encode(e.target).length : 0).padStart(8);
-    const suffix = e.kind === "symlink" ? ` -> ${e.target}` : e.kind === "hardlink" ? ` link to ${e.target}` : "";
-    out +=
-      `${modeString(e.kind, e.mode)} ${String(nlink).padStart(3)} ${String(e.uid).padEnd(8)} ${String(e.gid).padEnd(8)} ` +
-      `${size} ${formatDate(e.mtime, options.now)} ${e.path}${suffix}\n`;
+        : String(e.kind === "file" ? e.data.length : e.kind === "symlink" ? encoder.encode(e.target).length : 0).padStart(8);
+    const suffix = e.kind === "symlink" ? ` -> ${escapeName(e.target)}` : e.kind === "hardlink" ? ` link to ${escapeName(e.target)}` : "";
+    out += line(e.kind, e.mode, nlink, e.uid, e.gid, size, e.mtime, e.path, suffix, options.now);
   }
   return out;
 }

@@ -12,6 +12,7 @@ import { CpioError, CpioFormatError } from "./errors.ts";
 import { gunzipMember, isGzipMagic } from "./gzip-member.ts";
 import { align4, FIELD_NAMES, HEADER_SIZE, kindOfMode, MAGIC_CRC, MAGIC_NEWC, PATH_MAX, TRAILER_NAME, type NewcHeader } from "./newc.ts";
 import { normalizePathOrRoot } from "./path.ts";
+import { describeFormat } from "./sniff.ts";
 
 export interface ReadOptions {
   /** Most bytes all gzip members together may decompress to (default 1 GiB). */
@@ -66,19 +67,41 @@ function parseFields(bytes: Uint8Array, at: number): NewcHeader {
   return { ino, mode, uid, gid, nlink, mtime, filesize, devMajor, devMinor, rdevMajor, rdevMinor, namesize, check };
 }
 
-/** Hard-link bookkeeping of one archive: init/initramfs.c forgets it at each TRAILER!!!. */
-type LinkTable = Map<string, FileEntry>;
+/**
+ * One header and its data exactly as stored: the raw name (not normalised) and c_mode with its
+ * type bits. The kernel's unpacker works on these (see kernel-unpack.ts); readCpio turns them
+ * into entries.
+ */
+export interface CpioRecord {
+  /** Where the header starts: in the input, or in the decompressed bytes of `member`. */
+  offset: number;
+  /** The input offset of the gzip member holding the record, if any. */
+  member?: number;
+  name: string;
+  mode: number;
+  ino: number;
+  nlink: number;
+  uid: number;
+  gid: number;
+  mtime: number;
+  devMajor: number;
+  devMinor: number;
+  rdevMajor: number;
+  rdevMinor: number;
+  /** c_filesize: the data's length (the kernel skips non-files and non-symlinks that have any). */
+  data: Uint8Array;
+}
 
-interface StreamState {
-  out: CpioEntry[];
-  links: LinkTable;
+/** "at byte N" or "at byte N of the gzip member at byte M", for messages about a record. */
+export function recordPlace(record: CpioRecord): string {
+  return record.member === undefined ? `at byte ${record.offset}` : `at byte ${record.offset} of the data decompressed from the gzip member at byte ${record.member}`;
 }
 
 /**
- * Parses the entry whose header starts at `at` (a multiple of 4 from the stream start) and
- * returns the offset just past it and its padding.
+ * Parses the entry whose header starts at `at` (a multiple of 4 from the stream start), checks
+ * its framing, and returns the record and the offset just past it and its padding.
  */
-function readEntry(bytes: Uint8Array, at: number, state: StreamState): number {
+function readRecord(bytes: Uint8Array, at: number, out: CpioRecord[]): number {
   if (at + HEADER_SIZE > bytes.length) {
     throw new CpioFormatError(at, `got a truncated header of ${bytes.length - at} bytes, want ${HEADER_SIZE}`);
   }
@@ -114,80 +137,107 @@ function readEntry(bytes: Uint8Array, at: number, state: StreamState): number {
   } catch {
     throw new CpioFormatError(nameAt, `got name ${show(nameBytes)}, want UTF-8`);
   }
+  const data = bytes.subarray(dataAt, dataAt + h.filesize);
+  const record: CpioRecord = {
+    offset: at, name, mode: h.mode, ino: h.ino, nlink: h.nlink, uid: h.uid, gid: h.gid, mtime: h.mtime,
+    devMajor: h.devMajor, devMinor: h.devMinor, rdevMajor: h.rdevMajor, rdevMinor: h.rdevMinor, data,
+  };
   if (name === TRAILER_NAME) {
-    state.links = new Map();
+    out.push(record);
     return next;
   }
   const kind = kindOfMode(h.mode);
   if (kind === undefined) {
     throw new CpioFormatError(at + 6 + 8, `got c_mode 0o${h.mode.toString(8)} for ${JSON.stringify(name)}, want a file type (regular, directory, symlink, device, fifo or socket)`);
   }
+  if (kind === "file" && bytes[at + 5] === 0x32) {
+    let sum = 0;
+    for (let i = 0; i < data.length; i++) sum = (sum + data[i]!) >>> 0;
+    if (sum !== h.check) throw new CpioFormatError(at + 6 + 12 * 8, `got c_chksum ${h.check} for ${name}, want ${sum} (the sum of its data bytes)`);
+  }
+  if (kind === "symlink") {
+    if (h.filesize === 0 || h.filesize > PATH_MAX) {
+      throw new CpioFormatError(at + 6 + 6 * 8, `got a symlink target of ${h.filesize} bytes for ${name}, want 1 to ${PATH_MAX}`);
+    }
+    let target: string;
+    try {
+      target = utf8.decode(data);
+    } catch {
+      throw new CpioFormatError(dataAt, `got symlink target ${show(data)}, want UTF-8`);
+    }
+    if (target.includes("\0")) throw new CpioFormatError(dataAt, `got a NUL inside symlink target ${show(data)}, want none`);
+  }
+  out.push(record);
+  return next;
+}
+
+/** A CpioFormatError at `offset` of the stream that holds `record` (the input or a member). */
+function recordError(record: CpioRecord, offset: number, problem: string): CpioFormatError {
+  return record.member === undefined ? new CpioFormatError(offset, problem) : new CpioFormatError(record.member, problem, offset);
+}
+
+/** Hard-link bookkeeping of one archive: init/initramfs.c forgets it at each TRAILER!!!. */
+type LinkTable = Map<string, FileEntry>;
+
+/** A record as an entry of the stream (readCpio's view), or nothing for the root and TRAILER!!!. */
+function toEntry(record: CpioRecord, links: { table: LinkTable }, out: CpioEntry[]): void {
+  const { name, data } = record;
+  if (name === TRAILER_NAME) {
+    links.table = new Map();
+    return;
+  }
+  const kind = kindOfMode(record.mode)!;
+  const nameAt = record.offset + HEADER_SIZE;
   let path: string;
   try {
     path = normalizePathOrRoot(name);
   } catch (error) {
-    if (error instanceof CpioError) throw new CpioFormatError(nameAt, `got name ${JSON.stringify(name)}, which escapes the root with "..", want a path inside the archive`);
+    if (error instanceof CpioError) throw recordError(record, nameAt, `got name ${JSON.stringify(name)}, which escapes the root with "..", want a path inside the archive`);
     throw error;
   }
-  const owner = { mode: h.mode & 0o7777, uid: h.uid, gid: h.gid, mtime: h.mtime };
+  const owner = { mode: record.mode & 0o7777, uid: record.uid, gid: record.gid, mtime: record.mtime };
   if (path === "") {
     // "." from `find . | cpio -o`: the root itself, which already exists; the kernel's mkdir
     // of it fails and only its mode changes. An unpack must not chmod the target directory.
-    if (kind !== "directory") throw new CpioFormatError(nameAt, `got a ${kind} named ${JSON.stringify(name)}, want the root to be a directory`);
-    return next;
+    if (kind !== "directory") throw recordError(record, nameAt, `got a ${kind} named ${JSON.stringify(name)}, want the root to be a directory`);
+    return;
   }
-  const data = bytes.subarray(dataAt, dataAt + h.filesize);
   switch (kind) {
     case "file": {
-      if (bytes[at + 5] === 0x32) {
-        let sum = 0;
-        for (let i = 0; i < data.length; i++) sum = (sum + data[i]!) >>> 0;
-        if (sum !== h.check) throw new CpioFormatError(at + 6 + 12 * 8, `got c_chksum ${h.check} for ${path}, want ${sum} (the sum of its data bytes)`);
-      }
-      if (h.nlink >= 2) {
+      if (record.nlink >= 2) {
         // init/initramfs.c (maybe_link): a regular file with nlink >= 2 whose (c_maj, c_min,
         // c_ino) was already seen in this archive becomes a hard link to that first name.
-        const key = `${h.devMajor}:${h.devMinor}:${h.ino}`;
-        const first = state.links.get(key);
+        const key = `${record.devMajor}:${record.devMinor}:${record.ino}`;
+        const first = links.table.get(key);
         if (first) {
           if (data.length > 0) first.data = data.slice();
-          state.out.push({ kind: "hardlink", path, target: first.path, ...owner });
-          return next;
+          out.push({ kind: "hardlink", path, target: first.path, ...owner });
+          return;
         }
         const file: FileEntry = { kind: "file", path, data: data.slice(), ...owner };
-        state.links.set(key, file);
-        state.out.push(file);
-        return next;
+        links.table.set(key, file);
+        out.push(file);
+        return;
       }
-      state.out.push({ kind: "file", path, data: data.slice(), ...owner });
-      return next;
+      out.push({ kind: "file", path, data: data.slice(), ...owner });
+      return;
     }
-    case "symlink": {
-      if (h.filesize === 0 || h.filesize > PATH_MAX) {
-        throw new CpioFormatError(at + 6 + 6 * 8, `got a symlink target of ${h.filesize} bytes for ${path}, want 1 to ${PATH_MAX}`);
-      }
-      let target: string;
-      try {
-        target = utf8.decode(data);
-      } catch {
-        throw new CpioFormatError(dataAt, `got symlink target ${show(data)}, want UTF-8`);
-      }
-      if (target.includes("\0")) throw new CpioFormatError(dataAt, `got a NUL inside symlink target ${show(data)}, want none`);
-      state.out.push({ kind: "symlink", path, target, ...owner });
-      return next;
-    }
+    case "symlink":
+      out.push({ kind: "symlink", path, target: utf8.decode(data), ...owner });
+      return;
     case "char-device":
     case "block-device":
-      state.out.push({ kind, path, major: h.rdevMajor, minor: h.rdevMinor, ...owner });
-      return next;
+      out.push({ kind, path, major: record.rdevMajor, minor: record.rdevMinor, ...owner });
+      return;
     case "directory":
     case "fifo":
     case "socket":
-      // The kernel ignores any data such entries carry; so do we.
-      state.out.push({ kind, path, ...owner });
-      return next;
+      // The entry view ignores any data such entries carry (the kernel skips the whole entry:
+      // see kernel-unpack.ts).
+      out.push({ kind, path, ...owner });
+      return;
     default:
-      return next;
+      return;
   }
 }
 
@@ -196,7 +246,8 @@ function readEntry(bytes: Uint8Array, at: number, state: StreamState): number {
  * (returning its offset) when `nested` is false; inside a decompressed member anything else is
  * an error, as "junk within compressed archive" is for the kernel.
  */
-function readCpioRun(bytes: Uint8Array, at: number, state: StreamState, nested: boolean): number {
+function readCpioRun(bytes: Uint8Array, at: number, out: CpioRecord[], nested: boolean): number {
+  const first = out.length;
   while (at < bytes.length) {
     const b = bytes[at];
     if (b === ZERO) {
@@ -204,49 +255,75 @@ function readCpioRun(bytes: Uint8Array, at: number, state: StreamState, nested: 
       continue;
     }
     if (b !== ASCII_ZERO) {
-      if (nested) throw new CpioFormatError(at, `got byte ${hex2(b)} inside a compressed archive, want a cpio header or NUL padding`);
+      if (nested) {
+        // Junk before the member's first entry: say what the member holds, if we know.
+        const format = out.length === first ? describeFormat(bytes) : undefined;
+        if (format) throw new CpioFormatError(at, `got gzip-compressed data that is ${format.what}, want a gzip-compressed cpio archive${format.hint ? ` (${format.hint})` : ""}`);
+        throw new CpioFormatError(at, `got byte ${hex2(b)} inside a compressed archive, want a cpio header or NUL padding`);
+      }
       return at;
     }
     if (at % 4 !== 0) {
       throw new CpioFormatError(at, "got a cpio header at an offset that is not a multiple of 4, want 4-byte alignment (pad with NULs)");
     }
-    at = readEntry(bytes, at, state);
+    at = readRecord(bytes, at, out);
   }
   return at;
 }
 
 /**
- * All entries of an initramfs stream, in stream order: several archives concatenated, each
- * plain newc (070701) or crc (070702) or gzip-compressed, with NUL padding between them.
- * Within one archive, names sharing an inode come back as one FileEntry (carrying the data)
- * and HardlinkEntry values pointing at it. Use flattenEntries for the tree the kernel ends up with.
+ * Every record of an initramfs stream, in stream order, TRAILER!!! included: several archives
+ * concatenated, each plain newc (070701) or crc (070702) or gzip-compressed, with NUL padding
+ * between them. Framing errors throw CpioFormatError; names are as stored.
  */
-export function readCpio(bytes: Uint8Array, options: ReadOptions = {}): CpioEntry[] {
+export function readCpioRecords(bytes: Uint8Array, options: ReadOptions = {}): CpioRecord[] {
   let budget = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const state: StreamState = { out: [], links: new Map() };
+  const out: CpioRecord[] = [];
   let at = 0;
   while (at < bytes.length) {
-    at = readCpioRun(bytes, at, state, false);
+    at = readCpioRun(bytes, at, out, false);
     if (at >= bytes.length) break;
     if (isGzipMagic(bytes, at)) {
       const member = gunzipMember(bytes, at, budget);
       budget -= member.data.length;
+      const first = out.length;
       try {
-        readCpioRun(member.data, 0, state, true);
+        readCpioRun(member.data, 0, out, true);
       } catch (error) {
         if (error instanceof CpioFormatError) {
           throw new CpioFormatError(at, error.problem, error.offset);
         }
         throw error;
       }
+      for (let i = first; i < out.length; i++) out[i]!.member = at;
       at = member.end;
       continue;
     }
-    const other = OTHER_COMPRESSIONS.find((c) => c.magic.every((m, i) => bytes[at + i] === m));
-    if (other) {
-      throw new CpioFormatError(at, `got ${other.name}-compressed data, want a plain or gzip-compressed cpio archive (decompress it first, e.g. ${other.tool})`);
-    }
-    throw new CpioFormatError(at, `got byte ${hex2(bytes[at])}, want a cpio header ("070701"), NUL padding or gzip data (1f 8b)`);
+    throw new CpioFormatError(at, whatIsIt(bytes, at, out.length === 0));
   }
-  return state.out;
+  return out;
+}
+
+/** For bytes that are not an archive, compression the kernel knows, or padding: what they are. */
+function whatIsIt(bytes: Uint8Array, at: number, atStart: boolean): string {
+  const other = OTHER_COMPRESSIONS.find((c) => c.magic.every((m, i) => bytes[at + i] === m));
+  if (other) return `got ${other.name}-compressed data, want a plain or gzip-compressed cpio archive (decompress it first, e.g. ${other.tool})`;
+  // Before any archive, whole-file signatures (an ext image's magic is at byte 1080, after
+  // NULs the loop above skipped) say what the file is; after one, only what starts here.
+  const format = describeFormat(atStart ? bytes : bytes.subarray(at), 0);
+  if (format) return `got ${format.what}, want a cpio archive ("070701"), NUL padding or gzip data (1f 8b)${format.hint ? `: ${format.hint}` : ""}`;
+  return `got byte ${hex2(bytes[at])}, want a cpio header ("070701"), NUL padding or gzip data (1f 8b)`;
+}
+
+/**
+ * All entries of an initramfs stream, in stream order (see readCpioRecords), names normalised.
+ * Within one archive, names sharing an inode come back as one FileEntry (carrying the data)
+ * and HardlinkEntry values pointing at it. For the tree the kernel ends up with, use
+ * unpackLikeKernel on the records instead.
+ */
+export function readCpio(bytes: Uint8Array, options: ReadOptions = {}): CpioEntry[] {
+  const out: CpioEntry[] = [];
+  const links = { table: new Map() as LinkTable };
+  for (const record of readCpioRecords(bytes, options)) toEntry(record, links, out);
+  return out;
 }

@@ -2,14 +2,14 @@
 // (every parent is a directory, every hard link names a regular file), edited with the
 // operations an editor needs and turned back into sorted entries or a cpio archive.
 //
-// Overrides follow the kernel's unpacker (see ../cpio/flatten.ts): adding an entry at a taken
+// Overrides follow the kernel's unpacker (see ../cpio/kernel-unpack.ts): adding an entry at a taken
 // path replaces it, a directory over a directory keeps the children and takes the new owner
 // and mode, and a regular file over a regular file (or over a hard link to one) rewrites that
 // file, so every name linked to it sees the new data. Unlike the kernel, which silently
 // skips what it cannot do, this model creates missing parents and throws a RootfsError for the
 // rest (a file under a file, replacing a non-empty directory).
-import { readCpio } from "../cpio/reader.ts";
-import { flattenEntries } from "../cpio/flatten.ts";
+import { readCpioRecords } from "../cpio/reader.ts";
+import { kernelTreeEntries, unpackLikeKernel } from "../cpio/kernel-unpack.ts";
 import { packCpio, type PackOptions } from "../cpio/writer.ts";
 import { ancestorPaths, comparePaths, normalizeEntryPath } from "../cpio/path.ts";
 import { checkOwnership, type EntryOptions } from "../cpio/constructors.ts";
@@ -41,9 +41,12 @@ export class RootFs {
     return fs;
   }
 
-  /** The tree the kernel would unpack from a (possibly concatenated, gzipped) archive stream. */
+  /**
+   * The tree the kernel would unpack from a (possibly concatenated, gzipped) archive stream:
+   * init/initramfs.c replayed by unpackLikeKernel (entries it skips are not in the tree).
+   */
   static fromCpio(bytes: Uint8Array): RootFs {
-    return RootFs.fromEntries(flattenEntries(readCpio(bytes)));
+    return RootFs.fromEntries(kernelTreeEntries(unpackLikeKernel(readCpioRecords(bytes))));
   }
 
   /** Number of entries, implied directories included. */
