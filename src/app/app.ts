@@ -571,7 +571,7 @@ class PlaygroundApp implements Playground {
 
 declare global {
   interface Window {
-    /** The automation API (DESIGN.md); see automation/bootlab-api.ts. */
+    /** The automation API (docs/page-api.md); see automation/bootlab-api.ts. */
     bootlab?: BootlabApi;
   }
 }

@@ -169,7 +169,7 @@ export function collectPageErrors(page: Page): string[] {
 }
 
 /**
- * window.bootlab as the tests see it from outside the page: DESIGN.md's contract, written out
+ * window.bootlab as the tests see it from outside the page: docs/page-api.md's contract, written out
  * here on purpose instead of importing the app's BootlabApi, so that a change to the app's type
  * cannot quietly change what the tests hold the page to.
  */

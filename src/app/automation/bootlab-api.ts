@@ -1,4 +1,4 @@
-// window.bootlab: the page's automation contract (DESIGN.md), for tests, tutorials and the embed
+// window.bootlab: the page's automation contract (docs/page-api.md), for tests, tutorials and the embed
 // mode's postMessage bridge, which forwards the same calls.
 //
 // Every method returns a promise (so the same calls work over postMessage) and rejects with a

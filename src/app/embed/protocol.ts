@@ -13,7 +13,7 @@
 
 export const EMBED_CHANNEL = "bootlab";
 
-/** The calls of window.bootlab (DESIGN.md), each with a check of its arguments. */
+/** The calls of window.bootlab (docs/page-api.md), each with a check of its arguments. */
 export const EMBED_METHODS = [
   "listFiles",
   "readFile",
