@@ -16,3 +16,26 @@ export function positiveNumber(option: string, text: string, unit?: string): num
   }
   return n;
 }
+
+/**
+ * `text` as a number from `min` to `max` inclusive, else a usage error that names the range.
+ * Bounds keep a typo or a crafted value from reaching code that cannot take it: Node's timers
+ * hold at most 2^31-1 ms (about 24.8 days) and fire after 1 ms for anything larger, so an
+ * unbounded `--timeout 1e10` re-armed a 1 ms timer in a loop.
+ */
+export function boundedNumber(option: string, text: string, unit: string, min: number, max: number, options: { integer?: boolean } = {}): number {
+  const n = text.trim() === "" ? NaN : Number(text);
+  const whole = options.integer ? "a whole number" : "a number";
+  if (!Number.isFinite(n) || n < min || n > max || (options.integer && !Number.isInteger(n))) {
+    throw new CliError(`${option}: got "${text}", want ${whole} of ${unit} from ${min} to ${max}`, EXIT_USAGE);
+  }
+  return n;
+}
+
+/** The longest --timeout bootlab accepts: one day. A guest session longer than that wants no time-out at all. */
+export const MAX_TIMEOUT_SECONDS = 24 * 60 * 60;
+
+/** `--timeout SECONDS`: above 0 (at least 1 ms) and at most MAX_TIMEOUT_SECONDS. */
+export function timeoutSeconds(option: string, text: string): number {
+  return boundedNumber(option, text, "seconds", 0.001, MAX_TIMEOUT_SECONDS);
+}
