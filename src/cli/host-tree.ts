@@ -9,7 +9,6 @@ import {
   lutimesSync,
   mkdirSync,
   readdirSync,
-  readFileSync,
   readlinkSync,
   realpathSync,
   rmdirSync,
@@ -24,12 +23,17 @@ import type { CpioEntry } from "../core/cpio/index.ts";
 import { ancestorPaths } from "../core/cpio/index.ts";
 import { CliError, EXIT_FAILED, EXIT_USAGE } from "./command.ts";
 import { run } from "./exec.ts";
+import { DEFAULT_MAX_INPUT_BYTES, InputFileError, readInputFileSync, tooLargeReason } from "./input-file.ts";
 
 export interface ReadHostTreeOptions {
   /** Keep the host's uid/gid (default: everything owned by root, uid 0 gid 0). */
   keepOwners?: boolean;
   /** Keep the host's modification times (default: 0, so the archive is reproducible). */
   keepMtimes?: boolean;
+  /** Most bytes of file data in all (default DEFAULT_MAX_INPUT_BYTES: the archive is built in memory). */
+  maxBytes?: number;
+  /** The option that raises maxBytes, for the message ("--max-size"). */
+  raiseWith?: string;
 }
 
 /** Linux's dev_t encoding (glibc gnu_dev_major / gnu_dev_minor). */
@@ -39,9 +43,33 @@ function splitDev(rdev: bigint): { major: number; minor: number } {
   return { major: Number(major & 0xffffffffn), minor: Number(minor & 0xffffffffn) };
 }
 
+/** How many of a tree's unreadable entries a message lists before "and N more". */
+const MAX_LISTED_PROBLEMS = 20;
+
+function errnoText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "ENAMETOOLONG":
+      return "the path is too long for this system (ENAMETOOLONG)";
+    case "ENOENT":
+      return "it disappeared while the tree was read";
+    case "ELOOP":
+      return "it was replaced by a symlink while the tree was read";
+    default:
+      return code ?? (error instanceof Error ? error.message : String(error));
+  }
+}
+
 /**
  * The entries of host directory `dir` (not including `dir` itself), sorted by path. Names that
  * share an inode become one file entry and hard links to it, so the data is stored once.
+ * Files are read with the bounded reader (regular files only, no symlink followed, data in all
+ * at most `maxBytes`). Entries that cannot be read (permission, a path too long, too large) are
+ * all collected and reported in one CliError (exit 2), each with its path and reason, rather
+ * than a stack trace at the first one.
  */
 export function readHostTree(dir: string, options: ReadHostTreeOptions = {}): CpioEntry[] {
   let rootStat: BigIntStats;
@@ -52,13 +80,28 @@ export function readHostTree(dir: string, options: ReadHostTreeOptions = {}): Cp
   }
   if (!rootStat.isDirectory()) throw new CliError(`${dir} is not a directory; want the root directory of the tree to pack`, EXIT_USAGE);
   const entries: CpioEntry[] = [];
+  const problems: string[] = [];
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
+  let bytes = 0;
   const firstNameOfInode = new Map<string, string>();
   const walk = (relative: string): void => {
-    const names = readdirSync(join(dir, relative)).sort();
+    let names: string[];
+    try {
+      names = readdirSync(join(dir, relative)).sort();
+    } catch (error) {
+      problems.push(`${relative || "."}/: cannot list the directory: ${errnoText(error)}`);
+      return;
+    }
     for (const name of names) {
       const path = relative === "" ? name : `${relative}/${name}`;
       const full = join(dir, path);
-      const st = lstatSync(full, { bigint: true });
+      let st: BigIntStats;
+      try {
+        st = lstatSync(full, { bigint: true });
+      } catch (error) {
+        problems.push(`${path}: ${errnoText(error)}`);
+        continue;
+      }
       const owner = {
         mode: Number(st.mode & 0o7777n),
         uid: options.keepOwners ? Number(st.uid) : 0,
@@ -73,12 +116,28 @@ export function readHostTree(dir: string, options: ReadHostTreeOptions = {}): Cp
         const first = st.nlink > 1n ? firstNameOfInode.get(key) : undefined;
         if (first !== undefined) {
           entries.push({ kind: "hardlink", path, target: first, ...owner });
-        } else {
-          if (st.nlink > 1n) firstNameOfInode.set(key, path);
-          entries.push({ kind: "file", path, data: readFileSync(full), ...owner });
+          continue;
         }
+        if (bytes + Number(st.size) > maxBytes) {
+          problems.push(`${path}: ${tooLargeReason(bytes + Number(st.size), { maxBytes, ...(options.raiseWith ? { raiseWith: options.raiseWith } : {}) }, "bytes of files so far")}`);
+          continue;
+        }
+        let data: Uint8Array;
+        try {
+          data = readInputFileSync(full, { label: "", maxBytes: maxBytes - bytes, noFollow: true });
+        } catch (error) {
+          problems.push(`${path}: ${error instanceof InputFileError ? error.reason : errnoText(error)}`);
+          continue;
+        }
+        bytes += data.length;
+        if (st.nlink > 1n) firstNameOfInode.set(key, path);
+        entries.push({ kind: "file", path, data, ...owner });
       } else if (st.isSymbolicLink()) {
-        entries.push({ kind: "symlink", path, target: readlinkSync(full), ...owner });
+        try {
+          entries.push({ kind: "symlink", path, target: readlinkSync(full), ...owner });
+        } catch (error) {
+          problems.push(`${path}: ${errnoText(error)}`);
+        }
       } else if (st.isCharacterDevice() || st.isBlockDevice()) {
         const { major, minor } = splitDev(st.rdev);
         entries.push({ kind: st.isCharacterDevice() ? "char-device" : "block-device", path, major, minor, ...owner });
@@ -90,6 +149,14 @@ export function readHostTree(dir: string, options: ReadHostTreeOptions = {}): Cp
     }
   };
   walk("");
+  if (problems.length > 0) {
+    const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `  ${p}`);
+    if (problems.length > MAX_LISTED_PROBLEMS) listed.push(`  ...and ${problems.length - MAX_LISTED_PROBLEMS} more`);
+    throw new CliError(
+      `cannot read ${problems.length === 1 ? "1 entry" : `${problems.length} entries`} of ${dir}, so nothing was packed:\n${listed.join("\n")}\nFix the permissions (or remove the entries) and run again.`,
+      EXIT_USAGE,
+    );
+  }
   return entries;
 }
 

@@ -39,3 +39,21 @@ export const MAX_TIMEOUT_SECONDS = 24 * 60 * 60;
 export function timeoutSeconds(option: string, text: string): number {
   return boundedNumber(option, text, "seconds", 0.001, MAX_TIMEOUT_SECONDS);
 }
+
+const BYTE_UNITS: Record<string, number> = { "": 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 };
+
+/** The largest --max-size: newc sizes are 32-bit, so no archive member holds more. */
+export const MAX_BYTE_SIZE = 4 * 2 ** 30;
+
+/**
+ * `--max-size SIZE`: a byte count, with an optional K, M or G suffix (powers of 1024; "KiB",
+ * "MB" and friends read the same), from 1 to 4G. Else a usage error with examples.
+ */
+export function byteSize(option: string, text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([KMG]?)(?:i?B)?\s*$/i.exec(text);
+  const n = match ? Math.floor(Number(match[1]) * BYTE_UNITS[match[2]!.toUpperCase()]!) : NaN;
+  if (!Number.isFinite(n) || n < 1 || n > MAX_BYTE_SIZE) {
+    throw new CliError(`${option}: got "${text}", want a size from 1 byte to 4G, e.g. 1500000, 512M or 2G`, EXIT_USAGE);
+  }
+  return n;
+}

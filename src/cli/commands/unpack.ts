@@ -1,10 +1,11 @@
 // `bootlab unpack`: an initramfs (plain or gzip, possibly several concatenated) into a directory,
 // or a `cpio -tv`-style listing of it.
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { CpioError, flattenEntries, formatEntryListing, readCpio, type CpioEntry } from "../../core/cpio/index.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
 import { writeHostTree } from "../host-tree.ts";
+import { DEFAULT_MAX_INPUT_BYTES, formatBytes, readInputFileSync } from "../input-file.ts";
+import { byteSize } from "../options.ts";
 
 const help = `Usage: bootlab unpack IN.cpio[.gz] -o DIR
        bootlab unpack --list IN.cpio[.gz]
@@ -19,6 +20,9 @@ With --list, prints every entry in stream order like \`cpio -tvn\` instead.
 Options:
   -o, --output DIR   the directory to unpack into
       --list         list the entries instead of unpacking
+      --max-size SIZE  refuse an archive larger than SIZE, or whose gzip members inflate to
+                     more than SIZE (default 1G; K, M, G suffixes; at most 4G). IN must be a
+                     regular file: devices and FIFOs (/dev/zero, a pipe) are refused
   -h, --help         this help
 
 Exit codes: 0 done, 1 the archive is malformed (the message gives the byte offset), 2 usage.
@@ -38,6 +42,7 @@ export const unpackCommand: Command = {
       options: {
         output: { type: "string", short: "o" },
         list: { type: "boolean" },
+        "max-size": { type: "string" },
       },
     });
     if (positionals.length !== 1) {
@@ -45,17 +50,17 @@ export const unpackCommand: Command = {
     }
     if (!values.list && !values.output) throw new CliError("missing -o DIR (where to unpack) or --list", EXIT_USAGE);
     const input = positionals[0]!;
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(input);
-    } catch {
-      throw new CliError(`archive ${input} does not exist or cannot be read`, EXIT_USAGE);
-    }
+    const maxBytes = values["max-size"] === undefined ? DEFAULT_MAX_INPUT_BYTES : byteSize("--max-size", values["max-size"]);
+    const bytes = readInputFileSync(input, { label: "archive", maxBytes, raiseWith: "--max-size" });
     let entries: CpioEntry[];
     try {
-      entries = readCpio(bytes);
+      entries = readCpio(bytes, { maxBytes });
     } catch (error) {
-      if (error instanceof CpioError) throw new CliError(`${input} is not a valid initramfs: ${error.message}`, EXIT_FAILED);
+      if (error instanceof CpioError) {
+        // The inflate budget is ours to raise: say with which option.
+        const raise = /from the gzip member, want at most/.test(error.message) ? ` The limit is ${formatBytes(maxBytes)}; if the archive is genuine, raise it with --max-size SIZE (e.g. --max-size 4G).` : "";
+        throw new CliError(`${input} is not a valid initramfs: ${error.message}${raise}`, EXIT_FAILED);
+      }
       throw error;
     }
     if (values.list) {

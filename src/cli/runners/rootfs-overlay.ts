@@ -3,7 +3,12 @@
 import { packCpioGz } from "../../core/cpio/index.ts";
 import { readHostTree } from "../host-tree.ts";
 
-export async function packDirectoryOverlay(dir: string): Promise<Uint8Array> {
-  const entries = await readHostTree(dir);
+/**
+ * Packs `dir` as an overlay archive. The files are read bounded (regular files only, at most
+ * `maxBytes` in all, default 1 GiB); unreadable entries are named in one CliError (exit 2).
+ * `raiseWith` names the option that raises the limit, when the command has one.
+ */
+export async function packDirectoryOverlay(dir: string, options: { maxBytes?: number; raiseWith?: string } = {}): Promise<Uint8Array> {
+  const entries = readHostTree(dir, options);
   return packCpioGz(entries);
 }
