@@ -1,28 +1,10 @@
 // Between cpio entries and a directory on this machine: read a host tree into entries (files,
 // directories, symlinks, hard links found by inode, device nodes, FIFOs, sockets) and write
-// entries out to a directory, never outside it.
-import {
-  chmodSync,
-  lchownSync,
-  linkSync,
-  lstatSync,
-  lutimesSync,
-  mkdirSync,
-  readdirSync,
-  readlinkSync,
-  realpathSync,
-  rmdirSync,
-  symlinkSync,
-  unlinkSync,
-  utimesSync,
-  writeFileSync,
-  type BigIntStats,
-} from "node:fs";
-import { join, resolve, sep } from "node:path";
+// entries out to a directory, never outside it (host-tree-writer.ts).
+import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from "node:fs";
+import { join } from "node:path";
 import type { CpioEntry } from "../core/cpio/index.ts";
-import { ancestorPaths } from "../core/cpio/index.ts";
-import { CliError, EXIT_FAILED, EXIT_USAGE } from "./command.ts";
-import { run } from "./exec.ts";
+import { CliError, EXIT_USAGE } from "./command.ts";
 import { DEFAULT_MAX_INPUT_BYTES, InputFileError, readInputFileSync, tooLargeReason } from "./input-file.ts";
 
 export interface ReadHostTreeOptions {
@@ -160,116 +142,4 @@ export function readHostTree(dir: string, options: ReadHostTreeOptions = {}): Cp
   return entries;
 }
 
-export interface SkippedEntry {
-  path: string;
-  reason: string;
-}
-
-export interface WriteHostTreeReport {
-  written: number;
-  skipped: SkippedEntry[];
-}
-
-const isRoot = (): boolean => process.getuid?.() === 0;
-
-function exists(path: string): BigIntStats | undefined {
-  try {
-    return lstatSync(path, { bigint: true });
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Writes a tree of entries (as flattenEntries returns it: sorted, parents first) under `dir`.
- * Refuses any path that would land outside `dir`, including through a symlink already on disk.
- * Device nodes need root (mknod); as another user they are skipped and reported, as are
- * sockets, which only a listening program can create. Owners are set only when running as root.
- */
-export async function writeHostTree(entries: readonly CpioEntry[], dir: string): Promise<WriteHostTreeReport> {
-  mkdirSync(dir, { recursive: true });
-  const root = realpathSync(dir);
-  const asRoot = isRoot();
-  const report: WriteHostTreeReport = { written: 0, skipped: [] };
-  const directories: Array<{ full: string; mode: number; mtime: number }> = [];
-  const checkedDirs = new Set<string>();
-
-  for (const entry of entries) {
-    const full = resolve(root, entry.path);
-    if (!full.startsWith(root + sep)) throw new CliError(`refusing to write ${entry.path}: it is outside ${dir}`, EXIT_FAILED);
-    for (const ancestor of ancestorPaths(entry.path)) {
-      if (checkedDirs.has(ancestor)) continue;
-      const st = exists(join(root, ancestor));
-      if (!st?.isDirectory()) {
-        const what = st?.isSymbolicLink() ? "a symlink" : st ? "not a directory" : "missing";
-        throw new CliError(`refusing to write ${entry.path}: ${ancestor} in ${dir} is ${what}, and writing through it could leave ${dir}`, EXIT_FAILED);
-      }
-      checkedDirs.add(ancestor);
-    }
-    const present = exists(full);
-    if (present && !(present.isDirectory() && entry.kind === "directory")) {
-      if (present.isDirectory()) {
-        try {
-          rmdirSync(full);
-        } catch {
-          report.skipped.push({ path: entry.path, reason: `a non-empty directory is in the way in ${dir}` });
-          continue;
-        }
-      } else {
-        unlinkSync(full);
-      }
-    }
-    switch (entry.kind) {
-      case "directory":
-        // Owner-writable while we fill it; the real mode is set at the end, deepest first.
-        if (!present?.isDirectory()) mkdirSync(full, { mode: 0o700 });
-        else chmodSync(full, 0o700);
-        directories.push({ full, mode: entry.mode, mtime: entry.mtime });
-        break;
-      case "file":
-        writeFileSync(full, entry.data, { mode: 0o600 });
-        break;
-      case "hardlink":
-        linkSync(resolve(root, entry.target), full);
-        break;
-      case "symlink":
-        symlinkSync(entry.target, full);
-        break;
-      case "fifo":
-        await run("mkfifo", ["-m", "600", full]);
-        break;
-      case "char-device":
-      case "block-device": {
-        const type = entry.kind === "char-device" ? "c" : "b";
-        const what = `${entry.kind === "char-device" ? "character" : "block"} device ${entry.major},${entry.minor}`;
-        if (!asRoot) {
-          report.skipped.push({ path: entry.path, reason: `${what}: creating device nodes needs root (mknod); the archive still holds it and the kernel creates it when it unpacks the initramfs` });
-          continue;
-        }
-        const result = await run("mknod", ["-m", "600", full, type, String(entry.major), String(entry.minor)], { check: false });
-        if (result.code !== 0) {
-          report.skipped.push({ path: entry.path, reason: `${what}: mknod failed: ${result.stderr.trim()}` });
-          continue;
-        }
-        break;
-      }
-      case "socket":
-        report.skipped.push({ path: entry.path, reason: "socket: only a program listening on it can create one; skipped" });
-        continue;
-    }
-    if (asRoot) lchownSync(full, entry.uid, entry.gid);
-    if (entry.kind === "symlink") {
-      lutimesSync(full, entry.mtime, entry.mtime);
-    } else if (entry.kind !== "directory") {
-      // Hard links share the inode: the file's mode and mtime are the ones the tree holds.
-      chmodSync(full, entry.mode);
-      utimesSync(full, entry.mtime, entry.mtime);
-    }
-    report.written++;
-  }
-  for (const d of directories.reverse()) {
-    chmodSync(d.full, d.mode);
-    utimesSync(d.full, d.mtime, d.mtime);
-  }
-  return report;
-}
+export { writeHostTree, type SkippedEntry, type WriteHostTreeOptions, type WriteHostTreeReport } from "./host-tree-writer.ts";

@@ -1,7 +1,7 @@
 // src/cli/host-tree.ts on its own: reading a host tree (hard links by inode, devices, owners,
 // mtimes) and the guards of writing one (never outside DIR, never through a symlink).
 import { strict as assert } from "node:assert";
-import { linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -45,13 +45,17 @@ describe("writeHostTree", () => {
     symlinkSync(outside, join(out, "etc"));
     // Entries as no flattened tree would give them (the file without its directory entry).
     const entries: CpioEntry[] = [fileEntry("etc/passwd", "root::0:0::/root:/bin/sh\n")];
-    await assert.rejects(writeHostTree(entries, out), (e: unknown) => e instanceof CliError && /refusing to write etc\/passwd: etc in .* is a symlink/.test(e.message));
+    const report = await writeHostTree(entries, out);
+    assert.equal(report.written, 0);
+    assert.deepEqual(report.failed.map((f) => f.path), ["etc/passwd"]);
+    assert.match(report.failed[0]!.reason, /^etc in .* is a symlink, not a directory, and writing through it could leave/);
     assert.deepEqual(readdirSync(outside), []);
   });
   it("refuses a path that is not normalized to stay inside DIR", async () => {
     const out = join(scratch, "out2");
     const evil = { ...fileEntry("x", "x"), path: "../escaped" };
-    await assert.rejects(writeHostTree([evil], out), /refusing to write \.\.\/escaped: it is outside/);
+    await assert.rejects(writeHostTree([fileEntry("fine", "x"), evil], out), /refusing to write \.\.\/escaped: it is outside .*nothing was written/);
+    assert.equal(existsSync(join(out, "fine")), false);
     assert.deepEqual(readdirSync(scratch).includes("escaped"), false);
   });
   it("reports sockets it cannot create instead of failing", async () => {

@@ -70,7 +70,7 @@ describe("bootlab pack DIR", () => {
   it("round-trips through bootlab unpack, gzip included", async () => {
     const archive = join(scratch, "one.cpio.gz");
     const out = join(scratch, "roundtrip");
-    const result = succeeded(await bootlab(["unpack", archive, "-o", out]));
+    const result = succeeded(await bootlab(["unpack", "--devices", "--keep-setid", archive, "-o", out]));
     assert.match(result.stdout, /unpacked \d+ entries into/);
     assert.deepEqual(describeDisk(out), describeDisk(source));
   });
@@ -108,7 +108,7 @@ describe("bootlab unpack", () => {
     const archive = join(scratch, "gnu.cpio");
     await run("cpio", ["-o", "--quiet", "-H", "newc", "-O", archive], { cwd: source, input: names });
     const out = join(scratch, "from-gnu");
-    succeeded(await bootlab(["unpack", archive, "-o", out]));
+    succeeded(await bootlab(["unpack", "--devices", "--keep-setid", archive, "-o", out]));
     assert.deepEqual(describeDisk(out, { mtimes: true }), describeDisk(source, { mtimes: true }));
     assert.match(describeDisk(out)["bin/ls"]!, / links bin\/busybox,bin\/ls,sbin\/init$/);
   });

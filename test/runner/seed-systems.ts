@@ -93,7 +93,7 @@ export async function ext4Image(entries: CpioEntry[], sizeMiB: number): Promise<
     // Parent directories first: like the kernel, flattenEntries drops entries whose directory
     // is not in the archive (packCpio adds them; a host tree needs them spelled out).
     const parents = [...new Set(entries.flatMap((e) => ancestorPaths(e.path)))].map((p) => directoryEntry(p));
-    await writeHostTree(flattenEntries([...parents, ...entries]), tree);
+    await writeHostTree(flattenEntries([...parents, ...entries]), tree, { devices: true, keepSetid: true });
     const image = join(work, "rootfs.ext4");
     // Fixed UUID and hash seed: the same tree gives the same image, so both emulators see one disk.
     await run("mke2fs", [

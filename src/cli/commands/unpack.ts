@@ -12,8 +12,11 @@ const help = `Usage: bootlab unpack IN.cpio[.gz] -o DIR
 
 Unpacks an initramfs into DIR (created if missing) the way the kernel would: several archives
 may be concatenated, each plain newc or gzip-compressed, and later entries replace earlier ones.
-Nothing is written outside DIR. Device nodes need root to create: as another user they are
-reported and skipped (exit 0). Owners are restored only when run as root.
+Nothing is written outside DIR, even while another program changes DIR: no symlink is
+followed, and modes, owners and times are set on open files. Owners are restored only when run
+as root. Device nodes need root; as root they are made only with --devices, and files keep
+their setuid/setgid bits only with --keep-setid: otherwise they are listed as skipped (or
+changed) and the exit code is still 0. Sockets are always skipped.
 
 With --list, prints every entry in stream order like \`cpio -tvn\` instead.
 
@@ -23,9 +26,13 @@ Options:
       --max-size SIZE  refuse an archive larger than SIZE, or whose gzip members inflate to
                      more than SIZE (default 1G; K, M, G suffixes; at most 4G). IN must be a
                      regular file: devices and FIFOs (/dev/zero, a pipe) are refused
+      --devices      as root: create the archive's device nodes (any major:minor it names)
+      --keep-setid   as root: keep setuid and setgid bits on files
   -h, --help         this help
 
-Exit codes: 0 done, 1 the archive is malformed (the message gives the byte offset), 2 usage.
+Exit codes: 0 done (skipped entries are listed on stderr), 1 the archive is malformed (the
+message gives the byte offset) or some entries could not be written (each is named, and the
+tree in DIR is partial), 2 usage, or DIR cannot be created or written.
 
 Examples:
   bootlab unpack rootfs.cpio.gz -o rootfs
@@ -43,6 +50,8 @@ export const unpackCommand: Command = {
         output: { type: "string", short: "o" },
         list: { type: "boolean" },
         "max-size": { type: "string" },
+        devices: { type: "boolean" },
+        "keep-setid": { type: "boolean" },
       },
     });
     if (positionals.length !== 1) {
@@ -64,13 +73,53 @@ export const unpackCommand: Command = {
       throw error;
     }
     if (values.list) {
-      process.stdout.write(formatEntryListing(entries));
+      await writeListing(formatEntryListing(entries));
       return EXIT_OK;
     }
     const tree = flattenEntries(entries);
-    const report = await writeHostTree(tree, values.output!);
-    for (const skipped of report.skipped) console.error(`skipped ${skipped.path}: ${skipped.reason}`);
-    console.log(`unpacked ${report.written} entries into ${values.output}${report.skipped.length ? ` (${report.skipped.length} skipped, see above)` : ""}`);
+    const output = values.output!;
+    const report = await writeHostTree(tree, output, { devices: values.devices, keepSetid: values["keep-setid"] });
+    printCapped(report.skipped, "skipped");
+    printCapped(report.changed, "changed");
+    printCapped(report.failed, "failed");
+    if (!report.raceFree) console.error(`note: there is no /proc here, so unpacking checked each directory but could not hold it open; do not let other programs change ${output} meanwhile`);
+    const extras = [
+      report.skipped.length ? `${report.skipped.length} skipped` : "",
+      report.changed.length ? `${report.changed.length} changed` : "",
+    ].filter(Boolean);
+    const summary = `unpacked ${report.written} entries into ${output}${extras.length ? ` (${extras.join(", ")}, see above)` : ""}`;
+    if (report.failed.length) {
+      console.error(`${summary}; ${report.failed.length} could not be written (see above), so the tree in ${output} is partial`);
+      return EXIT_FAILED;
+    }
+    console.log(summary);
     return EXIT_OK;
   },
 };
+
+/** Most lines of one kind printed; the rest are counted. */
+const MAX_PRINTED = 100;
+
+function printCapped(items: ReadonlyArray<{ path: string; reason: string }>, what: string): void {
+  for (const item of items.slice(0, MAX_PRINTED)) console.error(`${what} ${item.path}: ${item.reason}`);
+  if (items.length > MAX_PRINTED) console.error(`...and ${items.length - MAX_PRINTED} more ${what}`);
+}
+
+/**
+ * Writes the listing to stdout; a reader that goes away (\`| head -1\`, EPIPE) ends the command
+ * quietly with exit 0, as it has what it asked for.
+ */
+function writeListing(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(EXIT_OK);
+      reject(error);
+    };
+    process.stdout.on("error", onError);
+    process.stdout.write(text, (error) => {
+      if (error) return onError(error as NodeJS.ErrnoException);
+      process.stdout.off("error", onError);
+      resolve();
+    });
+  });
+}
