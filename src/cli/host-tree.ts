@@ -101,7 +101,8 @@ export function readHostTree(dir: string, options: ReadHostTreeOptions = {}): Cp
           continue;
         }
         if (bytes + Number(st.size) > maxBytes) {
-          problems.push(`${path}: ${tooLargeReason(bytes + Number(st.size), { maxBytes, ...(options.raiseWith ? { raiseWith: options.raiseWith } : {}) }, "bytes of files so far")}`);
+          const limits = { maxBytes, ...(options.raiseWith ? { raiseWith: options.raiseWith } : {}) };
+          problems.push(`${path}: ${bytes === 0 ? tooLargeReason(Number(st.size), limits) : tooLargeReason(bytes + Number(st.size), limits, `bytes with the files before it`)}`);
           continue;
         }
         let data: Uint8Array;
@@ -135,7 +136,7 @@ export function readHostTree(dir: string, options: ReadHostTreeOptions = {}): Cp
     const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `  ${p}`);
     if (problems.length > MAX_LISTED_PROBLEMS) listed.push(`  ...and ${problems.length - MAX_LISTED_PROBLEMS} more`);
     throw new CliError(
-      `cannot read ${problems.length === 1 ? "1 entry" : `${problems.length} entries`} of ${dir}, so nothing was packed:\n${listed.join("\n")}\nFix the permissions (or remove the entries) and run again.`,
+      `cannot pack ${problems.length === 1 ? "1 entry" : `${problems.length} entries`} of ${dir}, so nothing was packed:\n${listed.join("\n")}\nFix what is named above (permissions, the size limit) or move those entries out of ${dir}, and run again.`,
       EXIT_USAGE,
     );
   }

@@ -78,7 +78,7 @@ describe("bootlab pack: bounded input", () => {
     truncateSync(join(dir, "huge.img"), 3 * 1024 ** 3);
     writeFileSync(join(dir, "init"), "#!/bin/sh\n");
     const result = await bootlab(["pack", dir, "-o", join(scratch, "sparse.cpio")]);
-    refused(result, 2, /huge\.img: 3221225472 bytes of files so far, more than the limit of 1 GiB; if it is genuine, raise the limit with --max-size/);
+    refused(result, 2, /cannot pack 1 entry of .*sparse, so nothing was packed:\n\s+huge\.img: 3221225472 bytes, more than the limit of 1 GiB; if it is genuine, raise the limit with --max-size/);
     assert.ok(result.ms < 20_000, `took ${result.ms} ms`);
   });
   it("names every unreadable file of a DIR and writes nothing", async (t) => {
@@ -94,7 +94,7 @@ describe("bootlab pack: bounded input", () => {
     chmodSync(out, 0o777);
     const result = await bootlab(["pack", dir, "-o", join(out, "secrets.cpio")], { asNobody: true });
     if (!asRoot && result.code === 0) return t.skip("the files are readable to this user");
-    refused(result, 2, /cannot read 3 entries of .*secrets, so nothing was packed:\n\s+a-secret: permission denied.*\n\s+b-secret: permission denied.*\n\s+private\/: cannot list the directory: permission denied/);
+    refused(result, 2, /cannot pack 3 entries of .*secrets, so nothing was packed:\n\s+a-secret: permission denied.*\n\s+b-secret: permission denied.*\n\s+private\/: cannot list the directory: permission denied/);
   });
 });
 
