@@ -54,6 +54,8 @@ export interface WriteHostTreeOptions {
   devices?: boolean;
   /** As root: keep setuid and setgid bits of files (default: clear them and say so). */
   keepSetid?: boolean;
+  /** Work through /proc/self/fd (default: when there is a /proc); false tests the fallback. */
+  useProcFd?: boolean;
 }
 
 export interface WriteHostTreeReport {
@@ -236,8 +238,9 @@ class HeldFs {
   constructor(
     readonly rootFd: number,
     readonly rootPath: string,
+    useProcFd?: boolean,
   ) {
-    this.procFd = existsSync(`/proc/self/fd/${rootFd}/.`);
+    this.procFd = useProcFd !== false && existsSync(`/proc/self/fd/${rootFd}/.`);
   }
 
   /** A path naming `name` inside directory `fd` (which is `rel` below DIR). */
@@ -309,7 +312,7 @@ export async function writeHostTree(entries: readonly CpioEntry[], dir: string, 
     }
   }
   const root = openRoot(dir);
-  const fs = new HeldFs(root.fd, root.path);
+  const fs = new HeldFs(root.fd, root.path, options.useProcFd);
   const asRoot = isRoot();
   const report: WriteHostTreeReport = { written: 0, skipped: [], changed: [], failed: [], raceFree: fs.procFd };
   const walker = new DirWalker(fs, dir);
