@@ -435,8 +435,8 @@ export async function writeHostTree(entries: readonly CpioEntry[], dir: string, 
         }
         report.written++;
       } catch (error) {
-        if (error instanceof CliError) throw error;
-        report.failed.push({ path: entry.path, reason: reasonOf(error) });
+        // A CliError here is a missing tool (mkfifo, mknod): it too fails the entry, not the tree.
+        report.failed.push({ path: entry.path, reason: error instanceof CliError ? error.message : reasonOf(error) });
       }
     }
     linkWalker.close();
