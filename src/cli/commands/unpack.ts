@@ -21,14 +21,14 @@ changed) and the exit code is still 0. Sockets are always skipped.
 With --list, prints every entry in stream order like \`cpio -tvn\` instead.
 
 Options:
-  -o, --output DIR   the directory to unpack into
-      --list         list the entries instead of unpacking
-      --max-size SIZE  refuse an archive larger than SIZE, or whose gzip members inflate to
-                     more than SIZE (default 1G; K, M, G suffixes; at most 4G). IN must be a
-                     regular file: devices and FIFOs (/dev/zero, a pipe) are refused
-      --devices      as root: create the archive's device nodes (any major:minor it names)
-      --keep-setid   as root: keep setuid and setgid bits on files
-  -h, --help         this help
+  -o, --output DIR     the directory to unpack into
+      --list           list the entries instead of unpacking
+      --max-size SIZE  refuse an archive larger than SIZE, or whose gzip members inflate
+                       to more than SIZE (default 1G; K, M, G suffixes; at most 4G); IN must
+                       be a regular file: devices and FIFOs (/dev/zero, a pipe) are refused
+      --devices        as root: create the archive's device nodes (any major:minor it names)
+      --keep-setid     as root: keep setuid and setgid bits on files
+  -h, --help           this help
 
 Exit codes: 0 done (skipped entries are listed on stderr), 1 the archive is malformed (the
 message gives the byte offset) or some entries could not be written (each is named, and the
