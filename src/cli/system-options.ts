@@ -9,7 +9,6 @@ import { findTemplate, templateFiles, templateSystem, TEMPLATES } from "../core/
 import { loadBundle } from "./bundle.ts";
 import { CliError, EXIT_USAGE } from "./command.ts";
 import { readHostTree } from "./host-tree.ts";
-import { positiveNumber } from "./options.ts";
 import { prebuiltArtifacts, readUserFile } from "./runners/artifacts.ts";
 
 /** parseArgs option declarations for the system options, to spread into a command's own. */
@@ -53,7 +52,9 @@ export async function systemFromOptions(values: SystemOptionValues): Promise<{ s
   if (values.bundle !== undefined && (values.template !== undefined || values.rootfs !== undefined || values.kernel !== undefined)) {
     throw new CliError("--bundle carries its own kernel and root filesystem: leave out --template, --rootfs and --kernel", EXIT_USAGE);
   }
-  const memoryMiB = values.memory === undefined ? undefined : positiveNumber("--memory", values.memory, "MiB");
+  // Only that it is a number here: the plan checks the range, for --memory and a bundle's memory alike.
+  const memoryMiB = values.memory === undefined ? undefined : Number(values.memory.trim() === "" ? NaN : values.memory);
+  if (memoryMiB !== undefined && !Number.isFinite(memoryMiB)) throw new CliError(`--memory: got "${values.memory}", want a whole number of MiB (16 to 3072)`, EXIT_USAGE);
   const disks: Uint8Array[] = [];
   for (const disk of values.disk ?? []) disks.push(await readUserFile(disk, "--disk"));
   const artifacts = await prebuiltArtifacts();

@@ -1,7 +1,7 @@
 // src/cli/host-tree.ts on its own: reading a host tree (hard links by inode, devices, owners,
 // mtimes) and the guards of writing one (never outside DIR, never through a symlink).
 import { strict as assert } from "node:assert";
-import { linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, statSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -45,13 +45,39 @@ describe("writeHostTree", () => {
     symlinkSync(outside, join(out, "etc"));
     // Entries as no flattened tree would give them (the file without its directory entry).
     const entries: CpioEntry[] = [fileEntry("etc/passwd", "root::0:0::/root:/bin/sh\n")];
-    await assert.rejects(writeHostTree(entries, out), (e: unknown) => e instanceof CliError && /refusing to write etc\/passwd: etc in .* is a symlink/.test(e.message));
+    const report = await writeHostTree(entries, out);
+    assert.equal(report.written, 0);
+    assert.deepEqual(report.failed.map((f) => f.path), ["etc/passwd"]);
+    assert.match(report.failed[0]!.reason, /^etc in .* is a symlink, not a directory, and writing through it could leave/);
     assert.deepEqual(readdirSync(outside), []);
+  });
+  it("without /proc (the fallback walk), still writes a tree and refuses to write through a symlink", async () => {
+    const out = join(scratch, "out-no-proc");
+    const outside = join(scratch, "outside-no-proc");
+    mkdirSync(out);
+    mkdirSync(outside);
+    symlinkSync(outside, join(out, "etc"));
+    const entries: CpioEntry[] = [
+      fileEntry("etc/passwd", "root::0:0::/root:/bin/sh\n"),
+      directoryEntry("bin", { mode: 0o751 }),
+      fileEntry("bin/sh", "#!\n", { mode: 0o755 }),
+      { kind: "fifo", path: "bin/fifo", mode: 0o640, uid: 0, gid: 0, mtime: 7 },
+    ];
+    const report = await writeHostTree(entries, out, { useProcFd: false });
+    assert.equal(report.raceFree, false);
+    assert.deepEqual(report.failed.map((f) => f.path), ["etc/passwd"]);
+    assert.deepEqual(readdirSync(outside), []);
+    assert.equal(report.written, 3);
+    assert.equal(statSync(join(out, "bin")).mode & 0o7777, 0o751);
+    assert.ok(statSync(join(out, "bin/fifo")).isFIFO());
+    assert.equal(statSync(join(out, "bin/fifo")).mtimeMs, 7000);
+    assert.deepEqual(readdirSync(out).sort(), ["bin", "etc"], "the private directory is gone");
   });
   it("refuses a path that is not normalized to stay inside DIR", async () => {
     const out = join(scratch, "out2");
     const evil = { ...fileEntry("x", "x"), path: "../escaped" };
-    await assert.rejects(writeHostTree([evil], out), /refusing to write \.\.\/escaped: it is outside/);
+    await assert.rejects(writeHostTree([fileEntry("fine", "x"), evil], out), /refusing to write \.\.\/escaped: it is outside .*nothing was written/);
+    assert.equal(existsSync(join(out, "fine")), false);
     assert.deepEqual(readdirSync(scratch).includes("escaped"), false);
   });
   it("reports sockets it cannot create instead of failing", async () => {
@@ -62,5 +88,6 @@ describe("writeHostTree", () => {
     assert.deepEqual(report.skipped.map((s) => s.path), ["dev/log"]);
     assert.match(report.skipped[0]!.reason, /socket/);
     assert.deepEqual(readdirSync(join(out, "dev")), []);
+    assert.deepEqual(readdirSync(out), ["dev"], "the private directory for FIFOs and devices is gone");
   });
 });

@@ -71,7 +71,7 @@ describe("bootlab pack DIR", () => {
   it("round-trips through bootlab unpack, gzip included", async () => {
     const archive = join(scratch, "one.cpio.gz");
     const out = join(scratch, "roundtrip");
-    const result = succeeded(await bootlab(["unpack", archive, "-o", out]));
+    const result = succeeded(await bootlab(["unpack", "--devices", "--keep-setid", archive, "-o", out]));
     assert.match(result.stdout, /unpacked \d+ entries into/);
     assert.deepEqual(describeDisk(out), describeDisk(source));
   });
@@ -109,7 +109,7 @@ describe("bootlab unpack", () => {
     const archive = join(scratch, "gnu.cpio");
     await run("cpio", ["-o", "--quiet", "-H", "newc", "-O", archive], { cwd: source, input: names });
     const out = join(scratch, "from-gnu");
-    succeeded(await bootlab(["unpack", archive, "-o", out]));
+    succeeded(await bootlab(["unpack", "--devices", "--keep-setid", archive, "-o", out]));
     assert.deepEqual(describeDisk(out, { mtimes: true }), describeDisk(source, { mtimes: true }));
     assert.match(describeDisk(out)["bin/ls"]!, / links bin\/busybox,bin\/ls,sbin\/init$/);
   });
@@ -140,7 +140,7 @@ describe("bootlab unpack", () => {
   it("says what is wrong with a missing input, a malformed archive and an escaping path", async () => {
     const missing = await bootlab(["unpack", join(scratch, "nope.cpio"), "-o", join(scratch, "x")]);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /archive .*nope\.cpio does not exist/);
+    assert.match(missing.stderr, /archive .*nope\.cpio: no such file/);
 
     const broken = join(scratch, "broken.cpio");
     const good = readFileSync(join(scratch, "source.cpio"));

@@ -304,3 +304,44 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
 function bundleFromPlanInitramfs(): Uint8Array {
   return gzipSync(plan.spec.initrds[0]!, { level: 9, mtime: 0 });
 }
+
+/** A bundle whose bundle.json is padded with `padding` bytes of blanks (still a valid manifest). */
+function bundleWithLargeManifest(padding: number): Uint8Array {
+  return rezip((m) => {
+    const text = strFromU8(m["bundle.json"]!);
+    const padded = new Uint8Array(text.length + padding).fill(0x20);
+    padded.set(strToU8(text));
+    m["bundle.json"] = padded;
+  });
+}
+
+/** Rewrites the declared (uncompressed) size of `name` in the zip's central directory. */
+function withDeclaredSize(zip: Uint8Array, name: string, size: number): Uint8Array {
+  const out = zip.slice();
+  const view = new DataView(out.buffer);
+  for (let at = 0; at + 46 <= out.length; at++) {
+    if (view.getUint32(at, true) !== 0x02014b50) continue;
+    const nameLength = view.getUint16(at + 28, true);
+    if (strFromU8(out.subarray(at + 46, at + 46 + nameLength)) !== name) continue;
+    view.setUint32(at + 24, size, true);
+    return out;
+  }
+  throw new Error(`no central directory entry for ${name}`);
+}
+
+test("a bundle.json that declares more than a manifest may hold is refused before it is inflated", () => {
+  // 20 MB of blanks deflate to about 20 kB; a 600 MB one in a 2.3 MB zip crashed the reader.
+  const zip = bundleWithLargeManifest(20 * 1024 * 1024);
+  assert.ok(zip.length < 200_000);
+  assertBundleError(zip, BundleCorruptPartError, /bundle\.json is damaged: it declares \d+ bytes, more than the 4194304 bytes this part may hold/);
+  // A declared size of 600 MB is refused at once, without allocating it.
+  const started = performance.now();
+  assertBundleError(withDeclaredSize(bundleWithLargeManifest(0), "bundle.json", 600_000_000), BundleCorruptPartError, /declares 600000000 bytes/);
+  assert.ok(performance.now() - started < 1000);
+});
+
+test("a member that inflates past its declared size stops at the first byte over it", () => {
+  // bundle.json is 3 MB of blanks (under the limit) but declares 100 bytes.
+  const zip = withDeclaredSize(bundleWithLargeManifest(3 * 1024 * 1024), "bundle.json", 100);
+  assertBundleError(zip, BundleCorruptPartError, /bundle\.json is damaged: its compressed data inflates to more than the 100 bytes it declares/);
+});

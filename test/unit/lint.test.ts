@@ -174,3 +174,20 @@ test("every diagnostic has a sane range", () => {
     assert.ok(d.message.length > 20);
   }
 });
+
+test("a 300,000-line /etc/fstab of bad lines gives at most MAX_DIAGNOSTICS_PER_FILE diagnostics and a summary, without overflowing the stack", () => {
+  const diagnostics = lint([file("/etc/fstab", "x\r\n".repeat(300_000))]);
+  assert.ok(diagnostics.length <= 101, `got ${diagnostics.length} diagnostics`);
+  const summary = diagnostics.find((d) => d.code === "too-many-diagnostics");
+  assert.ok(summary, "a summary diagnostic says how many more there are");
+  assert.match(summary.message, /and \d+ more problems in \/etc\/fstab/);
+  assert.equal(summary.severity, "error");
+  // The first diagnostics are still the real ones, in reading order.
+  assert.equal(diagnostics[0]!.line, 1);
+});
+
+test("a file with few problems is not summarised", () => {
+  const diagnostics = lint([file("/etc/fstab", "x\n".repeat(100))]);
+  assert.equal(diagnostics.length, 100);
+  assert.ok(!diagnostics.some((d) => d.code === "too-many-diagnostics"));
+});

@@ -18,6 +18,7 @@ import {
   isShareFragment,
   type SharedProject,
 } from "../../src/core/share/index.ts";
+import { treeProblem } from "../../src/core/share/project.ts";
 
 const lesson: SharedProject = {
   files: [
@@ -221,7 +222,8 @@ test("property: any project round-trips", () => {
     fc.record({ kind: fc.constantFrom("directory" as const, "template-file" as const), path, mode }),
   );
   const project = fc.record({
-    files: fc.uniqueArray(file, { selector: (f) => f.path, maxLength: 8 }),
+    // A file cannot also be a folder of other paths ("/a" and "/a/b"): the codec refuses that.
+    files: fc.uniqueArray(file, { selector: (f) => f.path, maxLength: 8 }).filter((files) => treeProblem(files) === undefined),
     cmdline: fc.string({ unit: "grapheme", maxLength: 80 }),
     template: fc.string({ maxLength: 20 }),
   });
@@ -233,6 +235,24 @@ test("property: any project round-trips", () => {
     }),
     { numRuns: 300 },
   );
+});
+
+test("a link holding a file and a path below it (/init and /init/x) is refused when decoded, naming both", () => {
+  for (const json of [
+    '{"f":[["/init",493,"#!/bin/sh\\n"],["/init/x",420,"x"]],"c":"","t":"minimal-init"}',
+    '{"f":[["/init/x",420,"x"],["/init",493,"#!/bin/sh\\n"]],"c":"","t":"minimal-init"}',
+    '{"f":[["/bin/hello",493,0],["/bin/hello/y",448,null]],"c":"","t":"minimal-init"}',
+  ]) {
+    assert.throws(
+      () => decodeShareFragment(linkWithJson(json)),
+      (error: unknown) => error instanceof ShareLinkCorruptError && /lies below|is a file, but/.test(error.message) && /\/(init|bin\/hello)/.test(error.message),
+      json,
+    );
+  }
+  // A folder with paths below it is fine, listed before or after them.
+  const ok = decodeShareFragment(linkWithJson('{"f":[["/etc/a",420,"x"],["/etc",493,null]],"c":"","t":"minimal-init"}'));
+  assert.equal(ok.files.length, 2);
+  assert.throws(() => encodeShareFragment({ files: [{ path: "/init", mode: 0o755, text: "" }, { path: "/init/x", mode: 0o644, text: "" }], cmdline: "", template: "t" }), RangeError);
 });
 
 /** A syntactically valid v1 link around arbitrary JSON text, to test the content checks. */

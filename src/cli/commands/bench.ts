@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { BootFailure, planBoot, RunnerSession, type BootPlan, type BootSystem, type QemuAccel } from "../../core/boot/index.ts";
 import { V86Runner } from "../../../workers/runner/v86-runner.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
-import { positiveNumber } from "../options.ts";
+import { timeoutSeconds } from "../options.ts";
 import { loadBios, prebuiltArtifacts, v86WasmPath } from "../runners/artifacts.ts";
 import { planFromOptions, SYSTEM_OPTIONS, SYSTEM_OPTIONS_HELP, systemFromOptions } from "../system-options.ts";
 import { kvmStatus } from "../runners/kvm.ts";
@@ -100,7 +100,7 @@ export const benchCommand: Command = {
     });
     const runs = Number(values.runs);
     if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new CliError(`--runs: got "${values.runs}", want a whole number from 1 to 100`, EXIT_USAGE);
-    const timeoutMs = positiveNumber("--timeout", values.timeout, "seconds") * 1000;
+    const timeoutMs = timeoutSeconds("--timeout", values.timeout) * 1000;
     const { system, what } = await systemFromOptions(values);
     // Planned for v86 (the stricter memory rule), so both emulators boot the very same bytes.
     const plan = await planFromOptions(system, { emulator: "v86" });

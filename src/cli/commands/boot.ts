@@ -12,7 +12,8 @@ import {
   type QemuAccel,
 } from "../../core/boot/index.ts";
 import { CliError, EXIT_USAGE, type Command } from "../command.ts";
-import { oneOf, positiveNumber } from "../options.ts";
+import { oneOf, timeoutSeconds } from "../options.ts";
+import { onTerminationSignal } from "../signals.ts";
 import { attachTerminal, type AttachEnd } from "../runners/attach-terminal.ts";
 import { createRunner, type EmulatorChoice } from "../runners/create.ts";
 import { kvmStatus } from "../runners/kvm.ts";
@@ -91,7 +92,7 @@ export const bootCommand: Command = {
     const emulator = oneOf("--emulator", values.emulator, ["v86", "qemu"] as const);
     const accel = oneOf("--accel", values.accel, ["auto", "kvm", "tcg"] as const);
     const arch = oneOf("--arch", values.arch, ["i386", "x86_64"] as const);
-    const timeoutS = values.timeout === undefined ? undefined : positiveNumber("--timeout", values.timeout, "seconds");
+    const timeoutS = values.timeout === undefined ? undefined : timeoutSeconds("--timeout", values.timeout);
     if (emulator === "v86" && arch === "x86_64") {
       throw new CliError("--arch x86_64 needs --emulator qemu: v86 emulates a 32-bit CPU only", EXIT_USAGE);
     }
@@ -136,9 +137,8 @@ async function bootAndReport(plan: BootPlan, options: BootRunOptions): Promise<n
     const which = runner instanceof QemuRunner ? `${runner.binary} with ${runner.accel.toUpperCase()}${why}` : "v86";
     process.stderr.write(`bootlab boot: ${which}, the ${plan.kernel.id} kernel${interactive ? "; press Ctrl-] to leave" : ""}\n`);
   }
-  const onSignal = () => void session.stop().then(() => process.exit(130));
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  // SIGINT, SIGTERM and SIGHUP stop the guest (and QEMU with it) before bootlab exits.
+  const offSignals = onTerminationSignal(() => session.stop());
   try {
     try {
       await session.start(spec);
@@ -157,8 +157,7 @@ async function bootAndReport(plan: BootPlan, options: BootRunOptions): Promise<n
     }
     return report(session.report());
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    offSignals();
     await session.stop();
   }
 }

@@ -1,10 +1,12 @@
 // `bootlab pack`: a directory, or a gen_init_cpio list, into a reproducible initramfs.
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { CpioError, packCpio, packCpioGz, parseInitramfsList, type CpioEntry } from "../../core/cpio/index.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
 import { readHostTree } from "../host-tree.ts";
+import { DEFAULT_MAX_INPUT_BYTES, formatBytes, InputFileError, readInputFileSync } from "../input-file.ts";
+import { byteSize } from "../options.ts";
 
 const help = `Usage: bootlab pack DIR -o OUT.cpio[.gz]
        bootlab pack --list FILE -o OUT.cpio[.gz]
@@ -22,7 +24,14 @@ Options:
       --list FILE     read a gen_init_cpio list instead of a directory
       --keep-owners   keep the host's uid/gid instead of 0:0 (DIR only)
       --keep-mtimes   keep the host's modification times instead of 0 (DIR only)
+      --max-size SIZE most bytes of file data to pack, all files together (default 1G;
+                      K, M, G suffixes; at most 4G). Only regular files are read: a list
+                      naming /dev/zero or a FIFO as a file's <location> is refused
   -h, --help          this help
+
+Exit codes: 0 packed, 1 the list is malformed or the tree cannot be an archive (the message
+says which line or entry), 2 usage, or files that cannot be read (each is named; nothing is
+written then).
 
 Examples:
   bootlab pack rootfs -o rootfs.cpio.gz
@@ -42,6 +51,7 @@ export const packCommand: Command = {
         list: { type: "string" },
         "keep-owners": { type: "boolean" },
         "keep-mtimes": { type: "boolean" },
+        "max-size": { type: "string" },
       },
     });
     const output = values.output;
@@ -52,9 +62,13 @@ export const packCommand: Command = {
     if (values.list === undefined && positionals.length !== 1) {
       throw new CliError(`want exactly one DIR to pack, got ${positionals.length}. Run \`bootlab pack --help\`.`, EXIT_USAGE);
     }
+    const maxBytes = values["max-size"] === undefined ? DEFAULT_MAX_INPUT_BYTES : byteSize("--max-size", values["max-size"]);
     let entries: CpioEntry[];
     try {
-      entries = values.list !== undefined ? readList(values.list) : readHostTree(positionals[0]!, { keepOwners: values["keep-owners"], keepMtimes: values["keep-mtimes"] });
+      entries =
+        values.list !== undefined
+          ? readList(values.list, maxBytes)
+          : readHostTree(positionals[0]!, { keepOwners: values["keep-owners"], keepMtimes: values["keep-mtimes"], maxBytes, raiseWith: "--max-size" });
     } catch (error) {
       if (error instanceof CpioError) throw new CliError(`${values.list ?? positionals[0]}: ${error.message}`, EXIT_FAILED);
       if (isErrno(error)) throw new CliError(`cannot read ${error.path ?? "the input"}: ${error.code} (${error.message})`, EXIT_USAGE);
@@ -78,15 +92,38 @@ export const packCommand: Command = {
   },
 };
 
-function readList(listFile: string): CpioEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(listFile, "utf8");
-  } catch {
-    throw new CliError(`list file ${listFile} does not exist or cannot be read`, EXIT_USAGE);
-  }
+/** Most bytes of a list file itself: a real one is a few kB. */
+const MAX_LIST_FILE_BYTES = 64 * 1024 * 1024;
+
+function readList(listFile: string, maxBytes: number): CpioEntry[] {
+  const text = new TextDecoder().decode(readInputFileSync(listFile, { label: "list file", maxBytes: MAX_LIST_FILE_BYTES }));
   const base = dirname(resolve(listFile));
-  return parseInitramfsList(text, (location) => readFileSync(resolve(base, location)), { env: process.env });
+  let left = maxBytes;
+  let unreadable = false;
+  const readHostFile = (location: string): Uint8Array => {
+    try {
+      const data = readInputFileSync(resolve(base, location), { label: "", maxBytes: left });
+      left -= data.length;
+      return data;
+    } catch (error) {
+      if (!(error instanceof InputFileError)) throw error;
+      unreadable = true;
+      // The list parser puts "line N: cannot read LOCATION: " in front.
+      const over = /more than the limit/.test(error.reason);
+      throw new Error(
+        over
+          ? `with it the files would hold more than the limit of ${formatBytes(maxBytes)}; if they are genuine, raise the limit with --max-size SIZE (e.g. --max-size 4G)`
+          : error.reason,
+      );
+    }
+  };
+  try {
+    return parseInitramfsList(text, readHostFile, { env: process.env });
+  } catch (error) {
+    // A file the list names that cannot be read is the environment's problem (2), not the list's (1).
+    if (unreadable && error instanceof CpioError) throw new CliError(`${listFile}: ${error.message}`, EXIT_USAGE);
+    throw error;
+  }
 }
 
 function isErrno(error: unknown): error is NodeJS.ErrnoException {

@@ -1,10 +1,11 @@
 // `bootlab unpack`: an initramfs (plain or gzip, possibly several concatenated) into a directory,
 // or a `cpio -tv`-style listing of it.
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { CpioError, formatKernelListing, formatKernelNote, kernelTreeEntries, readCpioRecords, unpackLikeKernel, type CpioRecord } from "../../core/cpio/index.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
 import { writeHostTree } from "../host-tree.ts";
+import { DEFAULT_MAX_INPUT_BYTES, formatBytes, readInputFileSync } from "../input-file.ts";
+import { byteSize } from "../options.ts";
 
 const help = `Usage: bootlab unpack IN.cpio[.gz] -o DIR
        bootlab unpack --list IN.cpio[.gz]
@@ -13,19 +14,29 @@ Unpacks an initramfs into DIR (created if missing) the way the kernel would: sev
 may be concatenated, each plain newc or gzip-compressed, and later entries replace earlier ones.
 Names are resolved as Linux 6.1's init/initramfs.c resolves them on its root: through symlinks
 and "..", with no parents made; each entry the kernel skips, or puts somewhere its name does
-not say, is reported. Nothing is written outside DIR. Device nodes need root to create: as
-another user they are reported and skipped (exit 0). Owners are restored only when run as root.
+not say, is reported. Nothing is written outside DIR, even while another program changes DIR:
+no symlink on the host is followed, and modes, owners and times are set on open files. Owners
+are restored only when run as root. Device nodes need root; as root they are made only with
+--devices, and files keep their setuid/setgid bits only with --keep-setid: otherwise they are
+listed as skipped (or changed) and the exit code is still 0. Sockets are always skipped.
 
 With --list, prints the tree the kernel ends up with, like \`cpio -tvn\` (names escaped as
 \`ls -b\` does), instead.
 
 Options:
-  -o, --output DIR   the directory to unpack into
-      --list         list the entries instead of unpacking
-  -h, --help         this help
+  -o, --output DIR     the directory to unpack into
+      --list           list the entries instead of unpacking
+      --max-size SIZE  refuse an archive larger than SIZE, or whose gzip members inflate
+                       to more than SIZE (default 1G; K, M, G suffixes; at most 4G); IN must
+                       be a regular file: devices and FIFOs (/dev/zero, a pipe) are refused
+      --devices        as root: create the archive's device nodes (any major:minor it names)
+      --keep-setid     as root: keep setuid and setgid bits on files
+  -h, --help           this help
 
-Exit codes: 0 done, 1 the archive is malformed (the message gives the byte offset) or the
-kernel would unpack none of its entries, 2 usage.
+Exit codes: 0 done (skipped entries are listed on stderr), 1 the archive is malformed (the
+message gives the byte offset), the kernel would unpack none of its entries, or some entries
+could not be written (each is named, and the tree in DIR is partial), 2 usage, or DIR cannot be
+created or written.
 
 Examples:
   bootlab unpack rootfs.cpio.gz -o rootfs
@@ -42,6 +53,9 @@ export const unpackCommand: Command = {
       options: {
         output: { type: "string", short: "o" },
         list: { type: "boolean" },
+        "max-size": { type: "string" },
+        devices: { type: "boolean" },
+        "keep-setid": { type: "boolean" },
       },
     });
     if (positionals.length !== 1) {
@@ -49,17 +63,17 @@ export const unpackCommand: Command = {
     }
     if (!values.list && !values.output) throw new CliError("missing -o DIR (where to unpack) or --list", EXIT_USAGE);
     const input = positionals[0]!;
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(input);
-    } catch {
-      throw new CliError(`archive ${input} does not exist or cannot be read`, EXIT_USAGE);
-    }
+    const maxBytes = values["max-size"] === undefined ? DEFAULT_MAX_INPUT_BYTES : byteSize("--max-size", values["max-size"]);
+    const bytes = readInputFileSync(input, { label: "archive", maxBytes, raiseWith: "--max-size" });
     let records: CpioRecord[];
     try {
-      records = readCpioRecords(bytes);
+      records = readCpioRecords(bytes, { maxBytes });
     } catch (error) {
-      if (error instanceof CpioError) throw new CliError(`${input} is not a valid initramfs: ${error.message}`, EXIT_FAILED);
+      if (error instanceof CpioError) {
+        // The inflate budget is ours to raise: say with which option.
+        const raise = /from the gzip member, want at most/.test(error.message) ? ` The limit is ${formatBytes(maxBytes)}; if the archive is genuine, raise it with --max-size SIZE (e.g. --max-size 4G).` : "";
+        throw new CliError(`${input} is not a valid initramfs: ${error.message}${raise}`, EXIT_FAILED);
+      }
       throw error;
     }
     const kernel = unpackLikeKernel(records);
@@ -70,13 +84,53 @@ export const unpackCommand: Command = {
       throw new CliError(`${input}: the kernel would unpack none of its entries (see the notes above)`, EXIT_FAILED);
     }
     if (values.list) {
-      process.stdout.write(formatKernelListing(kernel.nodes));
+      await writeListing(formatKernelListing(kernel.nodes));
       return EXIT_OK;
     }
     const tree = kernelTreeEntries(kernel);
-    const report = await writeHostTree(tree, values.output!);
-    for (const skipped of report.skipped) console.error(`skipped ${skipped.path}: ${skipped.reason}`);
-    console.log(`unpacked ${report.written} entries into ${values.output}${report.skipped.length ? ` (${report.skipped.length} skipped, see above)` : ""}`);
+    const output = values.output!;
+    const report = await writeHostTree(tree, output, { devices: values.devices, keepSetid: values["keep-setid"] });
+    printCapped(report.skipped, "skipped");
+    printCapped(report.changed, "changed");
+    printCapped(report.failed, "failed");
+    if (!report.raceFree) console.error(`note: there is no /proc here, so unpacking checked each directory but could not hold it open; do not let other programs change ${output} meanwhile`);
+    const extras = [
+      report.skipped.length ? `${report.skipped.length} skipped` : "",
+      report.changed.length ? `${report.changed.length} changed` : "",
+    ].filter(Boolean);
+    const summary = `unpacked ${report.written} entries into ${output}${extras.length ? ` (${extras.join(", ")}, see above)` : ""}`;
+    if (report.failed.length) {
+      console.error(`${summary}; ${report.failed.length} could not be written (see above), so the tree in ${output} is partial`);
+      return EXIT_FAILED;
+    }
+    console.log(summary);
     return EXIT_OK;
   },
 };
+
+/** Most lines of one kind printed; the rest are counted. */
+const MAX_PRINTED = 100;
+
+function printCapped(items: ReadonlyArray<{ path: string; reason: string }>, what: string): void {
+  for (const item of items.slice(0, MAX_PRINTED)) console.error(`${what} ${item.path}: ${item.reason}`);
+  if (items.length > MAX_PRINTED) console.error(`...and ${items.length - MAX_PRINTED} more ${what}`);
+}
+
+/**
+ * Writes the listing to stdout; a reader that goes away (\`| head -1\`, EPIPE) ends the command
+ * quietly with exit 0, as it has what it asked for.
+ */
+function writeListing(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(EXIT_OK);
+      reject(error);
+    };
+    process.stdout.on("error", onError);
+    process.stdout.write(text, (error) => {
+      if (error) return onError(error as NodeJS.ErrnoException);
+      process.stdout.off("error", onError);
+      resolve();
+    });
+  });
+}

@@ -7,6 +7,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ManifestError, parsePrebuiltManifest, PrebuiltArtifacts } from "../../core/boot/index.ts";
 import { CliError, EXIT_USAGE } from "../command.ts";
+import { DEFAULT_MAX_INPUT_BYTES, readInputFile } from "../input-file.ts";
 
 /** The repository (or installed package) root: src/cli/runners/ is three levels down. */
 export const PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -49,17 +50,14 @@ export async function readPrebuilt(name: string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(file));
 }
 
-/** Reads a user-given file, with a message that names the option when it is missing. */
-export async function readUserFile(file: string, option: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(file));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(
-      `${option} ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, want a file" : String(error)}`,
-      EXIT_USAGE,
-    );
-  }
+/**
+ * Reads a user-given file through the bounded reader (src/cli/input-file.ts): a regular file of
+ * at most `maxBytes` (default 1 GiB), with a message that names the option when it is missing,
+ * not a regular file (`/dev/zero`, a FIFO) or too large. `raiseWith` names the option that
+ * raises the limit, when the command has one.
+ */
+export async function readUserFile(file: string, option: string, maxBytes = DEFAULT_MAX_INPUT_BYTES, raiseWith?: string): Promise<Uint8Array> {
+  return readInputFile(file, { label: option, maxBytes, ...(raiseWith ? { raiseWith } : {}) });
 }
 
 /** The BIOS for v86: prebuilt/seabios.bin, else Debian's, else a message saying how to get one. */

@@ -1,8 +1,17 @@
 // The QEMU runner: the same Runner interface as V86Runner, backed by qemu-system-i386 (or
 // -x86_64) with the serial port on stdin/stdout. The spec's bytes are written to a private
-// temporary directory (QEMU reads files), removed again on stop.
+// temporary directory (QEMU reads files), removed as soon as the guest runs (QEMU holds what it
+// opened) and again on stop.
+//
+// QEMU must not outlive bootlab, even when bootlab is killed with SIGKILL and runs no handler:
+// it is started through `setpriv --pdeathsig KILL` (util-linux, on every Debian system), which
+// sets PR_SET_PDEATHSIG and then execs QEMU in place, so the kernel kills QEMU when bootlab's
+// main thread dies. That is the only mechanism that needs no cooperation from the dying
+// process: a process group is not signalled when its leader dies, and QEMU ignores EOF on a
+// -serial stdio stdin. Directories left by a bootlab killed before its guest ran carry its pid
+// and are removed by the next run once that pid is gone.
 import type { ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +29,7 @@ import {
   type RunnerExit,
   type RunnerTimings,
 } from "../../core/boot/index.ts";
-import { start } from "../exec.ts";
+import { findTool, requireTool, run, start } from "../exec.ts";
 
 /** USER_HZ: Linux reports /proc times in 1/100 s on every architecture bootlab runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -42,6 +51,8 @@ export class QemuRunner implements Runner {
   private readonly exits = new ListenerSet<RunnerExit>();
   private stderr = "";
   private stopping = false;
+  /** Whether QEMU was started so that the kernel kills it when bootlab dies (see the file comment). */
+  diesWithParent = false;
 
   constructor(options: QemuRunnerOptions) {
     this.arch = options.arch ?? "i386";
@@ -58,7 +69,8 @@ export class QemuRunner implements Runner {
     const problems = validateBootSpec(spec);
     if (problems.length) throw new Error(problems.join("; "));
     const startedAt = performance.now();
-    const dir = await mkdtemp(join(tmpdir(), "bootlab-qemu-"));
+    await removeStaleWorkDirectories();
+    const dir = await mkdtemp(join(tmpdir(), `${WORK_DIR_PREFIX}${process.pid}-`));
     this.workDir = dir;
     const kernel = join(dir, "bzImage");
     await writeFile(kernel, spec.kernel);
@@ -77,10 +89,25 @@ export class QemuRunner implements Runner {
       { kernel, initrd, disks, cmdline: spec.cmdline, memoryMiB: spec.memoryMiB },
       { accel: this.accel, arch: this.arch, serial: "stdio" },
     );
-    // start() throws a CliError naming the Debian package when the binary is missing.
-    const child = start(this.binary, args, { stdio: ["pipe", "pipe", "pipe"] });
+    // requireTool throws a CliError naming the Debian package when the binary is missing.
+    const qemu = requireTool(this.binary);
+    const wrapper = await pdeathsigWrapper();
+    const child = wrapper
+      ? start(wrapper[0]!, [...wrapper.slice(1), qemu, ...args], { stdio: ["pipe", "pipe", "pipe"] })
+      : start(qemu, args, { stdio: ["pipe", "pipe", "pipe"] });
     this.child = child;
-    child.stdout!.on("data", (chunk: Buffer) => this.serial.emit(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+    this.diesWithParent = wrapper !== undefined;
+    let removedEarly = false;
+    child.stdout!.on("data", (chunk: Buffer) => {
+      // The guest writes to the serial port only once QEMU has loaded the kernel and initrd and
+      // opened the disks: the files are no longer needed by name, so a bootlab killed from now
+      // on leaves no directory behind.
+      if (!removedEarly) {
+        removedEarly = true;
+        void rm(dir, { recursive: true, force: true }).catch(() => {});
+      }
+      this.serial.emit(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    });
     child.stderr!.on("data", (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString("utf8")).slice(-4000);
     });
@@ -115,7 +142,7 @@ export class QemuRunner implements Runner {
     stdin.write(data);
   }
 
-  /** The private directory holding the guest's files while it runs (removed by stop()). */
+  /** The private directory holding the guest's files until the guest runs (removed then, and by stop()). */
   get workDirectory(): string | undefined {
     return this.workDir;
   }
@@ -162,4 +189,61 @@ export class QemuRunner implements Runner {
     this.serial.clear();
     this.exits.clear();
   }
+}
+
+/** Temporary directories of QemuRunner: this prefix, then the pid of the bootlab that made it. */
+export const WORK_DIR_PREFIX = "bootlab-qemu-";
+
+let wrapperProbe: Promise<string[] | undefined> | undefined;
+
+/**
+ * ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--"] when setpriv is there and knows
+ * --pdeathsig (util-linux 2.33 and later), else undefined (QEMU then dies only on stop()).
+ */
+export function pdeathsigWrapper(): Promise<string[] | undefined> {
+  wrapperProbe ??= (async () => {
+    const setpriv = findTool("setpriv");
+    if (!setpriv) return undefined;
+    const probe = await run(setpriv, ["--pdeathsig", "KILL", "--", "true"], { check: false }).catch(() => undefined);
+    return probe?.code === 0 ? [setpriv, "--pdeathsig", "KILL", "--"] : undefined;
+  })();
+  return wrapperProbe;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes this user's QemuRunner directories whose bootlab is gone (killed before its guest
+ * ran, so before the directory was removed early). A pid that is alive again keeps its directory.
+ */
+export async function removeStaleWorkDirectories(dir = tmpdir()): Promise<string[]> {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  const uid = process.getuid?.();
+  for (const name of names) {
+    const match = new RegExp(`^${WORK_DIR_PREFIX}(\\d+)-`).exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || isAlive(pid)) continue;
+    const path = join(dir, name);
+    try {
+      const st = statSync(path);
+      if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
+      await rm(path, { recursive: true, force: true });
+      removed.push(path);
+    } catch {}
+  }
+  return removed;
 }

@@ -25,6 +25,19 @@ export interface Bundle {
   sources: BundleSource[];
 }
 
+/**
+ * Most bytes each part may declare, far above what the playground exports (a bundle is a few
+ * MB) and low enough that a crafted bundle.json of 600 MB is refused before it is inflated
+ * (it would not even fit in a JavaScript string). All parts together: MAX_BUNDLE_BYTES.
+ */
+export const BUNDLE_PART_LIMITS = {
+  manifest: 4 * 1024 * 1024,
+  kernel: 128 * 1024 * 1024,
+  initramfs: 512 * 1024 * 1024,
+  source: 64 * 1024 * 1024,
+} as const;
+export const MAX_BUNDLE_BYTES = 1024 * 1024 * 1024;
+
 export interface ReadBundleOptions {
   /** Read the files under src/ as well (default true). A boot does not need them. */
   sources?: boolean;
@@ -39,11 +52,16 @@ export function readBundle(zip: Uint8Array, options: ReadBundleOptions = {}): Bu
     throw error;
   }
   const byName = new Map(members.map((m) => [m.name, m]));
-  const read = (name: string): Uint8Array => {
+  let budget = MAX_BUNDLE_BYTES;
+  const read = (name: string, limit: number): Uint8Array => {
     const member = byName.get(name);
     if (!member) throw new BundleMissingPartError(name);
+    if (member.size > budget) {
+      throw new BundleCorruptPartError(name, `it declares ${member.size} bytes, and all parts together may hold at most ${MAX_BUNDLE_BYTES}`);
+    }
+    budget -= member.size;
     try {
-      return readZipMember(zip, member);
+      return readZipMember(zip, member, limit);
     } catch (error) {
       if (error instanceof ZipReadError) throw new BundleCorruptPartError(name, error.problem);
       throw error;
@@ -52,24 +70,24 @@ export function readBundle(zip: Uint8Array, options: ReadBundleOptions = {}): Bu
 
   let manifestText: string;
   try {
-    manifestText = new TextDecoder("utf-8", { fatal: true }).decode(read(MANIFEST_NAME));
+    manifestText = new TextDecoder("utf-8", { fatal: true }).decode(read(MANIFEST_NAME, BUNDLE_PART_LIMITS.manifest));
   } catch (error) {
     if (error instanceof TypeError) throw new BundleManifestError("it is not UTF-8 text");
     throw error;
   }
   const manifest = parseManifest(manifestText);
 
-  const kernel = read(manifest.kernel);
+  const kernel = read(manifest.kernel, BUNDLE_PART_LIMITS.kernel);
   if (!isBzImage(kernel)) {
     throw new BundleCorruptPartError(manifest.kernel, `it is ${kernel.length} bytes without the "HdrS" boot header at 0x202, so it is not a bzImage`);
   }
-  const initramfs = read(manifest.initramfs);
+  const initramfs = read(manifest.initramfs, BUNDLE_PART_LIMITS.initramfs);
   try {
     readCpio(initramfs);
   } catch (error) {
     if (error instanceof CpioError) throw new BundleCorruptPartError(manifest.initramfs, `it is not a readable cpio archive (${error.message})`);
     throw error;
   }
-  const sources = options.sources === false ? [] : manifest.sources.map((s) => ({ path: s.path, mode: s.mode, data: read(s.file) }));
+  const sources = options.sources === false ? [] : manifest.sources.map((s) => ({ path: s.path, mode: s.mode, data: read(s.file, BUNDLE_PART_LIMITS.source) }));
   return { manifest, kernel, initramfs, sources };
 }

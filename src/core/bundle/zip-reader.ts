@@ -1,7 +1,7 @@
 // A small zip reader that checks what fflate's unzipSync does not: every member's CRC-32 and
 // size. It reads the central directory, so it can list the members without inflating them and
 // name the member that is damaged. Zip64 is not needed (a bundle is a few MB) and is refused.
-import { inflateSync } from "fflate";
+import { Inflate } from "fflate";
 import { crc32, crc32Hex } from "../crc32.ts";
 
 export interface ZipMember {
@@ -69,8 +69,19 @@ export function listZip(zip: Uint8Array): ZipMember[] {
   return members;
 }
 
-/** The member's bytes, inflated and checked against its CRC-32 and size. */
-export function readZipMember(zip: Uint8Array, member: ZipMember): Uint8Array {
+/** Default cap on one member's declared size: far above any bundle part, far below what a JS string or a typed array can hold. */
+export const MAX_ZIP_MEMBER_BYTES = 512 * 1024 * 1024;
+
+/**
+ * The member's bytes, inflated and checked against its CRC-32 and size. A declared size over
+ * `maxBytes` is refused before anything is allocated, and inflating stops as soon as the data
+ * runs past the declared size, so a small zip that claims or holds gigabytes costs neither the
+ * memory nor the time.
+ */
+export function readZipMember(zip: Uint8Array, member: ZipMember, maxBytes = MAX_ZIP_MEMBER_BYTES): Uint8Array {
+  if (member.size > maxBytes) {
+    throw new ZipReadError(`it declares ${member.size} bytes, more than the ${maxBytes} bytes this part may hold`, member.name);
+  }
   const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
   const at = member.localHeaderOffset;
   if (at + 30 > zip.length || view.getUint32(at, true) !== LOCAL_SIGNATURE) {
@@ -84,11 +95,7 @@ export function readZipMember(zip: Uint8Array, member: ZipMember): Uint8Array {
   if (member.method === 0) {
     data = raw.slice();
   } else if (member.method === 8) {
-    try {
-      data = inflateSync(raw, { out: new Uint8Array(member.size) });
-    } catch (error) {
-      throw new ZipReadError(`its compressed data does not inflate (${(error as Error).message})`, member.name);
-    }
+    data = inflateBounded(raw, member);
   } else {
     throw new ZipReadError(`compression method ${member.method} is not supported (want 0 stored or 8 deflate)`, member.name);
   }
@@ -97,6 +104,31 @@ export function readZipMember(zip: Uint8Array, member: ZipMember): Uint8Array {
     throw new ZipReadError(`CRC-32 ${crc32Hex(got)} over ${data.length} bytes, want ${crc32Hex(member.crc32)} over ${member.size}`, member.name);
   }
   return data;
+}
+
+class InflatedPastSize extends Error {}
+
+/** Inflates in small steps into a buffer of the declared size, stopping at the first byte past it. */
+function inflateBounded(raw: Uint8Array, member: ZipMember): Uint8Array {
+  const out = new Uint8Array(member.size);
+  let at = 0;
+  const inflater = new Inflate((chunk) => {
+    if (at + chunk.length > out.length) throw new InflatedPastSize();
+    out.set(chunk, at);
+    at += chunk.length;
+  });
+  // 16 KiB of input inflates to at most about 16 MiB (deflate's ratio is at most 1032:1).
+  const STEP = 16 * 1024;
+  try {
+    if (raw.length === 0) inflater.push(raw, true);
+    for (let i = 0; i < raw.length; i += STEP) inflater.push(raw.subarray(i, i + STEP), i + STEP >= raw.length);
+  } catch (error) {
+    if (error instanceof InflatedPastSize) {
+      throw new ZipReadError(`its compressed data inflates to more than the ${member.size} bytes it declares`, member.name);
+    }
+    throw new ZipReadError(`its compressed data does not inflate (${(error as Error).message})`, member.name);
+  }
+  return at === out.length ? out : out.subarray(0, at);
 }
 
 function findEndOfCentralDirectory(view: DataView): number {

@@ -36,6 +36,13 @@ export interface LintInput {
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
+/**
+ * Most diagnostics shown for one file; the rest are summarised in one more diagnostic. A crafted
+ * file (300,000 CRLF fstab lines) would otherwise give as many markers, and the page would spend
+ * its time painting them.
+ */
+export const MAX_DIAGNOSTICS_PER_FILE = 100;
+
 /** The program the kernel runs from an initramfs: rdinit= if given, else /init. */
 export function initProgramOf(cmdline: string | undefined): string {
   for (const token of (cmdline ?? "").split(/\s+/)) {
@@ -70,6 +77,12 @@ export function lintOverlay(input: LintInput): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const file of input.files) {
     if (file.kind !== "file") continue;
+    appendAll(diagnostics, capPerFile(file.path, lintFile(file)));
+  }
+  return diagnostics.sort(compareDiagnostics);
+
+  function lintFile(file: LintFile): Diagnostic[] {
+    const diagnostics: Diagnostic[] = [];
     const { path, text } = file;
     const runByBoot = path === initProgram || inittabPrograms.has(path);
     const isScriptPlace = path === "/init" || path.startsWith("/etc/init.d/");
@@ -96,40 +109,73 @@ export function lintOverlay(input: LintInput): Diagnostic[] {
         diagnosticAt(path, "script-not-executable", "error", `${path} is not executable, so init cannot run it ("Permission denied"). Tick "executable" for this file.`, 1, 1, 2),
       );
     }
-    if (text === undefined) continue; // a binary: nothing textual to check
+    if (text === undefined) return diagnostics; // a binary: nothing textual to check
 
     const looksLikeScript = isExecutable(file.mode) || isScriptPlace || runByBoot;
-    diagnostics.push(...lintLineEndings(path, text, looksLikeScript || path === "/etc/inittab" || path === "/etc/fstab"));
+    appendAll(diagnostics, lintLineEndings(path, text, looksLikeScript || path === "/etc/inittab" || path === "/etc/fstab"));
     if (looksLikeScript && (isExecutable(file.mode) || runByBoot)) {
-      diagnostics.push(...lintShebang(path, text, runByBoot || isScriptPlace ? "error" : "warning", exists ? { exists } : {}));
+      appendAll(diagnostics, lintShebang(path, text, runByBoot || isScriptPlace ? "error" : "warning", exists ? { exists } : {}));
     }
     switch (path) {
       case "/etc/inittab":
-        diagnostics.push(...lintInittab(path, text, { ...(exists ? { exists } : {}), isExecutable: overlayExecutable }));
+        appendAll(diagnostics, lintInittab(path, text, { ...(exists ? { exists } : {}), isExecutable: overlayExecutable }));
         break;
       case "/etc/fstab":
-        diagnostics.push(...lintFstab(path, text, exists ? { exists } : {}));
+        appendAll(diagnostics, lintFstab(path, text, exists ? { exists } : {}));
         break;
       case "/etc/passwd":
-        diagnostics.push(...lintPasswd(path, text));
+        appendAll(diagnostics, lintPasswd(path, text));
         break;
       case "/etc/group":
-        diagnostics.push(...lintGroup(path, text));
+        appendAll(diagnostics, lintGroup(path, text));
         break;
       case "/etc/hostname":
-        diagnostics.push(...lintHostname(path, text));
+        appendAll(diagnostics, lintHostname(path, text));
         break;
     }
+    return diagnostics;
   }
-  return diagnostics.sort(
-    (a, b) =>
-      a.path.localeCompare(b.path) ||
-      a.line - b.line ||
-      a.column - b.column ||
-      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
+}
+
+function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return (
+    a.path.localeCompare(b.path) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]
   );
 }
 
+/** Appends without spreading: `push(...items)` overflows the stack for a few hundred thousand items. */
+function appendAll<T>(into: T[], items: readonly T[]): void {
+  for (const item of items) into.push(item);
+}
+
+/**
+ * The first MAX_DIAGNOSTICS_PER_FILE diagnostics of one file in reading order, plus, when there
+ * were more, one that says how many more (at the first one left out, with its severity).
+ */
+function capPerFile(path: string, diagnostics: Diagnostic[]): Diagnostic[] {
+  if (diagnostics.length <= MAX_DIAGNOSTICS_PER_FILE) return diagnostics;
+  // One file: no path to compare (localeCompare over 300,000 items takes seconds).
+  diagnostics.sort((a, b) => a.line - b.line || a.column - b.column || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const kept = diagnostics.slice(0, MAX_DIAGNOSTICS_PER_FILE);
+  const omitted = diagnostics.slice(MAX_DIAGNOSTICS_PER_FILE);
+  const first = omitted[0]!;
+  const worst = omitted.reduce((w, d) => (SEVERITY_ORDER[d.severity] < SEVERITY_ORDER[w] ? d.severity : w), first.severity);
+  kept.push(
+    diagnosticAt(
+      path,
+      "too-many-diagnostics",
+      worst,
+      `...and ${omitted.length} more problems in ${path} from this line on, not shown (at most ${MAX_DIAGNOSTICS_PER_FILE} per file). Fix the ones above first; the same mistake usually repeats.`,
+      first.line,
+      first.column,
+      first.endColumn,
+    ),
+  );
+  return kept;
+}
 /** A directory exists when some listed path lies below it, even if the directory itself is not listed. */
 function isImpliedDirectory(path: string, overlay: ReadonlyMap<string, LintFile>, base: ReadonlySet<string>): boolean {
   const prefix = path.endsWith("/") ? path : `${path}/`;

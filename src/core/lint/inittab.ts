@@ -163,7 +163,7 @@ function analyseInittab(
         ),
       );
     }
-    diagnostics.push(...lintProcess(path, line.number, processColumn, process, context));
+    for (const d of lintProcess(path, line.number, processColumn, process, context)) diagnostics.push(d);
   }
   const validLines = entries.length;
   if (validLines > 0 && !entries.some((e) => e.action === "respawn" || e.action === "askfirst")) {

@@ -20,7 +20,7 @@ import {
   ShareLinkNewerFormatError,
   ShareLinkTruncatedError,
 } from "./errors.ts";
-import { modeProblem, pathProblem, SHARE_BOUNDS, type ShareInput, type SharedFile, type SharedProject } from "./project.ts";
+import { modeProblem, pathProblem, SHARE_BOUNDS, treeProblem, type ShareInput, type SharedFile, type SharedProject } from "./project.ts";
 import { textOf } from "./text.ts";
 
 export const SHARE_FORMAT_VERSION = 1;
@@ -70,6 +70,8 @@ export function encodeShareFragment(input: ShareInput, options: EncodeShareOptio
     else files.push({ kind, path: file.path, mode: file.mode, text });
   }
   if (binary.length > 0 && options.binaryFiles !== "omit") throw new ShareBinaryFileError(binary);
+  const conflict = treeProblem(input.files);
+  if (conflict) throw new RangeError(`cannot share this project: ${conflict}`);
 
   const json = new TextEncoder().encode(
     JSON.stringify({ f: files.map(entryOf), c: input.cmdline, t: input.template }),
@@ -173,6 +175,8 @@ function projectFromJson(json: Uint8Array): SharedProject {
     else if (content === 0) files.push({ kind: "template-file", path, mode });
     else throw shapeError();
   }
+  const conflict = treeProblem(files);
+  if (conflict) throw new ShareLinkCorruptError(conflict);
   return { files, cmdline: c, template: t };
 }
 

@@ -73,3 +73,41 @@ export function modeProblem(mode: number): string | undefined {
     ? undefined
     : `a file mode of ${String(mode)} (want permission bits, 0 to 0o7777)`;
 }
+
+/**
+ * The first path that lies below a file rather than a directory ("/init" and "/init/x"), or
+ * undefined. A root filesystem cannot hold both, and packing would fail much later, so a link
+ * or a project that does is refused up front. Linear in the total length of the paths (a tree
+ * of path segments), so a crafted link with thousands of deep paths costs no more than reading it.
+ */
+export function treeProblem(files: ReadonlyArray<{ path: string; kind?: SharedFile["kind"] }>): string | undefined {
+  interface TreeNode {
+    children: Map<string, TreeNode>;
+    /** The path that named this node as a file, if one did. */
+    file?: string;
+  }
+  const root: TreeNode = { children: new Map() };
+  for (const file of files) {
+    const isDirectory = file.kind === "directory";
+    const segments = (file.path.startsWith("/") ? file.path.slice(1) : file.path).split("/");
+    let node = root;
+    for (const segment of segments) {
+      if (node.file !== undefined) {
+        return `${JSON.stringify(file.path)} lies below ${JSON.stringify(node.file)}, which is a file, not a folder`;
+      }
+      let child = node.children.get(segment);
+      if (!child) {
+        child = { children: new Map() };
+        node.children.set(segment, child);
+      }
+      node = child;
+    }
+    if (!isDirectory) {
+      if (node.children.size > 0) {
+        return `${JSON.stringify(file.path)} is a file, but other paths of the project lie below it as if it were a folder`;
+      }
+      node.file ??= file.path;
+    }
+  }
+  return undefined;
+}
