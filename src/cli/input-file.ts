@@ -5,6 +5,8 @@
 // reading forever or dying with a RangeError from Node.
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
 import { open } from "node:fs/promises";
+import { resolve } from "node:path";
+import { isHostDisk, V86_MAX_DISK_BYTES, type BootSpec, type HostDisk } from "../core/boot/index.ts";
 import { CliError, EXIT_USAGE } from "./command.ts";
 
 /** Default limit on one input: newc sizes are 32-bit, and a real initramfs is a few MB to a few hundred. */
@@ -148,4 +150,42 @@ export async function readInputFile(path: string, options: InputFileOptions): Pr
 function readError(error: unknown, path: string, options: InputFileOptions): InputFileError {
   const code = (error as NodeJS.ErrnoException).code;
   return new InputFileError(options.label, path, `reading failed (${code ?? (error as Error).message})`);
+}
+
+/** How many bytes of a disk image the plan looks at to tell its file system (the superblock is at 1024). */
+const DISK_HEAD_BYTES = 4096;
+
+/**
+ * A disk image the user names (`--disk F`), not read into memory: a regular file, its size and
+ * its first bytes. QEMU opens the file itself; v86 needs the bytes (`loadHostDisks`).
+ */
+export async function openHostDisk(path: string, label: string): Promise<HostDisk> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  const options: InputFileOptions = { label, maxBytes: Number.MAX_SAFE_INTEGER };
+  try {
+    handle = await open(path, openFlags(options));
+  } catch (error) {
+    throw openError(error, path, options);
+  }
+  try {
+    const st = await handle.stat();
+    checkOpened(st, path, options);
+    const head = new Uint8Array(Math.min(DISK_HEAD_BYTES, st.size));
+    await handle.read(head, 0, head.length, 0);
+    return { path: resolve(path), size: st.size, head };
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw readError(error, path, options);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `spec` with every disk on the host read into memory, for v86 (the plan checked the sizes). */
+export async function loadHostDisks(spec: BootSpec): Promise<BootSpec> {
+  if (!spec.disks.some(isHostDisk)) return spec;
+  const disks = await Promise.all(
+    spec.disks.map((disk) => (isHostDisk(disk) ? readInputFile(disk.path, { label: "--disk", maxBytes: V86_MAX_DISK_BYTES }) : disk)),
+  );
+  return { ...spec, disks };
 }

@@ -3,11 +3,12 @@
 // BootSystem the plan (src/core/boot/plan.ts) boots. Nothing here decides how to boot it.
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
-import { KernelCmdline, PlanError, planBoot, type BootPlan, type BootSystem, type EmulatorName, type PlanOptions } from "../core/boot/index.ts";
+import { KernelCmdline, PlanError, planBoot, type HostDisk, type BootPlan, type BootSystem, type EmulatorName, type PlanOptions } from "../core/boot/index.ts";
 import { overlayFromEntries, type OverlayFile } from "../core/rootfs/index.ts";
 import { findTemplate, templateFiles, templateSystem, TEMPLATES } from "../core/templates/index.ts";
 import { loadBundle } from "./bundle.ts";
 import { CliError, EXIT_USAGE } from "./command.ts";
+import { openHostDisk } from "./input-file.ts";
 import { readHostTree } from "./host-tree.ts";
 import { prebuiltArtifacts, readUserFile } from "./runners/artifacts.ts";
 
@@ -42,8 +43,9 @@ export const SYSTEM_OPTIONS_HELP = `  --template ID          a playground templa
   --append "S"           kernel parameters laid over the template's and bootlab's defaults
                          (console=ttyS0 tsc=reliable mitigations=off random.trust_cpu=on;
                          the same key: yours wins)
-  --disk FILE            raw disk image, repeatable: /dev/sda, /dev/sdb (v86: at most 2;
-                         QEMU: at most 4); the guest's writes do not reach FILE
+  --disk FILE            raw disk image, repeatable: /dev/sda, /dev/sdb (v86: at most 2, of
+                         at most 1 GiB each, held in memory; QEMU: at most 4, read from FILE
+                         itself); the guest's writes do not reach FILE (QEMU: snapshot=on)
   --memory MIB           guest memory (default 128, more when v86 needs it for a large initrd)
   --bundle FILE.zip      an export bundle from the page (kernel, initramfs, command line)`;
 
@@ -55,8 +57,9 @@ export async function systemFromOptions(values: SystemOptionValues): Promise<{ s
   // Only that it is a number here: the plan checks the range, for --memory and a bundle's memory alike.
   const memoryMiB = values.memory === undefined ? undefined : Number(values.memory.trim() === "" ? NaN : values.memory);
   if (memoryMiB !== undefined && !Number.isFinite(memoryMiB)) throw new CliError(`--memory: got "${values.memory}", want a whole number of MiB (16 to 3072)`, EXIT_USAGE);
-  const disks: Uint8Array[] = [];
-  for (const disk of values.disk ?? []) disks.push(await readUserFile(disk, "--disk"));
+  // Disks stay on the host: QEMU opens them where they lie; v86 reads them when it boots.
+  const disks: HostDisk[] = [];
+  for (const disk of values.disk ?? []) disks.push(await openHostDisk(disk, "--disk"));
   const artifacts = await prebuiltArtifacts();
 
   let system: BootSystem;

@@ -3,6 +3,7 @@
 // module unchanged and only differ in how they obtain the BIOS and the compiled wasm.
 import { V86, type V86Options } from "v86";
 import {
+  isHostDisk,
   ListenerSet,
   V86_INITRD_ADDRESS_MIB,
   prepareInitrd,
@@ -71,6 +72,12 @@ export class V86Runner implements Runner {
     if (this.instance) throw new Error("V86Runner.start: this runner already started a guest; create a new one");
     const problems = validateBootSpec(spec);
     if (spec.disks.length > 2) problems.push(`disks: got ${spec.disks.length}, v86 attaches at most 2 (hda, hdb)`);
+    const disks: Uint8Array[] = [];
+    for (const disk of spec.disks) {
+      // v86 holds its disks in memory: a disk on the host must be read first (loadHostDisks in Node).
+      if (isHostDisk(disk)) problems.push(`disk ${disk.path}: v86 needs the image's bytes, not a file name; read it first`);
+      else disks.push(disk);
+    }
     const initrd = spec.initrds.length ? prepareInitrd(spec.initrds) : undefined;
     // v86 copies the initrd to 64 MiB; with too little memory it fails later, inside an
     // unreachable promise, with a bare RangeError. Say it here instead.
@@ -102,8 +109,8 @@ export class V86Runner implements Runner {
     };
     if (this.options.vgaBios) config.vga_bios = { buffer: ownedBuffer(this.options.vgaBios) };
     if (initrd) config.initrd = { buffer: ownedBuffer(initrd) };
-    if (spec.disks[0]) config.hda = { buffer: ownedBuffer(spec.disks[0]) };
-    if (spec.disks[1]) config.hdb = { buffer: ownedBuffer(spec.disks[1]) };
+    if (disks[0]) config.hda = { buffer: ownedBuffer(disks[0]) };
+    if (disks[1]) config.hdb = { buffer: ownedBuffer(disks[1]) };
     const jit = this.options.jit ?? "auto";
     if (jit !== "on") config.disable_jit = true;
     Object.assign(config, this.options.v86Options);

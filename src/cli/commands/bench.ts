@@ -10,6 +10,7 @@ import { V86Runner } from "../../../workers/runner/v86-runner.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
 import { timeoutSeconds } from "../options.ts";
 import { loadBios, prebuiltArtifacts, v86WasmPath } from "../runners/artifacts.ts";
+import { loadHostDisks } from "../input-file.ts";
 import { planFromOptions, SYSTEM_OPTIONS, SYSTEM_OPTIONS_HELP, systemFromOptions } from "../system-options.ts";
 import { kvmStatus } from "../runners/kvm.ts";
 import { QemuRunner } from "../runners/qemu-runner.ts";
@@ -130,6 +131,8 @@ export const benchCommand: Command = {
 
 async function runBench(system: BootSystem, plan: BootPlan, targets: Target[], runs: number, timeoutMs: number, log: (line: string) => void): Promise<BenchResult> {
   const spec = plan.spec;
+  // v86 holds its disks in memory; QEMU opens the files the user named itself.
+  const v86Spec = await loadHostDisks(spec);
   const artifacts = await prebuiltArtifacts();
   const planSamples: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -164,7 +167,7 @@ async function runBench(system: BootSystem, plan: BootPlan, targets: Target[], r
           : new QemuRunner({ accel: target === "qemu-kvm" ? "kvm" : ("tcg" satisfies QemuAccel) });
       const session = new RunnerSession(runner, { ...plan.expectations });
       try {
-        const timings = await session.start(spec);
+        const timings = await session.start(target === "v86" ? v86Spec : spec);
         const cpuAtStart = process.cpuUsage();
         await session.waitFor((t) => t.promptCount > 0 && t.atPrompt, timeoutMs, "the first shell prompt");
         const s = samples.get(target)!;

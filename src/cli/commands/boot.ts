@@ -14,6 +14,7 @@ import {
 import { CliError, EXIT_USAGE, type Command } from "../command.ts";
 import { oneOf, timeoutSeconds } from "../options.ts";
 import { onTerminationSignal } from "../signals.ts";
+import { loadHostDisks } from "../input-file.ts";
 import { attachTerminal, type AttachEnd } from "../runners/attach-terminal.ts";
 import { createRunner, type EmulatorChoice } from "../runners/create.ts";
 import { kvmStatus } from "../runners/kvm.ts";
@@ -122,7 +123,8 @@ interface BootRunOptions {
 }
 
 async function bootAndReport(plan: BootPlan, options: BootRunOptions): Promise<number> {
-  const spec = plan.spec;
+  // v86 holds its disks in memory: read the ones the user named now (the plan checked their size).
+  const spec = options.emulator === "v86" ? await loadHostDisks(plan.spec) : plan.spec;
   let runner;
   try {
     runner = await createRunner(options.emulator, { accel: options.accel, arch: options.arch });

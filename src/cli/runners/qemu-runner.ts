@@ -16,6 +16,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  isHostDisk,
   ListenerSet,
   prepareInitrd,
   qemuArgs,
@@ -81,6 +82,12 @@ export class QemuRunner implements Runner {
     }
     const disks: string[] = [];
     for (const [index, disk] of spec.disks.entries()) {
+      // A disk on the host is opened where it lies (QEMU reads it copy-on-write: snapshot=on);
+      // bytes in memory are written out for QEMU first.
+      if (isHostDisk(disk)) {
+        disks.push(disk.path);
+        continue;
+      }
       const file = join(dir, `disk${index}.img`);
       await writeFile(file, disk);
       disks.push(file);

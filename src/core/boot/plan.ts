@@ -21,7 +21,7 @@ import { readElf } from "./elf.ts";
 import { inflateInitrd } from "./initrd.ts";
 import type { KernelInfo, PrebuiltArtifacts } from "./prebuilt.ts";
 import type { EmulatorName } from "./runner.ts";
-import { concatInitrds, DEFAULT_MEMORY_MIB, isBzImage, minimumV86MemoryMiB, type BootSpec, type GuestArch } from "./spec.ts";
+import { concatInitrds, DEFAULT_MEMORY_MIB, diskHead, diskSize, isBzImage, minimumV86MemoryMiB, V86_MAX_DISK_BYTES, type BootSpec, type DiskImage, type GuestArch } from "./spec.ts";
 
 /** A kernel the user brought (a file, a bundle's bzImage): booted as it is. */
 export interface CustomKernel {
@@ -47,8 +47,8 @@ export interface BootSystem {
   cmdline: string;
   /** Guest memory in MiB; undefined: 128, or more when v86 needs it for a large initrd. */
   memoryMiB?: number;
-  /** Raw disk images, attached in order (/dev/sda, /dev/sdb, ...). */
-  disks?: readonly Uint8Array[];
+  /** Raw disk images, attached in order (/dev/sda, /dev/sdb, ...): bytes, or a file on the host the runner opens. */
+  disks?: readonly DiskImage[];
   /** The user's own initrd (a cpio, cpio.gz or RAM-disk image), used instead of the base. */
   initrd?: Uint8Array;
   /** Console text that means the system is up, for systems without a shell prompt. */
@@ -186,6 +186,13 @@ export async function planBoot(system: BootSystem, artifacts: PrebuiltArtifacts,
       problems.push(`disks: got ${disks.length}, ${emulator} attaches at most ${MAX_DISKS[emulator]}${emulator === "v86" ? " (hda and hdb); boot in QEMU for more" : ""}`);
     }
     if (emulator === "v86" && kernel && kernel.arch !== "i386") problems.push(`the ${kernel.id} kernel is ${kernel.arch}: v86 emulates a 32-bit CPU only; boot it in QEMU`);
+    if (emulator === "v86") {
+      disks.forEach((disk, index) => {
+        if (diskSize(disk) > V86_MAX_DISK_BYTES) {
+          problems.push(`disk ${index + 1}: got ${(diskSize(disk) / 1048576).toFixed(0)} MiB, v86 holds a disk in memory and takes at most ${V86_MAX_DISK_BYTES / 1048576} MiB; boot it in QEMU (--emulator qemu), which reads the file itself`);
+        }
+      });
+    }
   }
   if (system.memoryMiB !== undefined && (!Number.isInteger(system.memoryMiB) || system.memoryMiB < MIN_MEMORY_MIB || system.memoryMiB > MAX_MEMORY_MIB)) {
     problems.push(`memory: got ${system.memoryMiB} MiB, want a whole number between ${MIN_MEMORY_MIB} and ${MAX_MEMORY_MIB}`);
@@ -271,7 +278,7 @@ function kernelNeeds(system: BootSystem, cmdline: KernelCmdline, root: RootKind,
     needs.push({ symbols: ["CONFIG_BLK_DEV_SD"], what: "SCSI disk support, which names IDE disks /dev/sda", because });
   }
   if (root !== "initramfs") {
-    const fstype = cmdline.get("rootfstype") ?? (root === "ramdisk" ? imageType(system.initrd) : imageType(disks[0]));
+    const fstype = cmdline.get("rootfstype") ?? (root === "ramdisk" ? imageType(system.initrd) : imageType(disks[0] && diskHead(disks[0])));
     if (fstype === "ext4" || fstype === "ext3") needs.push({ symbols: ["CONFIG_EXT4_FS"], what: "the ext4 file system", because: `an ${fstype} root` });
     else if (fstype === "ext2") needs.push({ symbols: ["CONFIG_EXT2_FS", "CONFIG_EXT4_USE_FOR_EXT2"], what: "the ext2 file system", because: "an ext2 root" });
   }

@@ -55,7 +55,8 @@ export function qemuArgs(files: QemuFiles, options: QemuArgsOptions): string[] {
       // QEMU's -drive option list uses "," as separator; a doubled comma is a literal one.
       disk = disk.replaceAll(",", ",,");
     }
-    args.push("-drive", `file=${disk},format=raw,if=ide,index=${index},media=disk`);
+    // snapshot=on: the guest's writes go to a temporary overlay, never to the image itself.
+    args.push("-drive", `file=${disk},format=raw,if=ide,index=${index},media=disk,snapshot=on`);
   });
   return args;
 }

@@ -14,12 +14,44 @@ export interface BootSpec {
    */
   initrds: Uint8Array[];
   /** Raw disk images, attached in order as the first, second, ... IDE disk (/dev/sda, /dev/sdb). */
-  disks: Uint8Array[];
+  disks: DiskImage[];
   /** The kernel command line, e.g. "console=ttyS0". */
   cmdline: string;
   /** Guest memory in MiB. */
   memoryMiB: number;
 }
+
+/**
+ * A disk image the runner opens itself instead of bytes in memory: a file on the host, read by
+ * QEMU where it lies (copy-on-write, so the guest's writes do not reach it). `head` is its
+ * first bytes, enough to tell what file system it holds.
+ */
+export interface HostDisk {
+  path: string;
+  size: number;
+  head: Uint8Array;
+}
+
+export type DiskImage = Uint8Array | HostDisk;
+
+export function isHostDisk(disk: DiskImage): disk is HostDisk {
+  return !(disk instanceof Uint8Array);
+}
+
+export function diskSize(disk: DiskImage): number {
+  return isHostDisk(disk) ? disk.size : disk.length;
+}
+
+/** The first bytes of a disk, for recognising its file system. */
+export function diskHead(disk: DiskImage): Uint8Array {
+  return isHostDisk(disk) ? disk.head : disk;
+}
+
+/**
+ * v86 holds a disk image in memory (an ArrayBuffer in the page or under Node), so a disk it
+ * boots must fit there beside the guest; QEMU reads larger images from the file itself.
+ */
+export const V86_MAX_DISK_BYTES = 1024 * 1024 * 1024;
 
 /** Enough memory for everything the seeds boot; v86 needs more than 64 MiB + initrd anyway. */
 export const DEFAULT_MEMORY_MIB = 128;
