@@ -10,8 +10,8 @@ test("builds the QEMU argument list from data", () => {
   assert.deepEqual(args, [
     "-nographic", "-nodefaults", "-no-reboot", "-accel", "tcg", "-m", "128", "-serial", "stdio",
     "-kernel", "bzImage", "-initrd", "initrd.cpio.gz", "-append", "console=ttyS0 root=/dev/sda",
-    "-drive", "file=root.img,format=raw,if=ide,index=0,media=disk",
-    "-drive", "file=data,,1.img,format=raw,if=ide,index=1,media=disk",
+    "-drive", "file=root.img,format=raw,if=ide,index=0,media=disk,snapshot=on",
+    "-drive", "file=data,,1.img,format=raw,if=ide,index=1,media=disk,snapshot=on",
   ]);
   assert.equal(qemuBinary("i386"), "qemu-system-i386");
   assert.equal(qemuBinary("x86_64"), "qemu-system-x86_64");
