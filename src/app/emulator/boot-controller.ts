@@ -114,7 +114,9 @@ export class BootController {
   }
 
   get running(): boolean {
-    return this.current !== undefined && !this.current.ended && !this.current.session.outcome.final;
+    // Until stopped or replaced: a panicked guest still spins in the worker, and Stop must stay
+    // available for it.
+    return this.current !== undefined && !this.current.ended;
   }
 
   /**
