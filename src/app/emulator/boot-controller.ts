@@ -102,8 +102,8 @@ export class BootController {
       this.highestBootId = 0;
       const boot = this.current;
       if (boot && !boot.ended) {
-        boot.session.markStopped();
         this.endCurrent();
+        boot.session.markStopped();
       }
       this.setStatus({ phase: "stopped", message: `Stopped: ${reason}.` });
     });
@@ -164,12 +164,13 @@ export class BootController {
     const boot = this.current;
     await this.bridge.stop();
     if (boot && !boot.ended) {
+      // Ended first (so `running` is false when the status goes out), and the session lets go
+      // of its timers, so no later "no output" replaces "Stopped".
+      this.endCurrent();
       boot.session.markStopped();
       // A stop keeps what the boot already showed to be wrong (a failed /init, a loop): the
       // session's outcome outranks "stopped" with it.
       this.showOutcome(boot.session.outcome);
-      // Then the session lets go of its timers, so no later "no output" replaces "Stopped".
-      this.endCurrent();
     }
   }
 
