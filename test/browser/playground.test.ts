@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { collectPageErrors, launchChromium, screenshot, serveDist, type LaunchedChromium, type StaticServer } from "./harness.ts";
-import { waitForSaved } from "./share-helpers.ts";
+import { waitForApi, waitForSaved } from "./share-helpers.ts";
 
 /** Boots on a loaded 2-core machine can take a while; these are limits, not measurements. */
 const BOOT_MS = 90_000;
@@ -129,6 +129,7 @@ describe("the playground page", () => {
   });
 
   test("Stop ends a runaway guest, and the page stays responsive", async () => {
+    await waitForApi(page);
     await page.evaluate(() => window.bootlab!.writeFile("/init", "#!/bin/sh\necho spinning\nwhile :; do :; done\n", { mode: 0o755 }));
     await page.evaluate(() => window.bootlab!.reboot());
     await waitForOutput(page, "spinning");
@@ -150,6 +151,7 @@ describe("the playground page", () => {
   });
 
   test("the status names each outcome: /init that could not run (also under the fallback's prompt), no console output; no stale tooltip", async () => {
+    await waitForApi(page);
     const phase = () => page.getByTestId("status").getAttribute("data-phase");
     const message = () => page.getByTestId("status-message");
     // Every phase the status line shows, from here on, read in the page.

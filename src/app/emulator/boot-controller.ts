@@ -107,8 +107,8 @@ export class BootController {
       this.highestBootId = 0;
       const boot = this.current;
       if (boot && !boot.ended) {
-        boot.session.markStopped();
         this.endCurrent();
+        boot.session.markStopped();
       }
       this.setStatus({ phase: "stopped", message: `Stopped: ${reason}.` });
     });
@@ -119,7 +119,9 @@ export class BootController {
   }
 
   get running(): boolean {
-    return this.current !== undefined && !this.current.ended && !this.current.session.outcome.final;
+    // Until stopped or replaced: a panicked guest still spins in the worker, and Stop must stay
+    // available for it.
+    return this.current !== undefined && !this.current.ended;
   }
 
   /**
@@ -167,12 +169,13 @@ export class BootController {
     const boot = this.current;
     await this.bridge.stop();
     if (boot && !boot.ended) {
+      // Ended first (so `running` is false when the status goes out), and the session lets go
+      // of its timers, so no later "no output" replaces "Stopped".
+      this.endCurrent();
       boot.session.markStopped();
       // A stop keeps what the boot already showed to be wrong (a failed /init, a loop): the
       // session's outcome outranks "stopped" with it.
       this.showOutcome(boot.session.outcome);
-      // Then the session lets go of its timers, so no later "no output" replaces "Stopped".
-      this.endCurrent();
     }
   }
 

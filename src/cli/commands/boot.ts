@@ -41,7 +41,8 @@ prebuilt base BusyBox root filesystem on the tiny kernel, in v86.
 At a terminal, the terminal becomes the guest's serial console; press Ctrl-] to leave.
 Otherwise bootlab waits for each shell prompt and types the next line of stdin, prints the
 serial output on stdout, and exits when the guest powers off (end the input with
-\`poweroff -f\`), panics, or the time-out passes.
+\`poweroff -f\`), panics, reboots, stays silent on the serial port, or the time-out passes.
+How the boot went is printed on stderr in the words the page's status line uses.
 
 Options:
   --emulator v86|qemu    emulator (default v86)
