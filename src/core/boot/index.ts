@@ -10,6 +10,7 @@ export * from "./annotations.ts";
 export * from "./transcript.ts";
 export * from "./timeline.ts";
 export * from "./timeline-svg.ts";
+export * from "./parity.ts";
 export * from "./defaults.ts";
 export * from "./initrd.ts";
 export * from "./prebuilt.ts";
