@@ -40,9 +40,10 @@ test("the shell's prompt is placed after the last kernel stamp by the host time 
   const prompt = timeline.bars.find((b) => b.id === "prompt")!;
   const init = timeline.bars.find((b) => b.id === "init")!;
   assert.equal(prompt.source, "host");
-  // "Run /init" at 1.225492 s; the prompt 2 lines later, after "Welcome to BusyBox Linux" (1 ms a line in the replay).
+  // "Run /init" at 1.225492 s; the prompt 2 lines later, after "Welcome to BusyBox Linux" (1 ms a
+  // line in the replay); the next stamp, "reboot: Power down" at 1.553785 s, 3 lines later.
   assert.equal(init.startMs, 1225.492);
-  assert.equal(prompt.startMs, 1227.492);
+  assert.equal(prompt.startMs, Math.round((1225.492 + (2 / 3) * (1553.785 - 1225.492)) * 1000) / 1000);
   assert.equal(init.line, "Run /init as init process");
   assert.equal(timeline.bars.find((b) => b.id === "power-off")!.startMs, 1553.785);
   assert.equal(timeline.bars.find((b) => b.id === "initramfs")!.text, "initramfs unpack: 0.379 s to 1.206 s, 827 ms (the kernel's time stamps); the kernel unpacks the initramfs archive into its root file system.");
@@ -78,6 +79,14 @@ test("without printk stamps the axis is host time since the kernel's first line"
     ],
   );
   assert.equal(timeline.promptMs, 2400);
+});
+
+test("after the last stamp, a line is placed at its guest time plus the host time since it", () => {
+  const t = new BootTranscript();
+  t.push("[    0.000000] Linux version 6.1.0 (x)\n", 0);
+  t.push("[    0.300000] Run /init as init process\n", 100);
+  t.push("/ # ", 1600);
+  assert.equal(bootTimeline(t).bars.find((b) => b.id === "prompt")!.startMs, 1800);
 });
 
 test("a boot that panics has a panic bar and a kernel bar up to it", () => {

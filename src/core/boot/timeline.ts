@@ -3,8 +3,9 @@
 //
 // The axis is milliseconds since the kernel started. A stage whose line carries a printk time
 // stamp (printk.time=1) sits at that guest time. A stage without one (the shell prompt, which user
-// space prints) sits at the guest time of the last stamped line before it plus the host time
-// that passed since that line arrived, so one boot stays on one axis. With no stamps at all the
+// space prints) is placed by host receive time against the stamped lines around it: between two,
+// in proportion (so the order holds when the guest's clock runs slower than the host's); after
+// the last, at its guest time plus the host time since it arrived. With no stamps at all the
 // axis is host time since the kernel's first line. Each bar says which clock placed it.
 import { ASKFIRST_MESSAGE, type BootTranscript, type StageMark, type TranscriptLine } from "./transcript.ts";
 
@@ -129,11 +130,19 @@ function placer(lines: readonly TranscriptLine[], kernelStart: StageMark | undef
   const hostZero = kernelStart?.hostMs ?? lines[0]?.hostMs ?? 0;
   return (index: number, hostMs: number, kernelSeconds: number | undefined): { ms: number; source: "printk" | "host" } => {
     if (kernelSeconds !== undefined) return { ms: round(kernelSeconds * 1000), source: "printk" };
-    for (let i = Math.min(index, lines.length) - 1; i >= 0; i--) {
-      const anchor = lines[i]!;
-      if (anchor.kernelSeconds !== undefined) return { ms: round(anchor.kernelSeconds * 1000 + Math.max(0, hostMs - anchor.hostMs)), source: "host" };
-    }
-    return { ms: round(Math.max(0, hostMs - hostZero)), source: "host" };
+    let before: TranscriptLine | undefined;
+    for (let i = Math.min(index, lines.length) - 1; i >= 0 && !before; i--) if (lines[i]!.kernelSeconds !== undefined) before = lines[i];
+    if (!before) return { ms: round(Math.max(0, hostMs - hostZero)), source: "host" };
+    const from = before.kernelSeconds! * 1000;
+    const since = Math.max(0, hostMs - before.hostMs);
+    let after: TranscriptLine | undefined;
+    for (let i = index; i < lines.length && !after; i++) if (lines[i]!.kernelSeconds !== undefined) after = lines[i];
+    if (!after) return { ms: round(from + since), source: "host" };
+    // Between two stamped lines: where the host time falls between theirs, on the guest's clock
+    // (a guest clock that runs slower than the host's, as under a loaded QEMU, keeps the order).
+    const to = after.kernelSeconds! * 1000;
+    const hostSpan = after.hostMs - before.hostMs;
+    return { ms: round(hostSpan > 0 ? from + Math.min(1, since / hostSpan) * (to - from) : from), source: "host" };
   };
 }
 
