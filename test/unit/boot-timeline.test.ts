@@ -110,6 +110,8 @@ test("the text chart: a line per stage, bars of █ within the width, the previo
   // The longer boot fills the axis: its power-off sits in the last column.
   assert.match(lines.find((l) => l.startsWith("power-off"))!, /█│ 1\.554 s$/);
   assert.equal(timelineText(current, previous, { width: 72, title: "v86" }), text, "deterministic");
+  // At the narrowest (half of an 80-column terminal and more), the axis' ends stay apart.
+  assert.match(timelineText(current, undefined, { width: 40 }).split("\n")[0]!, /^ +0 s +1\.554 s  guest time$/);
 });
 
 test("two charts side by side keep their columns", () => {

@@ -205,7 +205,8 @@ export interface TimelineTextOptions {
 }
 
 const LABEL_COLUMNS = 17;
-const TIME_COLUMNS = 19;
+/** "0.000 s +1225 ms" and a space. */
+const TIME_COLUMNS = 17;
 
 /**
  * A text chart: one line per stage, a bar of █ scaled to `width`, the times after it; the
@@ -218,7 +219,7 @@ export function timelineText(current: BootTimeline, previous?: BootTimeline, opt
   const out: string[] = [];
   if (options.title !== undefined) out.push(options.title);
   const end = timelineSeconds(scale);
-  out.push(`${"".padEnd(LABEL_COLUMNS)} ${"0 s".padEnd(barColumns - end.length)}${end}  ${current.clock === "printk" ? "guest time" : "host time"}`);
+  out.push(`${"".padEnd(LABEL_COLUMNS)} ${"0 s".padEnd(Math.max(4, barColumns - end.length))}${end}  ${current.clock === "printk" ? "guest time" : "host time"}`);
   const draw = (b: TimelineBar, fill: string) => {
     const start = Math.min(barColumns - 1, Math.floor((b.startMs / scale) * barColumns));
     const end = Math.min(barColumns, Math.max(start + 1, Math.round((b.endMs / scale) * barColumns)));
