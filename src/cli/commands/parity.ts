@@ -39,7 +39,7 @@ stops or falls silent.) Then it prints
 - the kernel's own lines up to "Run /init", time stamps removed, each difference named by what
   explains it: the order of parallel work, the memory map, the CPU, the clocks, the devices
   (expected: the two emulate different hardware), or "other";
-- everything from "Run /init" on, compared exactly after the normalisation documented in
+- everything after "Run /init", compared exactly after the normalisation documented in
   src/core/boot/parity.ts (kernel messages, kernel threads in ps, addresses, tmpfs sizes);
 - the two boots' timelines side by side, on one time axis.
 The boots get ${PARITY_APPEND} on the command line so that kernel messages can be told apart.
@@ -50,7 +50,7 @@ ${SYSTEM_OPTIONS_HELP}
   --width COLUMNS        width of the timelines (default: the terminal's, or 100)
 
 Exit codes:
-  0  the guest-visible output (from "Run /init" on) is the same on both
+  0  the guest-visible output (everything after "Run /init") is the same on both
   1  it differs (the differing lines are printed)
   2  usage, a system the plan refuses, or an emulator that cannot start
 

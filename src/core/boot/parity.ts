@@ -241,9 +241,9 @@ export function formatParity(comparison: ParityComparison, names: readonly [stri
   out.push("");
   const changed = comparison.userSpace.filter((d) => d.side !== "both").length;
   if (comparison.equal) {
-    out.push(`User space (from "Run /init" on, normalised as src/core/boot/parity.ts documents): the same, ${comparison.userSpace.length} lines.`);
+    out.push(`User space (everything after "Run /init", normalised as src/core/boot/parity.ts documents): the same, ${comparison.userSpace.length} lines.`);
   } else {
-    out.push(`User space (from "Run /init" on, normalised as src/core/boot/parity.ts documents): ${changed} line${changed === 1 ? "" : "s"} differ (- ${a}, + ${b}):`);
+    out.push(`User space (everything after "Run /init", normalised as src/core/boot/parity.ts documents): ${changed} line${changed === 1 ? "" : "s"} differ (- ${a}, + ${b}):`);
     const diff = comparison.userSpace;
     diff.forEach((d, i) => {
       const near = diff.slice(Math.max(0, i - 2), i + 3).some((x) => x.side !== "both");
