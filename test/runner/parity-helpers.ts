@@ -1,20 +1,12 @@
 // Boot one planned system on a runner, type the same commands, and reduce the transcript to what
 // must be equal on v86 and QEMU.
 //
-// The normalisation, and why each step:
-// 1. Only what comes after the kernel hands over to init ("Run /init as init process") is
-//    compared: before that the kernel probes different emulated hardware, and says so.
-// 2. Kernel messages are dropped, found by their printk time stamp (the parity boots use
-//    printk.time=1 for this), also when one starts mid-line: messages that arrive while user
-//    space runs (a clock switch, a device found late) come at emulator-dependent moments.
-// 3. `ps`: kernel threads ([kthreadd], [kworker/0:1]...) are dropped and PIDs renumbered by
-//    order, since the number of kernel threads follows the emulated devices; the TIME column
-//    (CPU time used) is blanked.
-// 4. Hexadecimal addresses (0x followed by 6 or more digits) become 0xADDR.
-// 5. `mount`: the size=/nr_inodes= of rootfs, tmpfs and devtmpfs become SIZE: they are derived
-//    from the RAM the firmware reports, and v86's BIOS reports a few MiB less for the same -m.
+// The normalisation (what is compared, and why) is src/core/boot/parity.ts's, shared with
+// `bootlab parity`; it is re-exported here for the tests that import it from this file.
 import type { BootPlan, Runner } from "../../src/core/boot/index.ts";
-import { RunnerSession, stripPrintkTime } from "../../src/core/boot/index.ts";
+import { normaliseBoot, normaliseOutput, RunnerSession } from "../../src/core/boot/index.ts";
+
+export { dropKernelMessages, normaliseBoot, normaliseOutput, normalisePs } from "../../src/core/boot/index.ts";
 
 export interface ParityTranscript {
   /** User-space lines from init's start to the first prompt (or to the hello line). */
@@ -74,64 +66,4 @@ export async function collectParityTranscript(runner: Runner, plan: BootPlan, co
   } finally {
     await session.stop();
   }
-}
-
-const INIT_HANDOVER = /Run \S+ as init process/;
-
-/**
- * Step 2 on text: removes every printk message with its line end, also one that starts in the
- * middle of a line (the kernel prints where the cursor is, e.g. after BusyBox's "Please press
- * Enter to activate this console. "), so the user's text around it joins up again.
- */
-export function dropKernelMessages(text: string): string {
-  const out: string[] = [];
-  let carry: string | undefined; // text before a mid-line message, waiting for the rest of its line
-  for (const line of text.split("\n")) {
-    const at = line.search(PRINTK_STAMP);
-    const kept = (carry ?? "") + (at === -1 ? line : line.slice(0, at));
-    if (at === -1) {
-      out.push(kept);
-      carry = undefined;
-    } else if (at > 0 || carry !== undefined) {
-      carry = kept; // the message took this line's end: what follows it continues this text
-    } // else a message that fills its line goes, line end and all (also as the last line)
-  }
-  if (carry !== undefined) out.push(carry);
-  return out.join("\n");
-}
-
-const PRINTK_STAMP = /\[\s*\d+\.\d+\] /;
-
-/** Steps 1, 2 and 4 on the boot output. */
-export function normaliseBoot(text: string): string[] {
-  const all = text.split("\n");
-  const handover = all.findIndex((l) => INIT_HANDOVER.test(stripPrintkTime(l)));
-  const lines = dropKernelMessages(all.slice(handover === -1 ? 0 : handover + 1).join("\n")).split("\n");
-  // The last line is the prompt the next command is typed at; it belongs to the boot part.
-  return lines.map(normaliseAddresses);
-}
-
-/** Steps 2, 3 and 4 on one command's output. */
-export function normaliseOutput(command: string, output: string): string[] {
-  let lines = dropKernelMessages(output).split("\n").map(normaliseAddresses);
-  if (command === "ps") lines = normalisePs(lines);
-  if (command === "mount") lines = lines.map((l) => l.replace(/size=\d+k,nr_inodes=\d+/, "size=SIZE,nr_inodes=SIZE"));
-  return lines;
-}
-
-function normaliseAddresses(line: string): string {
-  return line.replace(/0x[0-9a-fA-F]{6,}/g, "0xADDR");
-}
-
-/** BusyBox ps: "  PID USER       TIME  COMMAND" then one line a process. */
-export function normalisePs(lines: string[]): string[] {
-  const [header, ...rows] = lines;
-  const user = rows.filter((row) => !/\s\[[^\]]+\]\s*$/.test(row));
-  return [
-    header ?? "",
-    ...user.map((row, index) => {
-      const m = row.match(/^\s*\d+\s+(\S+)\s+\S+\s+(.*)$/);
-      return m ? `#${index + 1} ${m[1]} ${m[2]}` : row;
-    }),
-  ];
 }

@@ -17,7 +17,7 @@ import { prebuiltArtifacts } from "../../src/cli/runners/artifacts.ts";
 export const PARITY_COMMANDS = ["uname -a", "cat /proc/cmdline", "mount", "ls /", "ps"];
 
 /** printk time stamps let the parity normaliser drop kernel messages that land mid-session. */
-export const PARITY_APPEND = "printk.time=1";
+export { PARITY_APPEND } from "../../src/core/boot/index.ts";
 
 export interface TestSystem {
   name: string;

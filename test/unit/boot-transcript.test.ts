@@ -18,7 +18,9 @@ test("finds the stages and orders the timeline by printk time", () => {
   const t = new BootTranscript();
   TIMED_BOOT.forEach((chunk, i) => t.push(chunk, 1000 + i * 10));
   assert.equal(t.stage("kernel-start")?.kernelSeconds, 0);
+  assert.equal(t.stage("initramfs-unpack")?.lineIndex, 2);
   assert.equal(t.stage("initramfs-unpacked")?.line, "Freeing initrd memory: 1024K");
+  assert.equal(t.stage("first-prompt")?.lineIndex, 7, "the prompt is the partial line after the 7 complete ones");
   assert.equal(t.stage("run-init")?.kernelSeconds, 0.612345);
   assert.equal(t.stage("first-prompt")?.hostMs, 1070);
   assert.equal(t.atPrompt, true);
@@ -28,6 +30,7 @@ test("finds the stages and orders the timeline by printk time", () => {
     timeline.map((e) => [e.stage, e.ms, e.source]),
     [
       ["kernel-start", 0, "printk"],
+      ["initramfs-unpack", 210, "printk"],
       ["initramfs-unpacked", 350, "printk"],
       ["run-init", 612.345, "printk"],
       ["first-prompt", 70, "host"],

@@ -1,10 +1,14 @@
 // `bootlab boot`: boot a kernel and root filesystem in v86 (default) or QEMU, either attached
 // to the terminal or driven by stdin, and exit with a code that says how the boot ended.
+import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { ReadStream } from "node:tty";
 import {
+  bootTimeline,
   EXIT_CODES,
   RunnerSession,
+  timelineSvg,
+  timelineText,
   type BootPlan,
   type BootSessionOptions,
   type GuestArch,
@@ -51,6 +55,10 @@ ${SYSTEM_OPTIONS_HELP}
   --accel auto|kvm|tcg   QEMU accelerator (default auto: KVM when /dev/kvm is usable)
   --arch i386|x86_64     QEMU binary for the kernel (default i386; v86 is i386 only)
   --quiet                do not print which emulator, accelerator and kernel were chosen
+  --timeline             at the end, print the boot's timeline (kernel, initramfs unpack, Run
+                         /init, init and rcS, first prompt, power-off) as a text chart on stderr
+                         (guest time when --append printk.time=1, else host time)
+  --timeline-svg FILE    at the end, write the same timeline as an SVG picture to FILE
 
 Exit codes (the first that applies; what happened is printed on stderr):
   0  the guest powered off (or you left with Ctrl-])
@@ -89,6 +97,8 @@ export const bootCommand: Command = {
         accel: { type: "string", default: "auto" },
         arch: { type: "string", default: "i386" },
         quiet: { type: "boolean", default: false },
+        timeline: { type: "boolean", default: false },
+        "timeline-svg": { type: "string" },
       },
     });
     const emulator = oneOf("--emulator", values.emulator, ["v86", "qemu"] as const);
@@ -109,7 +119,7 @@ export const bootCommand: Command = {
     if (arch === "x86_64" && typeof system.kernel === "object") system.kernel.arch = "x86_64";
     const plan = await planFromOptions(system, { emulator });
     if (!values.quiet) for (const note of plan.notes) process.stderr.write(`bootlab boot: ${note}\n`);
-    return bootAndReport(plan, { emulator, accel, arch, timeoutS, quiet: values.quiet, session: { ...plan.expectations } });
+    return bootAndReport(plan, { emulator, accel, arch, timeoutS, quiet: values.quiet, session: { ...plan.expectations }, timeline: values.timeline, timelineSvg: values["timeline-svg"] });
   },
 };
 
@@ -121,6 +131,10 @@ interface BootRunOptions {
   quiet: boolean;
   /** What the plan knows to explain the boot better (its expectations: readyPattern, initPath, initHint, inittab). */
   session: BootSessionOptions;
+  /** Print the boot's timeline as a text chart on stderr at the end. */
+  timeline?: boolean;
+  /** Write the boot's timeline as an SVG picture to this file at the end. */
+  timelineSvg?: string | undefined;
 }
 
 async function bootAndReport(plan: BootPlan, options: BootRunOptions): Promise<number> {
@@ -158,10 +172,30 @@ async function bootAndReport(plan: BootPlan, options: BootRunOptions): Promise<n
       process.stderr.write("\nbootlab boot: left the console (Ctrl-]); the guest was stopped\n");
       session.markStopped();
     }
-    return report(session.report());
+    const exitCode = report(session.report());
+    await showTimeline(session, options);
+    return exitCode;
   } finally {
     offSignals();
     await session.stop();
+  }
+}
+
+/** The boot's timeline, as --timeline (a text chart on stderr) and --timeline-svg (a file) ask. */
+async function showTimeline(session: RunnerSession, options: BootRunOptions): Promise<void> {
+  if (!options.timeline && options.timelineSvg === undefined) return;
+  const readyPattern = options.session.readyPattern;
+  const timeline = bootTimeline(session.transcript, readyPattern !== undefined ? { readyPattern } : {});
+  if (options.timeline) {
+    const width = process.stderr.columns ?? 80;
+    process.stderr.write(`\n${timelineText(timeline, undefined, { width, title: "bootlab boot: timeline" })}\n`);
+  }
+  if (options.timelineSvg !== undefined) {
+    try {
+      await writeFile(options.timelineSvg, timelineSvg(timeline));
+    } catch (error) {
+      process.stderr.write(`bootlab boot: --timeline-svg: cannot write ${options.timelineSvg}: ${(error as Error).message}\n`);
+    }
   }
 }
 

@@ -7,5 +7,6 @@ import { benchCommand } from "./bench.ts";
 import { buildCommand } from "./build.ts";
 import { templatesCommand } from "./templates.ts";
 import { exportCommand } from "./export.ts";
+import { parityCommand } from "./parity.ts";
 
-export const commands: Command[] = [packCommand, unpackCommand, templatesCommand, bootCommand, exportCommand, benchCommand, buildCommand];
+export const commands: Command[] = [packCommand, unpackCommand, templatesCommand, bootCommand, parityCommand, exportCommand, benchCommand, buildCommand];

@@ -125,7 +125,7 @@ export function describeOutcome(outcome: BootOutcome, context: InitContext = {})
   switch (outcome.kind) {
     case "booting": {
       const stage = outcome.lastStage;
-      const where = !stage ? "" : stage.stage === "run-init" ? "running init" : stage.stage === "kernel-start" || stage.stage === "initramfs-unpacked" || stage.stage === "root-mounted" ? "kernel starting" : "";
+      const where = !stage ? "" : stage.stage === "run-init" ? "running init" : stage.stage === "kernel-start" || stage.stage === "initramfs-unpack" || stage.stage === "initramfs-unpacked" || stage.stage === "root-mounted" ? "kernel starting" : "";
       return { ...base, tone: "busy", headline: where ? `Booting: ${where}…` : "Booting…", explanation: "" };
     }
     case "prompt": {

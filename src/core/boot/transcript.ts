@@ -5,6 +5,7 @@ import { diagnoseLines, printkSeconds, stripPrintkTime, type BootDiagnosis } fro
 
 export type BootStage =
   | "kernel-start"
+  | "initramfs-unpack"
   | "initramfs-unpacked"
   | "root-mounted"
   | "run-init"
@@ -25,6 +26,8 @@ export interface TranscriptLine {
 export interface StageMark {
   stage: BootStage;
   hostMs: number;
+  /** Index in `lines` of the line that marked it (for the first prompt: the partial line's index, the next line's). */
+  lineIndex: number;
   kernelSeconds?: number;
   line: string;
 }
@@ -45,6 +48,8 @@ export interface TimelineEntry {
 const STAGE_PATTERNS: ReadonlyArray<[BootStage, RegExp]> = [
   // Not anchored: under QEMU the banner shares its line with SeaBIOS's "Booting from ROM..".
   ["kernel-start", /Linux version \d/],
+  // Linux 6.1 prints this when it starts unpacking (asynchronously); older kernels "Trying to unpack rootfs image as initramfs...".
+  ["initramfs-unpack", /^(?:Unpacking initramfs|Trying to unpack rootfs image as initramfs)/],
   ["initramfs-unpacked", /^Freeing initrd memory:/],
   ["root-mounted", /^VFS: Mounted root \(/],
   ["run-init", /^Run \S+ as init process/],
@@ -186,7 +191,7 @@ export class BootTranscript {
     if (bare.includes(ASKFIRST_MESSAGE) && this.countedAskfirstLine !== lineIndex) this.askfirstCounter++;
     for (const [stage, pattern] of STAGE_PATTERNS) {
       if (!this.marks.has(stage) && pattern.test(bare)) {
-        const mark: StageMark = { stage, hostMs: line.hostMs, line: bare };
+        const mark: StageMark = { stage, hostMs: line.hostMs, lineIndex, line: bare };
         if (kernelSeconds !== undefined) mark.kernelSeconds = kernelSeconds;
         this.marks.set(stage, mark);
       }
@@ -204,7 +209,7 @@ export class BootTranscript {
     this.countedPromptLine = lineIndex;
     this.promptCounter++;
     if (!this.marks.has("first-prompt")) {
-      this.marks.set("first-prompt", { stage: "first-prompt", hostMs: this.partialHostMs, line: this.partialLine });
+      this.marks.set("first-prompt", { stage: "first-prompt", hostMs: this.partialHostMs, lineIndex, line: this.partialLine });
     }
   }
 }

@@ -1,7 +1,7 @@
-// The parity normalisation itself: it must remove only what the documentation says.
+// The parity normalisation itself (src/core/boot/parity.ts): it must remove only what its documentation says.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { dropKernelMessages, normaliseBoot, normaliseOutput, normalisePs } from "./parity-helpers.ts";
+import { dropKernelMessages, normaliseBoot, normaliseOutput, normalisePs } from "../../src/core/boot/index.ts";
 
 test("kernel messages go, also mid-line, and the user's text joins up again", () => {
   const text = "[    0.6] Run /init as init process\nWelcome\nPlease press Enter to activate this console. [    3.1] clocksource: x\n\n/ # ";
