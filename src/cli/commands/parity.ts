@@ -16,6 +16,7 @@ import {
 } from "../../core/boot/index.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
 import { boundedNumber, timeoutSeconds } from "../options.ts";
+import { loadHostDisks } from "../input-file.ts";
 import { createRunner, type EmulatorChoice } from "../runners/create.ts";
 import { planFromOptions, SYSTEM_OPTIONS, SYSTEM_OPTIONS_HELP, systemFromOptions } from "../system-options.ts";
 
@@ -126,7 +127,8 @@ async function bootOnce(emulator: EmulatorChoice, plan: BootPlan, timeoutMs: num
   const ready = plan.expectations.readyPattern ? new RegExp(plan.expectations.readyPattern) : undefined;
   try {
     try {
-      await session.start(plan.spec);
+      // v86 holds its disks in memory; QEMU opens the files the user named itself.
+      await session.start(emulator === "v86" ? await loadHostDisks(plan.spec) : plan.spec);
     } catch (error) {
       throw new CliError(`${name} could not start: ${error instanceof Error ? error.message : String(error)}`, EXIT_USAGE);
     }
