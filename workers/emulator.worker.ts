@@ -116,6 +116,12 @@ class Session {
     private readonly events: EmulatorEvents,
   ) {
     runner.onSerial((bytes) => this.queue(bytes));
+    // v86 has no ACPI power-off: a guest that halts its CPU is the runner's exit. The page's
+    // session hears of it after the last serial bytes, so the transcript is complete first.
+    runner.onExit((exit) => {
+      this.flush();
+      void this.events.exit(this.bootId, exit.reason);
+    });
   }
 
   private queue(bytes: Uint8Array): void {
