@@ -11,7 +11,7 @@
 // -serial stdio stdin. Directories left by a bootlab killed before its guest ran carry its pid
 // and are removed by the next run once that pid is gone.
 import type { ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -109,9 +109,15 @@ export class QemuRunner implements Runner {
       // The guest writes to the serial port only once QEMU has loaded the kernel and initrd and
       // opened the disks: the files are no longer needed by name, so a bootlab killed from now
       // on leaves no directory behind.
+      // Removed before the first byte is passed on (synchronously: a few unlinks, once), so
+      // whoever sees the guest's output and kills bootlab finds no directory left either.
       if (!removedEarly) {
         removedEarly = true;
-        void rm(dir, { recursive: true, force: true }).catch(() => {});
+        try {
+          rmSync(dir, { recursive: true, force: true });
+        } catch {
+          // stop() tries again
+        }
       }
       this.serial.emit(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     });
