@@ -1,10 +1,14 @@
 // prebuilt/manifest.json: what was built from what. For every artifact its path (relative to
 // the output directory), sha256 and size; the sources with versions, sha256 and origin; the
-// toolchain. `bootlab build --check` compares a fresh build's artifacts with it.
+// toolchain. `bootlab build --check` compares a fresh build's artifacts with it. It also says
+// what the artifacts are, for the code that boots them: the BIOS, the base root filesystem per
+// architecture and the kernels (profile id, architecture, bzImage, .config, what it is for), so
+// no other code spells the paths out.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { CliError, EXIT_USAGE } from "../command.ts";
+import { PROFILES, type ProfileName, type TargetName } from "./targets.ts";
 import type { ToolchainVersions } from "./toolchain.ts";
 
 export const MANIFEST_FILE = "manifest.json";
@@ -28,10 +32,31 @@ export interface ManifestSource {
   upstream: { url: string; sha256: string | null; note: string } | null;
 }
 
+/** A base root filesystem (BusyBox, applet links, /dev nodes, default /init) for one architecture. */
+export interface ManifestBase {
+  arch: TargetName;
+  /** Relative to the manifest's directory, like every path here. */
+  path: string;
+}
+
+/** A kernel: its profile's id, architecture, image and the exact .config that made it. */
+export interface ManifestKernel {
+  id: ProfileName;
+  arch: TargetName;
+  bzImage: string;
+  config: string;
+  /** One line on what this kernel is for (src/cli/build/targets.ts). */
+  summary: string;
+}
+
 export interface Manifest {
   schema: number;
   generator: string;
   sourceDateEpoch: string;
+  /** The BIOS v86 boots with. */
+  bios: string;
+  bases: ManifestBase[];
+  kernels: ManifestKernel[];
   artifacts: ManifestArtifact[];
   sources: ManifestSource[];
   toolchain: ToolchainVersions;
@@ -43,14 +68,29 @@ export function describeArtifact(outDir: string, path: string): ManifestArtifact
 }
 
 /**
- * The manifest after a build: this build's artifacts replace those with the same path in the
- * previous manifest (so building x86_64 keeps the i386 entries), and the list stays sorted.
+ * The manifest after a build: this build's artifacts, bases and kernels replace those with the
+ * same path (arch, arch and id) in the previous manifest (so building x86_64 keeps the i386
+ * entries), and the lists stay sorted: artifacts by path, bases and kernels by architecture,
+ * kernels of one architecture in the order of PROFILES (tiny before full).
  */
 export function mergeManifest(previous: Manifest | undefined, current: Manifest): Manifest {
-  const byPath = new Map<string, ManifestArtifact>();
-  for (const a of previous?.artifacts ?? []) byPath.set(a.path, a);
-  for (const a of current.artifacts) byPath.set(a.path, a);
-  return { ...current, artifacts: [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+  const merge = <T>(old: readonly T[] | undefined, now: readonly T[], key: (item: T) => string): T[] => {
+    const byKey = new Map<string, T>();
+    for (const item of old ?? []) byKey.set(key(item), item);
+    for (const item of now) byKey.set(key(item), item);
+    return [...byKey.values()];
+  };
+  const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  const rank = (id: string): number => {
+    const i = (PROFILES as readonly string[]).indexOf(id);
+    return i === -1 ? PROFILES.length : i;
+  };
+  return {
+    ...current,
+    bases: merge(previous?.bases, current.bases, (b) => b.arch).sort((a, b) => compare(a.arch, b.arch)),
+    kernels: merge(previous?.kernels, current.kernels, (k) => `${k.arch}/${k.id}`).sort((a, b) => compare(a.arch, b.arch) || rank(a.id) - rank(b.id) || compare(a.id, b.id)),
+    artifacts: merge(previous?.artifacts, current.artifacts, (a) => a.path).sort((a, b) => compare(a.path, b.path)),
+  };
 }
 
 export function readManifest(path: string): Manifest | undefined {

@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { CacheLayout } from "./cache.ts";
 import { extractDebMember, extractTarball, kernelSourceTree } from "./extract.ts";
-import { describeArtifact, type Manifest, type ManifestArtifact, type ManifestSource, MANIFEST_SCHEMA } from "./manifest.ts";
+import { describeArtifact, type Manifest, type ManifestArtifact, type ManifestBase, type ManifestKernel, type ManifestSource, MANIFEST_SCHEMA } from "./manifest.ts";
 import { SourceFetcher, type ObtainedSource, type SourceRoute } from "./obtain-sources.ts";
 import { buildBusybox } from "./recipes/busybox.ts";
 import { buildHello, HELLO_SOURCE } from "./recipes/hello.ts";
@@ -16,7 +16,7 @@ import { reproducibleEnv, SOURCE_DATE_EPOCH } from "./reproducible-env.ts";
 import { ALL_SOURCES, BUSYBOX, LINUX, MUSL, SEABIOS, type SourcePin } from "./sources.ts";
 import { cachedStage, moduleDigest, type StageCacheOptions } from "./stage-cache.ts";
 import type { StageLog } from "./stage-log.ts";
-import { profileFragments, TARGET_SPECS, type ProfileName, type TargetName } from "./targets.ts";
+import { PROFILE_SPECS, profileFragments, TARGET_SPECS, type ProfileName, type TargetName } from "./targets.ts";
 import { toolchainVersions, type ToolchainVersions } from "./toolchain.ts";
 
 export interface BuildOptions {
@@ -158,11 +158,27 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       schema: MANIFEST_SCHEMA,
       generator: "bootlab build",
       sourceDateEpoch: SOURCE_DATE_EPOCH,
+      ...describeOutputs(options.targets, options.profiles),
       artifacts,
       sources: ALL_SOURCES.map((pin) => manifestSource(pin, source(pin))),
       toolchain,
     },
   };
+}
+
+/** What the artifacts of these targets and profiles are, in the manifest's terms (paths from ARTIFACT_PATHS). */
+export function describeOutputs(targets: readonly TargetName[], profiles: readonly ProfileName[]): Pick<Manifest, "bios" | "bases" | "kernels"> {
+  const bases: ManifestBase[] = targets.map((arch) => ({ arch, path: ARTIFACT_PATHS.baseRootfs(arch) }));
+  const kernels: ManifestKernel[] = targets.flatMap((arch) =>
+    profiles.map((id) => ({
+      id,
+      arch,
+      bzImage: ARTIFACT_PATHS.bzImage(arch, id),
+      config: ARTIFACT_PATHS.kernelConfig(arch, id),
+      summary: PROFILE_SPECS[id].summary,
+    })),
+  );
+  return { bios: ARTIFACT_PATHS.seabios, bases, kernels };
 }
 
 function manifestSource(pin: SourcePin, got: ObtainedSource): ManifestSource {

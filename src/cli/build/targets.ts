@@ -39,7 +39,28 @@ export const TARGET_SPECS: Readonly<Record<TargetName, Target>> = {
   },
 };
 
+export interface Profile {
+  name: ProfileName;
+  /** The fragments this profile applies after the target's, in order. */
+  fragments: string[];
+  /** One line on what a kernel of this profile is for (written into the manifest's kernels). */
+  summary: string;
+}
+
+export const PROFILE_SPECS: Readonly<Record<ProfileName, Profile>> = {
+  tiny: {
+    name: "tiny",
+    fragments: ["tiny.fragment"],
+    summary: "serial console and initramfs only, the fastest boot: the default for the page and `bootlab boot`",
+  },
+  full: {
+    name: "full",
+    fragments: ["tiny.fragment", "full.fragment"],
+    summary: "tiny + PCI, RAM disk, IDE/ATA disks with ext4, ne2k and virtio network, 9p, screen and keyboard: the tutorials' other systems",
+  },
+};
+
 /** The fragments a profile applies after the target's, in order. */
 export function profileFragments(profile: ProfileName): string[] {
-  return profile === "tiny" ? ["tiny.fragment"] : ["tiny.fragment", "full.fragment"];
+  return [...PROFILE_SPECS[profile].fragments];
 }

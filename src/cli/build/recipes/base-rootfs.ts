@@ -36,12 +36,19 @@ const DIRECTORIES: ReadonlyArray<readonly [string, number]> = [
 
 /**
  * Device nodes present before devtmpfs is mounted: the console (the kernel opens it for init's
- * stdin/stdout/stderr; without it init runs with no output) and the null device scripts expect.
+ * stdin/stdout/stderr; without it init runs with no output), the null device scripts expect,
+ * and the virtual terminals tty1-tty4: BusyBox init with no /etc/inittab (seed 002) runs askfirst
+ * shells on /dev/tty2-tty4 before anything mounts devtmpfs, and respawns them for ever when the
+ * nodes are missing. Both kernels have VTs (tiny.fragment).
  */
 const DEVICES: ReadonlyArray<readonly [string, number, number, number]> = [
   ["dev/console", 5, 1, 0o600],
   ["dev/null", 1, 3, 0o666],
   ["dev/tty", 5, 0, 0o666],
+  ["dev/tty1", 4, 1, 0o620],
+  ["dev/tty2", 4, 2, 0o620],
+  ["dev/tty3", 4, 3, 0o620],
+  ["dev/tty4", 4, 4, 0o620],
   ["dev/ttyS0", 4, 64, 0o660],
   ["dev/zero", 1, 5, 0o666],
 ];
