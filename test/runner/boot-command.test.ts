@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../../src/cli/exec.ts";
@@ -114,8 +114,27 @@ test("console=tty0 exits 7: no console output, naming console=tty0", async () =>
   assert.match(r.stderr, /No console output: .*console=tty0 sends its messages to the screen/);
 });
 
-test("seed 002's system (BusyBox init, no inittab) floods can't open /dev/ttyN: exit 8, a respawn loop naming the devices", async () => {
-  const r = await bootlab(["--emulator", "qemu", "--accel", "tcg", "--timeout", "20", "--append", "rdinit=/sbin/init"]);
-  assert.equal(r.code, EXIT_RESPAWN_LOOP, r.stderr);
-  assert.match(r.stderr, /Respawn loop: .*can't open \/dev\/tty\d.*\/dev\/tty2/);
+for (const emulator of ["qemu", "v86"] as const) {
+  test(`seed 002's system (the tiny-system template: BusyBox init, no inittab) on ${emulator} waits for Enter without a flood`, async () => {
+    const r = await bootlab(["--emulator", emulator, "--accel", "tcg", "--template", "tiny-system"], "uname -m\npoweroff -f\n");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Please press Enter to activate this console\./);
+    assert.match(r.stdout, /^i686\r?$/m);
+    assert.doesNotMatch(r.stdout, /can't open \/dev\/tty/);
+  });
+}
+
+test("an inittab that respawns a shell on a port the kernel lacks exits 8: a respawn loop naming the line and the device", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "bootlab-inittab-"));
+  try {
+    await mkdir(join(dir, "etc"));
+    // The tiny kernel has one serial port: /dev/ttyS3 does not exist, so init restarts the shell once a second.
+    await writeFile(join(dir, "etc/inittab"), "::sysinit:/bin/mount -t proc proc /proc\nttyS3::respawn:-/bin/sh\n");
+    const r = await bootlab(["--emulator", "qemu", "--accel", "tcg", "--timeout", "60", "--rootfs", dir, "--append", "rdinit=/sbin/init"]);
+    assert.equal(r.code, EXIT_RESPAWN_LOOP, r.stderr);
+    assert.match(r.stderr, /Respawn loop: .*can't open \/dev\/ttyS3/);
+    assert.match(r.stderr, /ttyS3::respawn:-\/bin\/sh/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
