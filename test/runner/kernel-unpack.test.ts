@@ -21,7 +21,7 @@ import {
   unpackLikeKernel,
   type KernelNode,
 } from "../../src/core/cpio/index.ts";
-import { exitCodeOf, findTool, run, start } from "../../src/cli/exec.ts";
+import { exitCodeOf, requireTool, run, start } from "../../src/cli/exec.ts";
 import { rawArchive, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFREG, selfTrailerGzip, type RawEntry } from "../unit/crafted-archives.ts";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -170,9 +170,7 @@ function fuzzedCases(count: number): RawEntry[][] {
   return out;
 }
 
-const haveQemu = findTool("qemu-system-i386") !== undefined;
-
-describe("the kernel's initramfs unpacker and unpackLikeKernel agree", { skip: haveQemu ? false : "qemu-system-i386 is not installed (Debian: qemu-system-x86)" }, () => {
+describe("the kernel's initramfs unpacker and unpackLikeKernel agree", () => {
   let initrd: Uint8Array;
   let kernelLines: string[];
   let modelLines: string[];
@@ -195,7 +193,9 @@ describe("the kernel's initramfs unpacker and unpackLikeKernel agree", { skip: h
       rawArchive(WRITE_ERROR),
     ]);
     writeFileSync(archivePath, initrd);
-    const qemu = start("qemu-system-i386", [
+    // Not through the plan, on purpose: the plan inflates gzip members on the host, and here the
+    // kernel's own gzip decoder must see the raw bytes (the crafted member is a case).
+    const qemu = start(requireTool("qemu-system-i386"), [
       "-kernel", KERNEL, "-initrd", archivePath,
       "-append", "console=ttyS0 rdinit=/lister quiet",
       "-nographic", "-nodefaults", "-serial", "stdio", "-no-reboot", "-m", "128", "-accel", "tcg",
