@@ -1,0 +1,239 @@
+// The ext2/ext4 writer and reader on their own (no tools): every entry kind round-trips through
+// both flavours and both block sizes, the bytes are reproducible, a tree that does not fit and
+// entries ext4 cannot hold are refused with typed errors, big files get block maps and extent
+// trees, and a fuzz of mutated images only ever throws Ext4FormatError, quickly.
+import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import {
+  blockDeviceEntry,
+  charDeviceEntry,
+  directoryEntry,
+  fifoEntry,
+  fileEntry,
+  hardlinkEntry,
+  socketEntry,
+  symlinkEntry,
+  type CpioEntry,
+} from "../../src/core/cpio/index.ts";
+import {
+  Ext4EntryError,
+  Ext4FormatError,
+  Ext4SpaceError,
+  defaultImageSize,
+  isExt4Image,
+  readExt4,
+  readExt4Info,
+  writeExt4,
+  type Ext4Flavour,
+} from "../../src/core/ext4/index.ts";
+import { describeEntries } from "./cpio-tree-description.ts";
+
+const MiB = 1 << 20;
+const bytes = (n: number, seed = 1): Uint8Array => {
+  let s = seed;
+  return Uint8Array.from({ length: n }, () => (s = (s * 1103515245 + 12345) & 0x7fffffff) >>> 16);
+};
+
+export function sampleTree(): CpioEntry[] {
+  return [
+    ...["bin", "dev", "etc", "sbin", "usr", "usr/share", "usr/share/empty"].map((d) => directoryEntry(d)),
+    fileEntry("init", "#!/bin/sh\necho hello\n", { mode: 0o755, uid: 1000, gid: 70000, mtime: 1_234_567_890 }),
+    fileEntry("etc/empty", new Uint8Array(0), { mode: 0o640 }),
+    fileEntry("etc/odd", bytes(4097), { mode: 0o600 }),
+    fileEntry("etc/twelve-blocks-and-one", bytes(12 * 1024 + 1, 2)),
+    fileEntry("bin/busybox", bytes(300_000, 3), { mode: 0o4755 }),
+    hardlinkEntry("bin/ls", "bin/busybox"),
+    hardlinkEntry("sbin/init", "bin/busybox"),
+    symlinkEntry("bin/sh", "busybox"),
+    symlinkEntry("etc/fast-59", "f".repeat(59)),
+    symlinkEntry("etc/slow-60", "s".repeat(60)),
+    symlinkEntry("etc/slow-long", "/usr/" + "long/".repeat(150)),
+    directoryEntry("root", { mode: 0o700 }),
+    directoryEntry("tmp", { mode: 0o1777 }),
+    charDeviceEntry("dev/console", 5, 1, { mode: 0o600 }),
+    blockDeviceEntry("dev/sda", 8, 0, { mode: 0o660 }),
+    blockDeviceEntry("dev/nvme-wide", 259, 300_000),
+    fifoEntry("dev/initctl", { mode: 0o640 }),
+    socketEntry("dev/log", { mode: 0o666 }),
+    fileEntry("etc/ünïcode name", "ok\n"),
+  ];
+}
+
+const withoutLostFound = (entries: CpioEntry[]): CpioEntry[] => entries.filter((e) => e.path !== "lost+found");
+const sha = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
+const ownersOf = (entries: readonly CpioEntry[]): Record<string, string> =>
+  Object.fromEntries(entries.filter((e) => e.kind !== "hardlink").map((e) => [e.path, `${e.uid}:${e.gid} ${e.mtime}`]));
+
+const flavours: Array<[Ext4Flavour, 1024 | 4096]> = [["ext2", 1024], ["ext2", 4096], ["ext4", 1024], ["ext4", 4096]];
+
+describe("ext4 writer and reader round trip", () => {
+  for (const [flavour, blockSize] of flavours) {
+    it(`${flavour} with ${blockSize}-byte blocks gives back every kind, mode, owner and time`, () => {
+      const tree = sampleTree();
+      const image = writeExt4(tree, { size: 4 * MiB, flavour, blockSize });
+      assert.equal(image.length, 4 * MiB);
+      assert.ok(isExt4Image(image));
+      const info = readExt4Info(image);
+      assert.equal(info.blockSize, blockSize);
+      assert.equal((info.featureIncompat & 0x40) !== 0, flavour === "ext4", "extents only in ext4");
+      const back = readExt4(image);
+      const lostFound = back.find((e) => e.path === "lost+found");
+      assert.equal(lostFound?.kind, "directory");
+      assert.equal(lostFound.mode, 0o700);
+      assert.deepEqual(describeEntries(withoutLostFound(back)), describeEntries(tree));
+      assert.deepEqual(ownersOf(withoutLostFound(back)), ownersOf(tree));
+    });
+  }
+
+  it("writes the same bytes every time, and other bytes for another UUID or time", () => {
+    const a = writeExt4(sampleTree(), { size: 2 * MiB });
+    const b = writeExt4(sampleTree(), { size: 2 * MiB });
+    assert.equal(sha(a), sha(b));
+    assert.notEqual(sha(writeExt4(sampleTree(), { size: 2 * MiB, time: 1 })), sha(a));
+    assert.notEqual(sha(writeExt4(sampleTree(), { size: 2 * MiB, uuid: new Uint8Array(16).fill(7) })), sha(a));
+  });
+
+  it("holds a directory of 3000 entries over many blocks", () => {
+    const tree: CpioEntry[] = [directoryEntry("many")];
+    for (let i = 0; i < 3000; i++) tree.push(fileEntry(`many/name-${String(i).padStart(5, "0")}`, `${i}\n`));
+    const back = withoutLostFound(readExt4(writeExt4(tree, { size: 16 * MiB, blockSize: 1024 })));
+    assert.deepEqual(describeEntries(back), describeEntries(tree));
+  });
+
+  it("maps big files with indirect blocks (ext2) and an extent tree deeper than the inode (ext4)", () => {
+    const big = bytes(36 * MiB, 9);
+    for (const flavour of ["ext2", "ext4"] as const) {
+      // 1 KiB blocks: groups of 8 MiB, so the file crosses five groups and needs more than the
+      // four extents an inode holds (ext4), and double indirect blocks (ext2).
+      const image = writeExt4([fileEntry("big", big)], { size: 48 * MiB, flavour, blockSize: 1024 });
+      const back = readExt4(image);
+      const file = back.find((e) => e.path === "big");
+      assert.equal(file?.kind, "file");
+      assert.equal(sha(file.data), sha(big), flavour);
+      if (flavour === "ext4") {
+        // i_block of the file's inode (12, the first after lost+found) starts with an extent
+        // header whose depth is at least 1.
+        const info = readExt4Info(image);
+        const view = new DataView(image.buffer);
+        const inodeTable = view.getUint32(2 * 1024 + 8, true);
+        const inode = inodeTable * 1024 + (12 - 1) * info.inodeSize;
+        assert.equal(view.getUint16(inode + 40, true), 0xf30a);
+        assert.ok(view.getUint16(inode + 46, true) >= 1, "extent tree depth");
+      }
+    }
+  });
+});
+
+describe("ext4 writer refusals", () => {
+  it("says how much room the tree wants when it does not fit", () => {
+    const tree = [fileEntry("big", bytes(5 * MiB))];
+    assert.throws(
+      () => writeExt4(tree, { size: 4 * MiB }),
+      (error: unknown) => {
+        assert.ok(error instanceof Ext4SpaceError);
+        assert.match(error.message, /got 4 MiB, want at least \d+ MiB/);
+        assert.ok(error.wantBytes > 5 * MiB && error.wantBytes <= 7 * MiB, String(error.wantBytes));
+        // And the size it asks for is enough.
+        writeExt4(tree, { size: error.wantBytes });
+        return true;
+      },
+    );
+  });
+
+  it("refuses names over 255 bytes and device numbers over 12:20 bits", () => {
+    assert.throws(() => writeExt4([fileEntry("n".repeat(256), "x")], { size: MiB }), Ext4EntryError);
+    assert.throws(() => writeExt4([charDeviceEntry("dev", 4096, 0)], { size: MiB }), /want major <= 4095/);
+  });
+
+  it("defaultImageSize leaves headroom and fits", () => {
+    const tree = sampleTree();
+    const size = defaultImageSize(tree);
+    assert.equal(size % MiB, 0);
+    writeExt4(tree, { size });
+  });
+});
+
+describe("ext4 reader refusals", () => {
+  const image = (): Uint8Array => writeExt4(sampleTree(), { size: 2 * MiB, blockSize: 1024 });
+
+  it("names the offset of a bad magic, block count and extent header", () => {
+    const a = image();
+    a[1080] = 0;
+    assert.throws(() => readExt4(a), (e: unknown) => e instanceof Ext4FormatError && e.offset === 1080 && /want 0xef53/.test(e.message));
+    const b = image();
+    new DataView(b.buffer).setUint32(1024 + 4, 1 << 30, true);
+    assert.throws(() => readExt4(b), (e: unknown) => e instanceof Ext4FormatError && e.offset === 1028);
+    assert.throws(() => readExt4(image().subarray(0, 1500)), Ext4FormatError);
+  });
+
+  it("refuses inline data with a clear message", () => {
+    const a = image();
+    const v = new DataView(a.buffer);
+    v.setUint32(1024 + 96, v.getUint32(1024 + 96, true) | 0x8000, true);
+    assert.throws(() => readExt4(a), /inline_data/);
+  });
+
+  it("detects a directory cycle", () => {
+    const a = writeExt4([directoryEntry("d")], { size: MiB, blockSize: 1024 });
+    const back = readExt4(a);
+    assert.equal(back.length, 2);
+    // Point d's first child slot (after "." and "..") back at the root: find "d"'s data block
+    // by scanning for a directory block whose "." is inode 12, and rename ".." into a child.
+    const v = new DataView(a.buffer);
+    let found = false;
+    for (let b = 0; b < 1024 && !found; b++) {
+      const at = b * 1024;
+      if (v.getUint32(at, true) === 12 && a[at + 6] === 1 && a[at + 8] === 0x2e && v.getUint32(at + 12, true) === 2) {
+        a[at + 12 + 8 + 1] = 0x78; // ".." -> ".x", a child that is the root again
+        found = true;
+      }
+    }
+    assert.ok(found);
+    assert.throws(() => readExt4(a), /reached twice/);
+  });
+});
+
+describe("ext4 reader fuzz", () => {
+  const base = writeExt4(sampleTree(), { size: 512 * 1024, blockSize: 1024 });
+  const base4k = writeExt4(sampleTree().slice(0, 12), { size: 1 * MiB, flavour: "ext2" });
+
+  function readsOrRejects(image: Uint8Array): void {
+    try {
+      readExt4(image, { maxBytes: 4 * MiB });
+    } catch (error) {
+      if (!(error instanceof Ext4FormatError)) throw error;
+      assert.match(error.message, /^at byte \d+: /);
+    }
+  }
+
+  it("mutated metadata only ever throws Ext4FormatError, and quickly", () => {
+    for (const [image, metaEnd] of [[base, 200 * 1024], [base4k, 48 * 1024]] as const) {
+      const started = Date.now();
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(fc.nat(metaEnd - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 12 }),
+          (edits) => {
+            const copy = image.slice();
+            for (const [at, value] of edits) copy[at] = value;
+            readsOrRejects(copy);
+          },
+        ),
+        { numRuns: 300, seed: 12 },
+      );
+      assert.ok(Date.now() - started < 30_000, "fuzz took too long");
+    }
+  });
+
+  it("random 32-bit values in the superblock, descriptors and inode table are refused, not trusted", () => {
+    fc.assert(
+      fc.property(fc.nat(60 * 1024 / 4 - 1), fc.nat(0xffffffff), (word, value) => {
+        const copy = base.slice();
+        new DataView(copy.buffer).setUint32(word * 4, value, true);
+        readsOrRejects(copy);
+      }),
+      { numRuns: 500, seed: 34 },
+    );
+  });
+});
