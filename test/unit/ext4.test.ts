@@ -6,17 +6,7 @@ import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import {
-  blockDeviceEntry,
-  charDeviceEntry,
-  directoryEntry,
-  fifoEntry,
-  fileEntry,
-  hardlinkEntry,
-  socketEntry,
-  symlinkEntry,
-  type CpioEntry,
-} from "../../src/core/cpio/index.ts";
+import { charDeviceEntry, directoryEntry, fileEntry, type CpioEntry } from "../../src/core/cpio/index.ts";
 import {
   Ext4EntryError,
   Ext4FormatError,
@@ -29,38 +19,9 @@ import {
   type Ext4Flavour,
 } from "../../src/core/ext4/index.ts";
 import { describeEntries } from "./cpio-tree-description.ts";
+import { bytes, sampleTree } from "./ext4-sample-tree.ts";
 
 const MiB = 1 << 20;
-const bytes = (n: number, seed = 1): Uint8Array => {
-  let s = seed;
-  return Uint8Array.from({ length: n }, () => (s = (s * 1103515245 + 12345) & 0x7fffffff) >>> 16);
-};
-
-export function sampleTree(): CpioEntry[] {
-  return [
-    ...["bin", "dev", "etc", "sbin", "usr", "usr/share", "usr/share/empty"].map((d) => directoryEntry(d)),
-    fileEntry("init", "#!/bin/sh\necho hello\n", { mode: 0o755, uid: 1000, gid: 70000, mtime: 1_234_567_890 }),
-    fileEntry("etc/empty", new Uint8Array(0), { mode: 0o640 }),
-    fileEntry("etc/odd", bytes(4097), { mode: 0o600 }),
-    fileEntry("etc/twelve-blocks-and-one", bytes(12 * 1024 + 1, 2)),
-    fileEntry("bin/busybox", bytes(300_000, 3), { mode: 0o4755 }),
-    hardlinkEntry("bin/ls", "bin/busybox"),
-    hardlinkEntry("sbin/init", "bin/busybox"),
-    symlinkEntry("bin/sh", "busybox"),
-    symlinkEntry("etc/fast-59", "f".repeat(59)),
-    symlinkEntry("etc/slow-60", "s".repeat(60)),
-    symlinkEntry("etc/slow-long", "/usr/" + "long/".repeat(150)),
-    directoryEntry("root", { mode: 0o700 }),
-    directoryEntry("tmp", { mode: 0o1777 }),
-    charDeviceEntry("dev/console", 5, 1, { mode: 0o600 }),
-    blockDeviceEntry("dev/sda", 8, 0, { mode: 0o660 }),
-    blockDeviceEntry("dev/nvme-wide", 259, 300_000),
-    fifoEntry("dev/initctl", { mode: 0o640 }),
-    socketEntry("dev/log", { mode: 0o666 }),
-    fileEntry("etc/ünïcode name", "ok\n"),
-  ];
-}
-
 const withoutLostFound = (entries: CpioEntry[]): CpioEntry[] => entries.filter((e) => e.path !== "lost+found");
 const sha = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
 const ownersOf = (entries: readonly CpioEntry[]): Record<string, string> =>
