@@ -1,17 +1,20 @@
-// `bootlab unpack`: an initramfs (plain or gzip, possibly several concatenated) into a directory,
-// or a `cpio -tv`-style listing of it.
+// `bootlab unpack`: an initramfs (plain or gzip, possibly several concatenated) or an ext2/3/4
+// image (plain or gzip) into a directory, or a `cpio -tv`-style listing of it.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { CpioError, flattenEntries, formatEntryListing, readCpio, type CpioEntry } from "../../core/cpio/index.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
+import { readImageEntries } from "../disk-image.ts";
 import { writeHostTree } from "../host-tree.ts";
 
-const help = `Usage: bootlab unpack IN.cpio[.gz] -o DIR
-       bootlab unpack --list IN.cpio[.gz]
+const help = `Usage: bootlab unpack IN.cpio[.gz]|IN.ext4[.gz] -o DIR
+       bootlab unpack --list IN.cpio[.gz]|IN.ext4[.gz]
 
 Unpacks an initramfs into DIR (created if missing) the way the kernel would: several archives
 may be concatenated, each plain newc or gzip-compressed, and later entries replace earlier ones.
-Nothing is written outside DIR. Device nodes need root to create: as another user they are
+An ext2, ext3 or ext4 image (found by its superblock magic 0xEF53 at byte 1080, plain or
+gzip'd, whatever the name) is unpacked the same way, lost+found included; htree directories
+are read, inline data is refused. Nothing is written outside DIR. Device nodes need root to create: as another user they are
 reported and skipped (exit 0). Owners are restored only when run as root.
 
 With --list, prints every entry in stream order like \`cpio -tvn\` instead.
@@ -21,15 +24,16 @@ Options:
       --list         list the entries instead of unpacking
   -h, --help         this help
 
-Exit codes: 0 done, 1 the archive is malformed (the message gives the byte offset), 2 usage.
+Exit codes: 0 done, 1 the archive or image is malformed (the message gives the byte offset), 2 usage.
 
 Examples:
   bootlab unpack rootfs.cpio.gz -o rootfs
-  bootlab unpack --list rootfs.cpio.gz`;
+  bootlab unpack --list rootfs.cpio.gz
+  bootlab unpack disk.ext4 -o disk`;
 
 export const unpackCommand: Command = {
   name: "unpack",
-  summary: "unpack a cpio[.gz] initramfs into a directory, or list it (--list)",
+  summary: "unpack a cpio[.gz] initramfs or an ext2/3/4 image into a directory, or list it (--list)",
   help,
   async run(args) {
     const { values, positionals } = parseArgs({
@@ -53,7 +57,7 @@ export const unpackCommand: Command = {
     }
     let entries: CpioEntry[];
     try {
-      entries = readCpio(bytes);
+      entries = readImageEntries(bytes, input) ?? readCpio(bytes);
     } catch (error) {
       if (error instanceof CpioError) throw new CliError(`${input} is not a valid initramfs: ${error.message}`, EXIT_FAILED);
       throw error;

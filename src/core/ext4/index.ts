@@ -4,3 +4,4 @@ export { Ext4EntryError, Ext4Error, Ext4FormatError, Ext4SpaceError } from "./er
 export { EXT4_MAGIC, MAGIC_OFFSET } from "./format.ts";
 export { defaultImageSize, planGeometry, writeExt4, type Ext4Flavour, type Ext4WriteOptions, type Geometry } from "./writer.ts";
 export { isExt4Image, readExt4, readExt4Info, type Ext4Info, type Ext4ReadOptions } from "./reader.ts";
+export { gzipImage, unwrapExt4Image } from "./gzip.ts";
