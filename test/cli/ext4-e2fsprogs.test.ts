@@ -3,15 +3,17 @@
 // back the tree (files, modes, symlinks, empty directories, a 20 MB file, 3000 entries) and
 // `debugfs stat` the device numbers, FIFOs, sockets and link counts; images made by
 // `mke2fs -d` (ext4 with its default features, htree directories after `e2fsck -D`, and ext2)
-// read back with our reader to the tree they were made from.
+// read back with our reader to the tree they were made from. And `bootlab pack -o X.ext4` and
+// `bootlab unpack X.ext4` through the real binary.
 import { strict as assert } from "node:assert";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { after, describe, it } from "node:test";
+import { gunzipSync } from "fflate";
 import { directoryEntry, fileEntry, type CpioEntry } from "../../src/core/cpio/index.ts";
 import { readExt4, writeExt4, type Ext4Flavour } from "../../src/core/ext4/index.ts";
-import { findTool, run } from "../../src/cli/exec.ts";
+import { findTool, run, type RunResult } from "../../src/cli/exec.ts";
 import { describeDisk, describeEntries, makeSampleHostTree } from "../unit/cpio-tree-description.ts";
 import { bytes, sampleTree } from "../unit/ext4-sample-tree.ts";
 
@@ -134,4 +136,57 @@ describe("images mke2fs made, read by our reader", { skip }, () => {
       assert.deepEqual(describeEntries(back), describeDisk(source));
     });
   }
+});
+
+describe("bootlab pack and unpack with images", { skip }, () => {
+  const bin = resolve(import.meta.dirname, "../../src/cli/bin.mjs");
+  const bootlab = (args: string[]): Promise<RunResult> => run(process.execPath, [bin, ...args], { check: false });
+  const source = join(scratch, "cli-source");
+  const ready = (async () => {
+    mkdirSync(source);
+    await makeSampleHostTree(source);
+  })();
+
+  for (const name of ["disk.ext4", "disk.ext2", "ramdisk.ext4.gz"]) {
+    it(`pack -o ${name} writes an image e2fsck passes; unpack gives the tree back`, async () => {
+      await ready;
+      const out = join(scratch, name);
+      const packed = await bootlab(["pack", source, "-o", out, "--size", "6M"]);
+      assert.equal(packed.code, 0, packed.stderr);
+      let image = readFileSync(out);
+      if (name.endsWith(".gz")) {
+        image = Buffer.from(gunzipSync(image));
+        writeFileSync(`${out}.raw`, image);
+      }
+      assert.equal(image.length, 6 * MiB);
+      await e2fsck(name.endsWith(".gz") ? `${out}.raw` : out);
+      const features = await run("debugfs", ["-R", "features", name.endsWith(".gz") ? `${out}.raw` : out], { check: false });
+      if (name.includes("ext4")) assert.match(features.stdout, /extent/);
+      else assert.doesNotMatch(features.stdout, /extent/);
+
+      const dir = join(scratch, `${name}-unpacked`);
+      const unpacked = await bootlab(["unpack", out, "-o", dir]);
+      assert.equal(unpacked.code, 0, unpacked.stderr);
+      assert.deepEqual(describeDisk(dir), { ...describeDisk(source), "lost+found": "dir 0700" });
+      const listing = await bootlab(["unpack", "--list", out]);
+      assert.match(listing.stdout, /^-rwsr-xr-x .* bin\/busybox$/m);
+    });
+  }
+
+  it("says how much room a tree needs when --size is too small, and refuses a broken image with its offset", async () => {
+    await ready;
+    const big = join(scratch, "cli-big-tree");
+    mkdirSync(big);
+    writeFileSync(join(big, "blob"), bytes(3 * MiB));
+    const result = await bootlab(["pack", big, "-o", join(scratch, "small.ext4"), "--size", "2M"]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /got 2 MiB, want at least \d+ MiB/);
+    const fine = await bootlab(["pack", big, "-o", join(scratch, "default.ext4")]);
+    assert.equal(fine.code, 0, fine.stderr);
+    const broken = readFileSync(join(scratch, "default.ext4")).subarray(0, 8192);
+    writeFileSync(join(scratch, "broken.ext4"), broken);
+    const refused = await bootlab(["unpack", "--list", join(scratch, "broken.ext4")]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /not a valid ext2\/ext4 image: at byte \d+: /);
+  });
 });
