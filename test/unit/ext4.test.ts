@@ -198,3 +198,13 @@ describe("ext4 reader fuzz", () => {
     );
   });
 });
+
+describe("ext4 writer parents", () => {
+  it("makes parent directories no entry names, 0755, instead of dropping the entry", () => {
+    const back = readExt4(writeExt4([fileEntry("usr/lib/x", "x")], { size: MiB }));
+    assert.deepEqual(
+      back.map((e) => `${e.kind} ${e.path} ${e.mode.toString(8)}`),
+      ["directory lost+found 700", "directory usr 755", "directory usr/lib 755", "file usr/lib/x 644"],
+    );
+  });
+});

@@ -25,7 +25,7 @@
 //   every time 0 unless the entries or `options.time` say otherwise.
 import { flattenEntries } from "../cpio/flatten.ts";
 import type { CpioEntry } from "../cpio/entry.ts";
-import { parentPath } from "../cpio/path.ts";
+import { ancestorPaths, parentPath } from "../cpio/path.ts";
 import { Ext4EntryError, Ext4SpaceError } from "./errors.ts";
 import {
   EXT4_MAGIC,
@@ -174,9 +174,27 @@ interface InodeSpec {
   isDir: boolean;
 }
 
+/**
+ * Parent directories no entry names, made 0755 root:root. Unlike the kernel unpacking an
+ * initramfs (which drops such an entry, and flattenEntries with it), an image has no stream
+ * order to replay, and a file that silently went missing from a disk would be worse.
+ */
+function withParents(entries: readonly CpioEntry[], time: number): CpioEntry[] {
+  const named = new Set(entries.map((e) => e.path));
+  const missing: CpioEntry[] = [];
+  for (const entry of entries) {
+    for (const ancestor of ancestorPaths(entry.path)) {
+      if (named.has(ancestor)) continue;
+      named.add(ancestor);
+      missing.push({ kind: "directory", path: ancestor, mode: 0o755, uid: 0, gid: 0, mtime: time });
+    }
+  }
+  return missing.length === 0 ? [...entries] : [...missing, ...entries];
+}
+
 function buildInodes(entries: readonly CpioEntry[], options: Ext4WriteOptions, blockSize: number): InodeSpec[] {
-  const tree = flattenEntries(entries);
   const time = options.time ?? 0;
+  const tree = flattenEntries(withParents(entries, time));
   const root: InodeSpec = { ino: ROOT_INO, path: "", mode: S_IFDIR | 0o755, uid: 0, gid: 0, mtime: time, links: 2, children: [], isDir: true };
   const byPath = new Map<string, InodeSpec>([["", root]]);
   const inodes: InodeSpec[] = [root];
@@ -371,7 +389,10 @@ export function defaultImageSize(entries: readonly CpioEntry[], options: Omit<Ex
 
 // ---- Writing --------------------------------------------------------------------------------
 
-/** Writes `entries` (flattened as the kernel would unpack them) as an ext2 or ext4 image. */
+/**
+ * Writes `entries` as an ext2 or ext4 image of `options.size` bytes: flattened as the kernel
+ * would unpack them (later entries win), with missing parent directories made 0755.
+ */
 export function writeExt4(entries: readonly CpioEntry[], options: Ext4WriteOptions): Uint8Array {
   const flavour = options.flavour ?? "ext4";
   const blockSize = options.blockSize ?? 4096;
