@@ -6,15 +6,17 @@ import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { charDeviceEntry, directoryEntry, fileEntry, type CpioEntry } from "../../src/core/cpio/index.ts";
+import { charDeviceEntry, directoryEntry, fileEntry, hardlinkEntry, packCpioGz, type CpioEntry } from "../../src/core/cpio/index.ts";
 import {
   Ext4EntryError,
   Ext4FormatError,
   Ext4SpaceError,
   defaultImageSize,
+  gzipImage,
   isExt4Image,
   readExt4,
   readExt4Info,
+  unwrapExt4Image,
   writeExt4,
   type Ext4Flavour,
 } from "../../src/core/ext4/index.ts";
@@ -106,6 +108,12 @@ describe("ext4 writer refusals", () => {
   it("refuses names over 255 bytes and device numbers over 12:20 bits", () => {
     assert.throws(() => writeExt4([fileEntry("n".repeat(256), "x")], { size: MiB }), Ext4EntryError);
     assert.throws(() => writeExt4([charDeviceEntry("dev", 4096, 0)], { size: MiB }), /want major <= 4095/);
+  });
+
+  it("refuses more than 65000 links to one inode", () => {
+    const tree: CpioEntry[] = [fileEntry("f", "x")];
+    for (let i = 0; i < 65000; i++) tree.push(hardlinkEntry(`l${i}`, "f"));
+    assert.throws(() => writeExt4(tree, { size: 8 * MiB }), (e: unknown) => e instanceof Ext4EntryError && /65001 links/.test(e.message));
   });
 
   it("defaultImageSize leaves headroom and fits", () => {
@@ -244,5 +252,17 @@ describe("ext4 writer parents", () => {
       back.map((e) => `${e.kind} ${e.path} ${e.mode.toString(8)}`),
       ["directory lost+found 700", "directory usr 755", "directory usr/lib 755", "file usr/lib/x 644"],
     );
+  });
+});
+
+describe("ext4 images in gzip", () => {
+  it("finds an image plain or gzip'd, and not in a cpio.gz; the gzip is reproducible", () => {
+    const image = writeExt4(sampleTree(), { size: MiB });
+    assert.equal(unwrapExt4Image(image), image);
+    const gz = gzipImage(image);
+    assert.equal(sha(gzipImage(image)), sha(gz));
+    assert.equal(sha(unwrapExt4Image(gz)!), sha(image));
+    assert.equal(unwrapExt4Image(packCpioGz(sampleTree())), undefined);
+    assert.equal(unwrapExt4Image(new Uint8Array(2000)), undefined);
   });
 });

@@ -263,7 +263,13 @@ function buildInodes(entries: readonly CpioEntry[], options: Ext4WriteOptions, b
     inodes.push(spec);
     parent.children!.push({ name, ino: spec.ino, fileType });
   }
-  for (const inode of inodes) if (inode.isDir) inode.data = directoryBlocks(inode, byPath.get(parentPath(inode.path))!.ino, blockSize);
+  for (const inode of inodes) {
+    // i_links_count is 16 bits; past 65000 ext4 needs dir_nlink, which we do not write.
+    if (inode.links > 65000) {
+      throw new Ext4EntryError(inode.path || "/", `${inode.links} links (names, or subdirectories of a directory); want at most 65000`);
+    }
+    if (inode.isDir) inode.data = directoryBlocks(inode, byPath.get(parentPath(inode.path))!.ino, blockSize);
+  }
   return inodes;
 }
 
@@ -397,6 +403,7 @@ export function writeExt4(entries: readonly CpioEntry[], options: Ext4WriteOptio
   const flavour = options.flavour ?? "ext4";
   const blockSize = options.blockSize ?? 4096;
   if (blockSize !== 1024 && blockSize !== 4096) throw new RangeError(`block size ${blockSize}: want 1024 or 4096`);
+  if (!Number.isSafeInteger(options.size) || options.size < 0) throw new RangeError(`image size ${options.size}: want a whole number of bytes`);
   const inodes = buildInodes(entries, options, blockSize);
   const geo = planGeometry(options.size, blockSize, inodesNeeded(inodes));
   const need = geo && blocksNeeded(inodes, flavour, blockSize, geo.groups);
