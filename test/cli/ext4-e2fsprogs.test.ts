@@ -12,7 +12,8 @@ import { join, resolve } from "node:path";
 import { after, describe, it } from "node:test";
 import { gunzipSync } from "fflate";
 import { directoryEntry, fileEntry, type CpioEntry } from "../../src/core/cpio/index.ts";
-import { readExt4, writeExt4, type Ext4Flavour } from "../../src/core/ext4/index.ts";
+import fc from "fast-check";
+import { Ext4FormatError, readExt4, writeExt4, type Ext4Flavour } from "../../src/core/ext4/index.ts";
 import { findTool, run, type RunResult } from "../../src/cli/exec.ts";
 import { describeDisk, describeEntries, makeSampleHostTree } from "../unit/cpio-tree-description.ts";
 import { bytes, sampleTree } from "../unit/ext4-sample-tree.ts";
@@ -136,6 +137,43 @@ describe("images mke2fs made, read by our reader", { skip }, () => {
       assert.deepEqual(describeEntries(back), describeDisk(source));
     });
   }
+});
+
+describe("images mke2fs made: refusals and fuzz", { skip }, () => {
+  const small = join(scratch, "small-source");
+  const ready = (async () => {
+    mkdirSync(small);
+    await makeSampleHostTree(small);
+  })();
+
+  it("an image with inline data is refused with a message that says so", async () => {
+    await ready;
+    const image = join(scratch, "inline.img");
+    await run("mke2fs", ["-q", "-F", "-t", "ext4", "-O", "inline_data", "-d", small, image, "4M"]);
+    assert.throws(() => readExt4(readFileSync(image)), (e: unknown) => e instanceof Ext4FormatError && /inline_data/.test(e.message));
+  });
+
+  it("mutated mke2fs images (64bit, flex_bg, metadata_csum, a journal) only ever throw Ext4FormatError", async () => {
+    await ready;
+    const path = join(scratch, "fuzz-base.img");
+    await run("mke2fs", ["-q", "-F", "-t", "ext4", "-b", "1024", "-N", "64", "-E", "root_owner=0:0", "-d", small, path, "1M"]);
+    const image = new Uint8Array(readFileSync(path));
+    readExt4(image);
+    const started = Date.now();
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(64 * 1024 - 1), fc.nat(255)), { minLength: 1, maxLength: 16 }), (edits) => {
+        const copy = image.slice();
+        for (const [at, value] of edits) copy[at] = value;
+        try {
+          readExt4(copy, { maxBytes: 8 << 20 });
+        } catch (error) {
+          if (!(error instanceof Ext4FormatError)) throw error;
+        }
+      }),
+      { numRuns: 500, seed: 56 },
+    );
+    assert.ok(Date.now() - started < 60_000, "fuzz took too long");
+  });
 });
 
 describe("bootlab pack and unpack with images", { skip }, () => {
