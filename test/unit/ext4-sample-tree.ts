@@ -42,6 +42,8 @@ export function sampleTree(): CpioEntry[] {
     fifoEntry("dev/initctl", { mode: 0o640 }),
     socketEntry("dev/log", { mode: 0o666 }),
     fileEntry("etc/ünïcode name", "ok\n"),
+    // Owners above 2^31: the high 16 bits live apart from the low ones in the inode.
+    directoryEntry("home", { uid: 0xfffffffe, gid: 0x80000001 }),
   ];
 }
 

@@ -192,8 +192,8 @@ class Ext4Image {
     return {
       offset,
       mode: this.u16(offset),
-      uid: this.u16(offset + 2) | (this.u16(offset + 120) << 16),
-      gid: this.u16(offset + 24) | (this.u16(offset + 122) << 16),
+      uid: (this.u16(offset + 2) | (this.u16(offset + 120) << 16)) >>> 0,
+      gid: (this.u16(offset + 24) | (this.u16(offset + 122) << 16)) >>> 0,
       size: v(4) + v(108) * 2 ** 32,
       mtime: v(16),
       links: this.u16(offset + 26),
