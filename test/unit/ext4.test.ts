@@ -22,6 +22,7 @@ import {
 } from "../../src/core/ext4/index.ts";
 import { describeEntries } from "./cpio-tree-description.ts";
 import { bytes, sampleTree } from "./ext4-sample-tree.ts";
+import { writeExtentTree } from "../../src/core/ext4/extents.ts";
 
 const MiB = 1 << 20;
 const withoutLostFound = (entries: CpioEntry[]): CpioEntry[] => entries.filter((e) => e.path !== "lost+found");
@@ -86,6 +87,29 @@ describe("ext4 writer and reader round trip", () => {
         assert.ok(view.getUint16(inode + 46, true) >= 1, "extent tree depth");
       }
     }
+  });
+});
+
+describe("ext4 extent trees of depth 2", () => {
+  it("writeExtentTree maps 2000 one-block extents through two levels, and the reader follows them", () => {
+    // A file of 2000 blocks written contiguously, then moved block by block into the reverse
+    // order: 2000 extents, 24 leaves of 84, one index block above them, depth 2 in the inode.
+    const content = bytes(2000 * 1024, 4);
+    const image = writeExt4([fileEntry("f", content)], { size: 8 * MiB, blockSize: 1024, flavour: "ext4" });
+    const view = new DataView(image.buffer);
+    const info = readExt4Info(image);
+    const inode = view.getUint32(2 * 1024 + 8, true) * 1024 + (12 - 1) * info.inodeSize;
+    assert.equal(view.getUint16(inode + 46, true), 0, "written as one extent in the inode");
+    const start = view.getUint32(inode + 40 + 12 + 8, true);
+    const moved = Array.from({ length: 2000 }, (_, i) => start + 1999 - i);
+    moved.forEach((block, i) => image.set(content.subarray(i * 1024, (i + 1) * 1024), block * 1024));
+    let free = info.blocksCount;
+    const taken = writeExtentTree(view, inode + 40, moved, 1024, () => --free);
+    assert.equal(taken, 25);
+    assert.equal(view.getUint16(inode + 46, true), 2, "depth");
+    const back = readExt4(image).find((e) => e.path === "f");
+    assert.equal(back?.kind, "file");
+    assert.equal(sha(back.data), sha(content));
   });
 });
 

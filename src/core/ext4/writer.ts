@@ -27,9 +27,9 @@ import { flattenEntries } from "../cpio/flatten.ts";
 import type { CpioEntry } from "../cpio/entry.ts";
 import { ancestorPaths, parentPath } from "../cpio/path.ts";
 import { Ext4EntryError, Ext4SpaceError } from "./errors.ts";
+import { writeExtentTree } from "./extents.ts";
 import {
   EXT4_MAGIC,
-  EXTENT_MAGIC,
   EXTENTS_FL,
   FAST_SYMLINK_MAX,
   FIRST_INO,
@@ -504,7 +504,7 @@ class ImageBuilder {
     } else if (this.flavour === "ext4" && (spec.mode & 0xf000) === S_IFREG) {
       // An empty file still carries an (empty) extent header, as the kernel leaves it.
       flags |= EXTENTS_FL;
-      this.writeExtentHeader(at + 40, 0, 4, 0);
+      writeExtentTree(this.view, at + 40, [], this.bs, () => this.alloc());
     }
     v.setUint16(at + 0, spec.mode, true);
     v.setUint16(at + 2, spec.uid & 0xffff, true);
@@ -547,69 +547,9 @@ class ImageBuilder {
     return taken;
   }
 
-  private writeExtentHeader(at: number, entries: number, max: number, depth: number): void {
-    this.view.setUint16(at, EXTENT_MAGIC, true);
-    this.view.setUint16(at + 2, entries, true);
-    this.view.setUint16(at + 4, max, true);
-    this.view.setUint16(at + 6, depth, true);
-    this.view.setUint32(at + 8, 0, true);
-  }
-
   /** ext4's extent tree rooted in i_block at `at`; returns the number of tree blocks it took. */
   private writeExtents(at: number, blocks: readonly number[]): number {
-    const extents: Array<{ logical: number; start: number; length: number }> = [];
-    for (let i = 0; i < blocks.length; i++) {
-      const last = extents[extents.length - 1];
-      if (last && last.start + last.length === blocks[i] && last.length < 32768) last.length++;
-      else extents.push({ logical: i, start: blocks[i]!, length: 1 });
-    }
-    const per = (this.bs - 12) / 12;
-    const v = this.view;
-    const putExtent = (o: number, e: { logical: number; start: number; length: number }): void => {
-      v.setUint32(o, e.logical, true);
-      v.setUint16(o + 4, e.length, true);
-      v.setUint16(o + 6, Math.floor(e.start / 2 ** 32), true);
-      v.setUint32(o + 8, e.start % 2 ** 32, true);
-    };
-    const putIndex = (o: number, n: { logical: number; block: number }): void => {
-      v.setUint32(o, n.logical, true);
-      v.setUint32(o + 4, n.block % 2 ** 32, true);
-      v.setUint16(o + 8, Math.floor(n.block / 2 ** 32), true);
-      v.setUint16(o + 10, 0, true);
-    };
-    if (extents.length <= 4) {
-      this.writeExtentHeader(at, extents.length, 4, 0);
-      extents.forEach((e, i) => putExtent(at + 12 + i * 12, e));
-      return 0;
-    }
-    let taken = 0;
-    // Leaves, then index levels above them until four nodes or fewer remain for the inode.
-    let nodes: Array<{ logical: number; block: number }> = [];
-    for (let i = 0; i < extents.length; i += per) {
-      const block = this.alloc();
-      taken++;
-      const chunk = extents.slice(i, i + per);
-      this.writeExtentHeader(block * this.bs, chunk.length, per, 0);
-      chunk.forEach((e, j) => putExtent(block * this.bs + 12 + j * 12, e));
-      nodes.push({ logical: chunk[0]!.logical, block });
-    }
-    let depth = 1;
-    while (nodes.length > 4) {
-      const above: typeof nodes = [];
-      for (let i = 0; i < nodes.length; i += per) {
-        const block = this.alloc();
-        taken++;
-        const chunk = nodes.slice(i, i + per);
-        this.writeExtentHeader(block * this.bs, chunk.length, per, depth);
-        chunk.forEach((n, j) => putIndex(block * this.bs + 12 + j * 12, n));
-        above.push({ logical: chunk[0]!.logical, block });
-      }
-      nodes = above;
-      depth++;
-    }
-    this.writeExtentHeader(at, nodes.length, 4, depth);
-    nodes.forEach((n, i) => putIndex(at + 12 + i * 12, n));
-    return taken;
+    return writeExtentTree(this.view, at, blocks, this.bs, () => this.alloc());
   }
 
   private writeGroups(): void {
