@@ -25,6 +25,9 @@ export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   lz4: "lz4",
   gzip: "gzip",
   "mke2fs": "e2fsprogs",
+  // The ext4 differential tests check our images with these.
+  e2fsck: "e2fsprogs",
+  debugfs: "e2fsprogs",
   "apt-get": "apt",
   "dpkg-source": "dpkg-dev",
   // util-linux's `script`: the runner tests give `bootlab boot` a pseudo-terminal with it.

@@ -1,15 +1,18 @@
-// `bootlab pack`: a directory, or a gen_init_cpio list, into a reproducible initramfs.
+// `bootlab pack`: a directory, or a gen_init_cpio list, into a reproducible initramfs or an
+// ext2/ext4 image (by the output's extension).
 import { writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { CpioError, packCpio, packCpioGz, parseInitramfsList, type CpioEntry } from "../../core/cpio/index.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
+import { imageOutputOf, packImage } from "../disk-image.ts";
 import { readHostTree } from "../host-tree.ts";
 import { DEFAULT_MAX_INPUT_BYTES, formatBytes, InputFileError, readInputFileSync } from "../input-file.ts";
 import { byteSize } from "../options.ts";
 
 const help = `Usage: bootlab pack DIR -o OUT.cpio[.gz]
        bootlab pack --list FILE -o OUT.cpio[.gz]
+       bootlab pack DIR -o OUT.ext2|OUT.ext4|OUT.ext4.gz [--size SIZE]
 
 Packs the tree under DIR (DIR itself is the root "/") into a newc cpio archive the kernel
 unpacks as its initramfs, gzip-compressed when OUT ends in .gz. The archive is reproducible:
@@ -19,8 +22,16 @@ With --list, reads a usr/gen_init_cpio list instead (file, dir, nod, slink, pipe
 so device nodes such as /dev/console go in without root. <location> paths in the list are
 relative to the list file's directory and may use \${VAR}.
 
+When OUT ends in .ext2, .ext4 or .ext4.gz, writes a file-system image instead, made without
+root or mount: ext2, or ext4 without a journal (extents; see src/core/ext4/writer.ts for the
+features), 4 KiB blocks, a fixed UUID, times 0; .ext4.gz is the image gzip'd, a RAM disk for
+root=/dev/ram. The image is --size bytes; by default the tree's size plus a quarter and 1 MiB
+of headroom for the guest to write in. A tree that does not fit says the size it needs.
+
 Options:
-  -o, --output FILE   the archive to write (required); .gz selects gzip
+  -o, --output FILE   the archive or image to write (required); .gz selects gzip,
+                      .ext2/.ext4/.ext4.gz a file-system image
+      --size SIZE     image size, e.g. 8M, 512K, 1G (images only; default: tree + headroom)
       --list FILE     read a gen_init_cpio list instead of a directory
       --keep-owners   keep the host's uid/gid instead of 0:0 (DIR only)
       --keep-mtimes   keep the host's modification times instead of 0 (DIR only)
@@ -36,11 +47,12 @@ written then).
 Examples:
   bootlab pack rootfs -o rootfs.cpio.gz
   printf 'dir /dev 0755 0 0\\nnod /dev/console 0600 0 0 c 5 1\\nfile /init init.sh 0755 0 0\\n' > list.txt
-  bootlab pack --list list.txt -o initramfs.cpio`;
+  bootlab pack --list list.txt -o initramfs.cpio
+  bootlab pack rootfs -o rootfs.ext4.gz --size 8M`;
 
 export const packCommand: Command = {
   name: "pack",
-  summary: "pack a directory or a gen_init_cpio list into a cpio[.gz] initramfs",
+  summary: "pack a directory or a gen_init_cpio list into a cpio[.gz] initramfs or an ext2/ext4 image",
   help,
   async run(args) {
     const { values, positionals } = parseArgs({
@@ -52,6 +64,7 @@ export const packCommand: Command = {
         "keep-owners": { type: "boolean" },
         "keep-mtimes": { type: "boolean" },
         "max-size": { type: "string" },
+        size: { type: "string" },
       },
     });
     const output = values.output;
@@ -63,6 +76,8 @@ export const packCommand: Command = {
       throw new CliError(`want exactly one DIR to pack, got ${positionals.length}. Run \`bootlab pack --help\`.`, EXIT_USAGE);
     }
     const maxBytes = values["max-size"] === undefined ? DEFAULT_MAX_INPUT_BYTES : byteSize("--max-size", values["max-size"]);
+    const image = imageOutputOf(output);
+    if (values.size !== undefined && !image) throw new CliError("--size is for .ext2, .ext4 and .ext4.gz images; a cpio archive takes the size of its tree", EXIT_USAGE);
     let entries: CpioEntry[];
     try {
       entries =
@@ -76,7 +91,7 @@ export const packCommand: Command = {
     }
     let archive: Uint8Array;
     try {
-      archive = output.endsWith(".gz") ? packCpioGz(entries) : packCpio(entries);
+      archive = image ? packImage(entries, image, values.size) : output.endsWith(".gz") ? packCpioGz(entries) : packCpio(entries);
     } catch (error) {
       if (error instanceof CpioError) throw new CliError(error.message, EXIT_FAILED);
       throw error;

@@ -1,20 +1,32 @@
-// `bootlab unpack`: an initramfs (plain or gzip, possibly several concatenated) into a directory,
-// or a `cpio -tv`-style listing of it.
+// `bootlab unpack`: an initramfs (plain or gzip, possibly several concatenated) or an ext2/3/4
+// image (plain or gzip) into a directory, or a `cpio -tv`-style listing of it.
 import { parseArgs } from "node:util";
-import { CpioError, formatKernelListing, formatKernelNote, kernelTreeEntries, readCpioRecords, unpackLikeKernel, type CpioRecord } from "../../core/cpio/index.ts";
+import {
+  CpioError,
+  formatEntryListing,
+  formatKernelListing,
+  formatKernelNote,
+  kernelTreeEntries,
+  readCpioRecords,
+  unpackLikeKernel,
+  type CpioEntry,
+} from "../../core/cpio/index.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
+import { readImageEntries } from "../disk-image.ts";
 import { writeHostTree } from "../host-tree.ts";
 import { DEFAULT_MAX_INPUT_BYTES, formatBytes, readInputFileSync } from "../input-file.ts";
 import { byteSize } from "../options.ts";
 
-const help = `Usage: bootlab unpack IN.cpio[.gz] -o DIR
-       bootlab unpack --list IN.cpio[.gz]
+const help = `Usage: bootlab unpack IN.cpio[.gz]|IN.ext4[.gz] -o DIR
+       bootlab unpack --list IN.cpio[.gz]|IN.ext4[.gz]
 
 Unpacks an initramfs into DIR (created if missing) the way the kernel would: several archives
 may be concatenated, each plain newc or gzip-compressed, and later entries replace earlier ones.
 Names are resolved as Linux 6.1's init/initramfs.c resolves them on its root: through symlinks
 and "..", with no parents made; each entry the kernel skips, or puts somewhere its name does
-not say, is reported. Nothing is written outside DIR, even while another program changes DIR:
+not say, is reported. An ext2, ext3 or ext4 image (found by its superblock magic 0xEF53 at byte
+1080, plain or gzip'd, whatever the name) is unpacked as its tree, lost+found included; htree
+directories are read, inline data is refused. Nothing is written outside DIR, even while another program changes DIR:
 no symlink on the host is followed, and modes, owners and times are set on open files. Owners
 are restored only when run as root. Device nodes need root; as root they are made only with
 --devices, and files keep their setuid/setgid bits only with --keep-setid: otherwise they are
@@ -33,8 +45,8 @@ Options:
       --keep-setid     as root: keep setuid and setgid bits on files
   -h, --help           this help
 
-Exit codes: 0 done (skipped entries are listed on stderr), 1 the archive is malformed (the
-message gives the byte offset), the kernel would unpack none of its entries, or some entries
+Exit codes: 0 done (skipped entries are listed on stderr), 1 the archive or image is malformed
+(the message gives the byte offset), the kernel would unpack none of an archive's entries, or some entries
 could not be written (each is named, and the tree in DIR is partial), 2 usage, or DIR cannot be
 created or written.
 
@@ -65,29 +77,40 @@ export const unpackCommand: Command = {
     const input = positionals[0]!;
     const maxBytes = values["max-size"] === undefined ? DEFAULT_MAX_INPUT_BYTES : byteSize("--max-size", values["max-size"]);
     const bytes = readInputFileSync(input, { label: "archive", maxBytes, raiseWith: "--max-size" });
-    let records: CpioRecord[];
-    try {
-      records = readCpioRecords(bytes, { maxBytes });
-    } catch (error) {
-      if (error instanceof CpioError) {
-        // The inflate budget is ours to raise: say with which option.
-        const raise = /from the gzip member, want at most/.test(error.message) ? ` The limit is ${formatBytes(maxBytes)}; if the archive is genuine, raise it with --max-size SIZE (e.g. --max-size 4G).` : "";
-        throw new CliError(`${input} is not a valid initramfs: ${error.message}${raise}`, EXIT_FAILED);
+    // A file-system image is its own tree; an archive is what the kernel's unpacker makes of it.
+    const image = readImageEntries(bytes, input);
+    let tree: CpioEntry[];
+    if (image) {
+      if (values.list) {
+        await writeListing(formatEntryListing(image));
+        return EXIT_OK;
       }
-      throw error;
+      tree = image;
+    } else {
+      let records;
+      try {
+        records = readCpioRecords(bytes, { maxBytes });
+      } catch (error) {
+        if (error instanceof CpioError) {
+          // The inflate budget is ours to raise: say with which option.
+          const raise = /from the gzip member, want at most/.test(error.message) ? ` The limit is ${formatBytes(maxBytes)}; if the archive is genuine, raise it with --max-size SIZE (e.g. --max-size 4G).` : "";
+          throw new CliError(`${input} is not a valid initramfs: ${error.message}${raise}`, EXIT_FAILED);
+        }
+        throw error;
+      }
+      const kernel = unpackLikeKernel(records);
+      for (const note of kernel.notes) console.error(`note: ${formatKernelNote(note)}`);
+      // An archive of only TRAILER!!! or "." is empty; one with entries must not unpack to nothing quietly.
+      const names = records.filter((r) => r.name !== "TRAILER!!!" && !r.name.split("/").every((p) => p === "" || p === "."));
+      if (kernel.nodes.length === 0 && names.length > 0) {
+        throw new CliError(`${input}: the kernel would unpack none of its entries (see the notes above)`, EXIT_FAILED);
+      }
+      if (values.list) {
+        await writeListing(formatKernelListing(kernel.nodes));
+        return EXIT_OK;
+      }
+      tree = kernelTreeEntries(kernel);
     }
-    const kernel = unpackLikeKernel(records);
-    for (const note of kernel.notes) console.error(`note: ${formatKernelNote(note)}`);
-    // An archive of only TRAILER!!! or "." is empty; one with entries must not unpack to nothing quietly.
-    const names = records.filter((r) => r.name !== "TRAILER!!!" && !r.name.split("/").every((p) => p === "" || p === "."));
-    if (kernel.nodes.length === 0 && names.length > 0) {
-      throw new CliError(`${input}: the kernel would unpack none of its entries (see the notes above)`, EXIT_FAILED);
-    }
-    if (values.list) {
-      await writeListing(formatKernelListing(kernel.nodes));
-      return EXIT_OK;
-    }
-    const tree = kernelTreeEntries(kernel);
     const output = values.output!;
     const report = await writeHostTree(tree, output, { devices: values.devices, keepSetid: values["keep-setid"] });
     printCapped(report.skipped, "skipped");
