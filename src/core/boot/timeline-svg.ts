@@ -66,7 +66,8 @@ export function timelineSvg(current: BootTimeline, previous?: BootTimeline, opti
     out.push(`<text class="muted" x="${tx}" y="${axisY + 16}" text-anchor="middle">${escapeXml(tickLabel(tick, scale.step))}</text>`);
   }
   out.push(`<text class="muted" x="${width - 4}" y="${axisY + 16}" text-anchor="end">${current.clock === "printk" ? "guest time" : "host time"}</text>`);
-  if (previous) out.push(`<text class="muted" x="8" y="${axisY + 16}">faint: previous boot</text>`);
+  // Short enough to end before the first tick's label, which is centred under the label column's edge.
+  if (previous) out.push(`<text class="muted" x="4" y="${axisY + 16}">faint: previous</text>`);
   out.push(`</g>`);
 
   rows.forEach((stage, row) => {
