@@ -41,7 +41,7 @@ export class TimelinePanel implements Disposable {
         if (this.element.open) this.render();
       }),
       // One listener for every bar: the picture is replaced as the boot goes on.
-      listen(this.picture, "click", (event) => this.activate(event.target)),
+      listen(this.picture, "click", (event) => this.activate(event.target, event.clientY)),
       listen(this.picture, "keydown", (event) => {
         if (event.key !== "Enter" && event.key !== " ") return;
         event.preventDefault();
@@ -90,8 +90,15 @@ export class TimelinePanel implements Disposable {
     }
   }
 
-  private activate(target: EventTarget | null): void {
-    const stage = (target as Element | null)?.closest?.("g[data-stage][data-line]");
+  /** A click anywhere on a stage's row counts (between its label and its bar is empty space). */
+  private activate(target: EventTarget | null, clientY?: number): void {
+    let stage = (target as Element | null)?.closest?.("g[data-stage][data-line]") ?? undefined;
+    if (!stage && clientY !== undefined) {
+      stage = [...this.picture.querySelectorAll("g[data-stage][data-line]")].find((g) => {
+        const box = g.getBoundingClientRect();
+        return clientY >= box.top && clientY <= box.bottom;
+      });
+    }
     if (!stage || !this.picture.contains(stage)) return;
     const line = Number(stage.getAttribute("data-line"));
     if (Number.isInteger(line)) this.handlers.onStage(stage.getAttribute("data-stage") ?? "", line);
