@@ -27,6 +27,8 @@ export class SerialTerminal implements Disposable {
   private decorations: IDecoration[] = [];
   /** Marks asked for before their line (or the terminal) existed: line index → class and label. */
   private wantedMarks = new Map<number, string>();
+  /** Counts resets: a queued write's callback from before the last reset marks nothing. */
+  private generation = 0;
 
   constructor(
     private readonly onInput: (data: string) => void,
@@ -81,27 +83,35 @@ export class SerialTerminal implements Disposable {
    */
   private writeNow(bytes: Uint8Array): void {
     const terminal = this.terminal!;
+    const generation = this.generation;
     let from = 0;
     for (let i = 0; i < bytes.length; i++) {
       if (bytes[i] !== 0x0a) continue;
-      terminal.write(bytes.subarray(from, i + 1), () => this.markLineStart(terminal));
+      terminal.write(bytes.subarray(from, i + 1), () => this.markLineStart(generation));
       from = i + 1;
     }
     if (from < bytes.length) terminal.write(bytes.subarray(from));
   }
 
-  private markLineStart(terminal: XTerm): void {
-    if (terminal !== this.terminal) return;
-    this.lineMarkers.push(terminal.registerMarker(0));
+  private markLineStart(generation: number): void {
+    if (generation !== this.generation || !this.terminal) return;
+    this.lineMarkers.push(this.terminal.registerMarker(0));
     this.applyMark(this.lineMarkers.length - 1);
   }
 
-  /** The marker of the first line, on an empty screen. */
+  /**
+   * Forgets the lines of the last boot and marks where the first line of the next one begins.
+   * Through the write queue: xterm's reset() does not drop writes still queued, so the new
+   * boot's first row is wherever the cursor is once they are parsed.
+   */
   private startLines(): void {
+    this.generation++;
     for (const d of this.decorations) d.dispose();
     for (const m of this.lineMarkers) m.dispose();
     this.decorations = [];
-    this.lineMarkers = this.terminal ? [this.terminal.registerMarker(0)] : [];
+    this.lineMarkers = [];
+    const generation = this.generation;
+    this.terminal?.write(new Uint8Array(0), () => this.markLineStart(generation));
   }
 
   /** A new boot: start with an empty screen. */
