@@ -165,6 +165,11 @@ class PlaygroundApp implements Playground {
         },
       },
       this.theme.theme,
+      // An embed is a small frame in a lesson: the console gets the room until the reader opens
+      // the timeline, remembered apart from the full page's choice.
+      options.chrome === "minimal"
+        ? { storageKey: `bootlab:timeline-open:${options.storageNamespace}`, defaultOpen: false }
+        : { storageKey: "bootlab:timeline-open", defaultOpen: true },
     );
     this.annotations = new ConsoleAnnotations(this.terminal, {
       isProjectFile: (path) => this.model.get(path)?.kind === "file",

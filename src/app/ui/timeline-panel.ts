@@ -6,7 +6,12 @@ import { timelineSvg, type BootTimeline } from "../../core/boot/index.ts";
 import { h, listen, type Disposable } from "./dom.ts";
 import type { Theme } from "./theme.ts";
 
-const OPEN_KEY = "bootlab:timeline-open";
+export interface TimelinePanelOptions {
+  /** The localStorage key that remembers open or closed. */
+  storageKey: string;
+  /** Open or closed until the user picks. */
+  defaultOpen: boolean;
+}
 
 export interface TimelinePanelHandlers {
   /** A stage was activated: show console line `lineIndex` (an index in the boot's transcript lines). */
@@ -26,6 +31,7 @@ export class TimelinePanel implements Disposable {
   constructor(
     private readonly handlers: TimelinePanelHandlers,
     private theme: Theme,
+    private readonly options: TimelinePanelOptions = { storageKey: "bootlab:timeline-open", defaultOpen: true },
   ) {
     this.picture = h("div", { class: "timeline-picture", "data-testid": "timeline" }, h("p", { class: "timeline-empty" }, "The stages of the next boot appear here."));
     this.element = h(
@@ -34,10 +40,10 @@ export class TimelinePanel implements Disposable {
       h("summary", {}, h("span", { class: "title" }, "Boot timeline"), h("span", { class: "timeline-hint" }, "click a stage to see its console line")),
       this.picture,
     );
-    this.element.open = readOpen();
+    this.element.open = readOpen(options.storageKey) ?? options.defaultOpen;
     this.listeners.push(
       listen(this.element, "toggle", () => {
-        writeOpen(this.element.open);
+        writeOpen(this.options.storageKey, this.element.open);
         if (this.element.open) this.render();
       }),
       // One listener for every bar: the picture is replaced as the boot goes on.
@@ -111,17 +117,18 @@ export class TimelinePanel implements Disposable {
   }
 }
 
-function readOpen(): boolean {
+function readOpen(key: string): boolean | undefined {
   try {
-    return localStorage.getItem(OPEN_KEY) !== "closed";
+    const value = localStorage.getItem(key);
+    return value === "open" ? true : value === "closed" ? false : undefined;
   } catch {
-    return true;
+    return undefined;
   }
 }
 
-function writeOpen(open: boolean): void {
+function writeOpen(key: string, open: boolean): void {
   try {
-    localStorage.setItem(OPEN_KEY, open ? "open" : "closed");
+    localStorage.setItem(key, open ? "open" : "closed");
   } catch {
     // Storage blocked: the panel stays as it is for this page.
   }
