@@ -161,7 +161,7 @@ class PlaygroundApp implements Playground {
       {
         onStage: (_stage, lineIndex) => {
           if (matchMedia("(max-width: 760px)").matches) this.showPane("terminal");
-          this.terminal.scrollToConsoleLine(lineIndex);
+          if (this.terminal.scrollToConsoleLine(lineIndex)) this.annotations.showLine(lineIndex);
         },
       },
       this.theme.theme,

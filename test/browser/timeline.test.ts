@@ -89,7 +89,7 @@ describe("the boot timeline and the annotated console", () => {
     await page.locator("[data-testid=timeline-panel]").screenshot({ path: join(RESULTS_DIR, "timeline-panel-light.png") });
   });
 
-  test("a stage scrolls the console to its line, by click and by Enter", async () => {
+  test("a stage scrolls the console to its line, by click and by Enter, and explains it", async () => {
     await page.locator(`${TIMELINE} g[data-stage="kernel"] text.label`).click();
     await page.waitForFunction(() => document.querySelector(".xterm-rows")?.textContent?.includes("Linux version") ?? false, null, { timeout: 5_000 });
     const atKernel = await viewportText(page);
@@ -98,6 +98,10 @@ describe("the boot timeline and the annotated console", () => {
     await page.locator(`${TIMELINE} g[data-stage="init"]`).focus();
     await page.keyboard.press("Enter");
     await page.waitForFunction((t) => document.querySelector(".xterm-rows")?.textContent?.includes(t) ?? false, RUN_INIT, { timeout: 5_000 });
+    // Without a pointer, the stage's line explains itself beside it.
+    const tooltip = page.getByTestId("annotation-tooltip");
+    await tooltip.waitFor({ state: "visible", timeout: 5_000 });
+    assert.equal(await tooltip.locator("[data-annotation]").getAttribute("data-annotation"), "run-init");
 
     await page.locator(`${TIMELINE} g[data-stage="kernel"] text.label`).click();
     await page.waitForFunction((t) => !(document.querySelector(".xterm-rows")?.textContent?.includes(t) ?? true), RUN_INIT, { timeout: 5_000 });
@@ -107,6 +111,10 @@ describe("the boot timeline and the annotated console", () => {
   });
 
   test("the Run /init line is marked, and hovering it explains it with a link to /init", async () => {
+    // Escape hides the explanation the timeline showed, so the one below comes from hovering.
+    const tooltip = page.getByTestId("annotation-tooltip");
+    await page.keyboard.press("Escape");
+    await tooltip.waitFor({ state: "hidden", timeout: 5_000 });
     // The line is in the viewport (the previous test scrolled there): find its row on screen.
     const rowBox = await page.locator(".xterm-rows > div", { hasText: RUN_INIT }).first().boundingBox();
     assert.ok(rowBox, "the Run /init row is not on screen");
@@ -117,7 +125,6 @@ describe("the boot timeline and the annotated console", () => {
       `no gutter mark beside the Run /init row (${JSON.stringify(rowBox)}); marks: ${JSON.stringify(marks)}`,
     );
     await page.mouse.move(rowBox.x + 40, centre);
-    const tooltip = page.getByTestId("annotation-tooltip");
     await tooltip.waitFor({ state: "visible", timeout: 5_000 });
     assert.equal(await tooltip.locator("[data-annotation]").getAttribute("data-annotation"), "run-init");
     assert.match(await tooltip.innerText(), /runs \/init as process 1/);
@@ -137,10 +144,12 @@ describe("the boot timeline and the annotated console", () => {
   });
 
   test("the panel is remembered closed, and the page holds at a phone's and a large screen's size", async () => {
+    // <details> fires "toggle" after the click returns: wait for the stored value.
+    const stored = (value: string) => page.waitForFunction((v) => localStorage.getItem("bootlab:timeline-open") === v, value, { timeout: 5_000 });
     await page.locator("[data-testid=timeline-panel] > summary").click();
-    assert.equal(await page.evaluate(() => localStorage.getItem("bootlab:timeline-open")), "closed");
+    await stored("closed");
     await page.locator("[data-testid=timeline-panel] > summary").click();
-    assert.equal(await page.evaluate(() => localStorage.getItem("bootlab:timeline-open")), "open");
+    await stored("open");
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.locator('nav.tabs button[data-pane="terminal"]').click();

@@ -55,6 +55,18 @@ export class ConsoleAnnotations implements Disposable {
     this.hide();
   }
 
+  /**
+   * Shows the explanation of console line `index` beside it, if it has one and is in view: a
+   * stage picked in the timeline (by keyboard too) explains its line without a pointer.
+   */
+  showLine(index: number): void {
+    const annotation = this.byLine.get(index);
+    const y = this.terminal.lineMiddleY(index);
+    if (!annotation || y === undefined) return;
+    this.cancelHide();
+    this.show(annotation, y);
+  }
+
   private pointAt(x: number, y: number): void {
     const line = this.terminal.lineAtPoint(x, y);
     const annotation = line === undefined ? undefined : this.byLine.get(line);

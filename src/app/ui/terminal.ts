@@ -174,6 +174,18 @@ export class SerialTerminal implements Disposable {
     this.decorations.push(decoration);
   }
 
+  /** Where console line `index` is on the page (clientY of its first row's middle), when it is in view. */
+  lineMiddleY(index: number): number | undefined {
+    const row = this.lineRow(index);
+    const terminal = this.terminal;
+    const screen = terminal?.element?.querySelector<HTMLElement>(".xterm-screen");
+    if (row === undefined || !terminal || !screen) return undefined;
+    const visible = row - terminal.buffer.active.viewportY;
+    if (visible < 0 || visible >= terminal.rows) return undefined;
+    const box = screen.getBoundingClientRect();
+    return box.top + ((visible + 0.5) / terminal.rows) * box.height;
+  }
+
   /** The console line under a point of the page (clientX/Y), for hovering an annotated line. */
   lineAtPoint(clientX: number, clientY: number): number | undefined {
     const terminal = this.terminal;
