@@ -15,6 +15,9 @@ const THEMES = {
   dark: { background: "#0b0e12", foreground: "#dfe5ec", cursor: "#4493f8", selectionBackground: "#4493f855" },
 } as const;
 
+/** Console lines that get a marker each (xterm keeps 5000 rows of scrollback). */
+const MARKED_LINES = 5000;
+
 export class SerialTerminal implements Disposable {
   readonly element: HTMLElement;
   private terminal: XTerm | undefined;
@@ -27,6 +30,8 @@ export class SerialTerminal implements Disposable {
   private decorations: IDecoration[] = [];
   /** Marks asked for before their line (or the terminal) existed: line index → class and label. */
   private wantedMarks = new Map<number, string>();
+  /** Line ends written whose marker is not registered yet (xterm parses writes later). */
+  private queuedLines = 0;
   /** Counts resets: a queued write's callback from before the last reset marks nothing. */
   private generation = 0;
 
@@ -85,8 +90,11 @@ export class SerialTerminal implements Disposable {
     const terminal = this.terminal!;
     const generation = this.generation;
     let from = 0;
-    for (let i = 0; i < bytes.length; i++) {
+    // Past MARKED_LINES (a guest flooding the console) the rest goes in one write: the stages
+    // and the annotated lines come long before, and a write per line would slow the flood.
+    for (let i = 0; i < bytes.length && this.lineMarkers.length + this.queuedLines < MARKED_LINES; i++) {
       if (bytes[i] !== 0x0a) continue;
+      this.queuedLines++;
       terminal.write(bytes.subarray(from, i + 1), () => this.markLineStart(generation));
       from = i + 1;
     }
@@ -95,6 +103,7 @@ export class SerialTerminal implements Disposable {
 
   private markLineStart(generation: number): void {
     if (generation !== this.generation || !this.terminal) return;
+    if (this.queuedLines > 0) this.queuedLines--;
     this.lineMarkers.push(this.terminal.registerMarker(0));
     this.applyMark(this.lineMarkers.length - 1);
   }
@@ -110,6 +119,8 @@ export class SerialTerminal implements Disposable {
     for (const m of this.lineMarkers) m.dispose();
     this.decorations = [];
     this.lineMarkers = [];
+    // The first line's marker is queued too.
+    this.queuedLines = this.terminal ? 1 : 0;
     const generation = this.generation;
     this.terminal?.write(new Uint8Array(0), () => this.markLineStart(generation));
   }
