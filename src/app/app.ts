@@ -21,9 +21,11 @@ import { ProjectStore } from "./storage/project-store.ts";
 import { choose, askText } from "./ui/dialogs.ts";
 import { h } from "./ui/dom.ts";
 import { FileTree } from "./ui/file-tree.ts";
+import { ConsoleAnnotations } from "./ui/console-annotations.ts";
 import { StatusLine } from "./ui/status-line.ts";
 import { SerialTerminal } from "./ui/terminal.ts";
 import { ThemeController } from "./ui/theme.ts";
+import { TimelinePanel } from "./ui/timeline-panel.ts";
 import { Toolbar } from "./ui/toolbar.ts";
 
 type PaneName = "files" | "editor" | "terminal";
@@ -90,6 +92,10 @@ class PlaygroundApp implements Playground {
   private readonly editor: EditorPane;
   private readonly terminal: SerialTerminal;
   private readonly status: StatusLine;
+  private readonly timeline: TimelinePanel;
+  private readonly annotations: ConsoleAnnotations;
+  /** One redraw of the timeline and the annotations per frame, however many batches arrive. */
+  private insightFrame: number | undefined;
   private readonly workspace: HTMLElement;
   private readonly tabs: HTMLElement;
   private autosave: Autosave | undefined;
@@ -151,6 +157,24 @@ class PlaygroundApp implements Playground {
     );
     this.editor.setReadOnly(options.readOnly);
     this.terminal = new SerialTerminal((data) => void this.boot.send(data).catch(() => undefined), this.theme.theme);
+    this.timeline = new TimelinePanel(
+      {
+        onStage: (_stage, lineIndex) => {
+          if (matchMedia("(max-width: 760px)").matches) this.showPane("terminal");
+          if (this.terminal.scrollToConsoleLine(lineIndex)) this.annotations.showLine(lineIndex);
+        },
+      },
+      this.theme.theme,
+      // An embed is a small frame in a lesson: the console gets the room until the reader opens
+      // the timeline, remembered apart from the full page's choice.
+      options.chrome === "minimal"
+        ? { storageKey: `bootlab:timeline-open:${options.storageNamespace}`, defaultOpen: false }
+        : { storageKey: "bootlab:timeline-open", defaultOpen: true },
+    );
+    this.annotations = new ConsoleAnnotations(this.terminal, {
+      isProjectFile: (path) => this.model.get(path)?.kind === "file",
+      openFile: (path) => this.select(path, true),
+    });
     this.status = new StatusLine({
       onOpenFile: (path) => this.select(path, true),
       isOverlayFile: (path) => this.model.get(path)?.kind === "file",
@@ -171,7 +195,8 @@ class PlaygroundApp implements Playground {
           h("span", { class: "spacer" }),
           h("span", { class: "badge", style: "color: var(--muted); font-size: 12px" }, "Ctrl-C interrupts"),
         ),
-        h("div", { class: "pane-body" }, this.terminal.element),
+        h("div", { class: "pane-body" }, this.terminal.element, this.annotations.tooltip),
+        this.timeline.element,
       ),
     );
     this.tabs = h(
@@ -194,13 +219,21 @@ class PlaygroundApp implements Playground {
     this.theme.changes.on((theme) => {
       this.editor.setTheme(theme);
       this.terminal.setTheme(theme);
+      this.timeline.setTheme(theme);
       this.toolbar.setTheme(this.theme.choice);
     });
     this.boot.status.on((status) => {
       this.status.setBoot(status);
       this.toolbar.setRunning(this.boot.running || status.phase === "starting" || status.phase === "booting");
+      // The outcome may end a bar (the prompt) without new bytes.
+      this.scheduleInsight();
     });
-    this.boot.bootStarted.on(() => this.terminal.reset());
+    this.boot.bootStarted.on(() => {
+      this.terminal.reset();
+      this.annotations.reset();
+      this.scheduleInsight();
+    });
+    this.boot.progress.on(() => this.scheduleInsight());
     this.boot.output$.on((bytes) => this.terminal.write(bytes));
     this.model.changes.on((change) => {
       if (change.kind === "tree" || change.kind === "replaced") this.tree.setFiles(this.model.files());
@@ -469,6 +502,16 @@ class PlaygroundApp implements Playground {
     // What the plan decided on the user's behalf (another kernel, say) is worth a notice.
     if (started.notes.length) this.notify(started.notes.join(" "));
     this.terminal.focus();
+  }
+
+  /** Redraws the timeline and marks newly explained lines, once per frame. */
+  private scheduleInsight(): void {
+    if (this.insightFrame !== undefined) return;
+    this.insightFrame = requestAnimationFrame(() => {
+      this.insightFrame = undefined;
+      this.timeline.update(this.boot.timeline(), this.boot.previousBootTimeline());
+      this.annotations.update(this.boot.annotations());
+    });
   }
 
   // ---- Chrome ----------------------------------------------------------------------------

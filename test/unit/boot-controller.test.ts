@@ -120,3 +120,29 @@ test("waitFor started before a reboot is answered by the new boot; a panic ends 
   clock.advance(300);
   await assert.rejects(panicWait, (e: unknown) => (e as { code?: string }).code === "panic");
 });
+
+test("the timeline grows with the boot, the previous boot's is kept when a new one starts, and annotations come as lines complete", async () => {
+  const { bridge, clock, controller } = setup();
+  const progress: number[] = [];
+  controller.progress.on(() => progress.push(1));
+  assert.equal(controller.timeline(), undefined);
+  await controller.boot(request);
+  bridge.print("[    0.000000] Linux version 6.1.0 (b@b)\r\n[    0.61] Run /init as ini");
+  assert.deepEqual(controller.annotations().map((a) => a.id), ["linux-version"], "the partial line is not annotated yet");
+  bridge.print("t process\r\n");
+  assert.deepEqual(controller.annotations().map((a) => [a.index, a.id, a.file]), [[0, "linux-version", undefined], [1, "run-init", "/init"]]);
+  clock.advance(400);
+  bridge.print("~ # ");
+  const first = controller.timeline()!;
+  assert.deepEqual(first.bars.map((b) => b.id), ["kernel", "init", "userspace", "prompt"]);
+  assert.equal(progress.length, 3);
+  assert.equal(controller.previousBootTimeline(), undefined);
+
+  await controller.boot(request);
+  assert.deepEqual(controller.previousBootTimeline(), first);
+  assert.deepEqual(controller.timeline()!.bars, []);
+  assert.deepEqual(controller.annotations(), []);
+  // A boot that printed nothing does not replace the previous one to compare with.
+  await controller.boot(request);
+  assert.deepEqual(controller.previousBootTimeline(), first);
+});

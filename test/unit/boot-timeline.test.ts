@@ -136,3 +136,13 @@ test("the SVG: a bar per stage with its text equivalent, the previous boot faint
   assert.ok(!/[\x00-\x08\x0b\x0c\x0e-\x1f]/.test(svg));
   assert.equal(svg.match(/<g[ >]/g)?.length, svg.match(/<\/g>/g)?.length);
 });
+
+test("the SVG's axis has fewer ticks on a narrow picture, so their labels do not run together", () => {
+  const current = timelineOf("busybox-init.v86");
+  const ticks = (width: number) => [...timelineSvg(current, undefined, { width }).matchAll(/<line class="grid" x1="([\d.]+)"/g)].map((m) => Number(m[1]));
+  for (const width of [390, 640, 1200]) {
+    const xs = ticks(width);
+    assert.ok(xs.length >= 2, `${width}: ${xs.join(", ")}`);
+    for (let i = 1; i < xs.length; i++) assert.ok(xs[i]! - xs[i - 1]! >= 40, `${width}: ticks ${xs.join(", ")} closer than a label`);
+  }
+});

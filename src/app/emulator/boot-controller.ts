@@ -4,6 +4,10 @@
 // (the same words `bootlab boot` prints, from describeOutcome), output$ for the terminal, and
 // output(), waitFor(), metrics() for window.bootlab.
 import {
+  annotateLines,
+  bootTimeline,
+  type BootTimeline,
+  type LineAnnotation,
   BootFailure,
   BootSession,
   describeOutcome,
@@ -87,7 +91,12 @@ export class BootController {
   readonly output$ = new Emitter<Uint8Array>();
   /** A new boot begins: the terminal clears. */
   readonly bootStarted = new Emitter<void>();
+  /** The current boot's console grew: the timeline and the annotations may have more to show. */
+  readonly progress = new Emitter<void>();
   private current: CurrentBoot | undefined;
+  /** The last boot that reached the kernel, drawn faintly beneath the current one. */
+  private previousTimeline: BootTimeline | undefined;
+  private annotationCache: { lines: number; value: LineAnnotation[] } | undefined;
   private lastStatus: BootStatus = { phase: "idle", message: "Not booted yet" };
   private generation = 0;
   /** The highest boot id the worker used; ids start again at 1 when the worker is replaced. */
@@ -136,6 +145,10 @@ export class BootController {
     await this.bridge.stop();
     this.endCurrent();
     if (generation !== this.generation) throw new EmulatorError("superseded", "another boot or stop came first");
+    // A boot that never printed a kernel line (stopped at once, superseded) is not worth comparing with.
+    const last = this.timeline();
+    if (last && last.bars.length > 0) this.previousTimeline = last;
+    this.annotationCache = undefined;
     const session = new BootSession({ clock: this.clock, ...(request.system.readyPattern ? { readyPattern: request.system.readyPattern } : {}) });
     const boot: CurrentBoot = { bootId: undefined, minBootId: this.highestBootId + 1, session, started: undefined, ended: false, outcomes: { dispose() {} } };
     boot.outcomes = session.onOutcome((outcome) => {
@@ -244,6 +257,31 @@ export class BootController {
     };
   }
 
+  /** The current boot's stages on one time axis (core's bootTimeline), as far as it got. */
+  timeline(): BootTimeline | undefined {
+    const session = this.current?.session;
+    if (!session) return undefined;
+    const readyPattern = session.options.readyPattern;
+    return bootTimeline(session.transcript, readyPattern !== undefined ? { readyPattern } : {});
+  }
+
+  /** The boot before the current one, when it reached the kernel. */
+  previousBootTimeline(): BootTimeline | undefined {
+    return this.previousTimeline;
+  }
+
+  /**
+   * The current boot's complete lines that core's annotateLines explains. Only the first
+   * ANNOTATED_LINES lines are read: the kernel log and init's start are there, and a guest that
+   * floods the console must not make every batch re-read thousands of lines.
+   */
+  annotations(): LineAnnotation[] {
+    const lines = this.current?.session.transcript.lines ?? [];
+    const count = Math.min(lines.length, ANNOTATED_LINES);
+    if (this.annotationCache?.lines !== count) this.annotationCache = { lines: count, value: annotateLines(lines.slice(0, count).map((l) => l.text)) };
+    return this.annotationCache.value;
+  }
+
   private onSerial(bootId: number, bytes: Uint8Array): void {
     const boot = this.current;
     // Output of a boot that a newer one replaced is dropped. Before boot() resolved, the id is
@@ -252,6 +290,7 @@ export class BootController {
     if (!boot || boot.ended || bootId < boot.minBootId || (boot.bootId !== undefined && boot.bootId !== bootId)) return;
     this.output$.emit(bytes);
     boot.session.push(bytes);
+    this.progress.emit();
   }
 
   /** The previous boot is over: its session lets go of its timers (its transcript stays readable). */
@@ -297,6 +336,8 @@ export class BootController {
     this.status.emit(status);
   }
 }
+
+const ANNOTATED_LINES = 2000;
 
 function phaseOf(outcome: BootOutcome): BootPhase {
   return outcome.kind === "prompt" || outcome.kind === "ready" ? "ready" : outcome.kind;

@@ -43,7 +43,9 @@ export function timelineSvg(current: BootTimeline, previous?: BootTimeline, opti
   const id = (options.idPrefix ?? "bootlab-timeline").replace(/[^\w-]/g, "-");
   const title = options.title ?? "Boot timeline";
   const plotWidth = width - LABEL_WIDTH - TIME_WIDTH;
-  const scale = niceScale(options.scaleMs ?? Math.max(current.totalMs, previous?.totalMs ?? 0, 1));
+  // About 5 ticks, fewer on a narrow picture (a phone), where their labels would run together.
+  const ticks = Math.max(1, Math.min(5, Math.floor(plotWidth / 60)));
+  const scale = niceScale(options.scaleMs ?? Math.max(current.totalMs, previous?.totalMs ?? 0, 1), ticks);
   const x = (ms: number) => LABEL_WIDTH + (Math.min(ms, scale.end) / scale.end) * plotWidth;
 
   const rows = TIMELINE_STAGE_ORDER.filter((stage) => current.bars.some((b) => b.id === stage) || previous?.bars.some((b) => b.id === stage));
@@ -66,7 +68,8 @@ export function timelineSvg(current: BootTimeline, previous?: BootTimeline, opti
     out.push(`<text class="muted" x="${tx}" y="${axisY + 16}" text-anchor="middle">${escapeXml(tickLabel(tick, scale.step))}</text>`);
   }
   out.push(`<text class="muted" x="${width - 4}" y="${axisY + 16}" text-anchor="end">${current.clock === "printk" ? "guest time" : "host time"}</text>`);
-  if (previous) out.push(`<text class="muted" x="8" y="${axisY + 16}">faint: previous boot</text>`);
+  // Short enough to end before the first tick's label, which is centred under the label column's edge.
+  if (previous) out.push(`<text class="muted" x="4" y="${axisY + 16}">faint: previous</text>`);
   out.push(`</g>`);
 
   rows.forEach((stage, row) => {
@@ -107,9 +110,9 @@ function style(id: string, theme: "auto" | "light" | "dark"): string {
   return `${rules(LIGHT)}@media (prefers-color-scheme: dark){${rules(DARK)}}`;
 }
 
-/** An axis end at a round number of steps, 1-2-5 steps, about 5 of them. */
-function niceScale(maxMs: number): { end: number; step: number } {
-  const raw = maxMs / 5;
+/** An axis end at a round number of steps, 1-2-5 steps, about `ticks` of them. */
+function niceScale(maxMs: number, ticks: number): { end: number; step: number } {
+  const raw = maxMs / ticks;
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
   return { end: Math.ceil(maxMs / step - 1e-9) * step, step };
