@@ -334,14 +334,18 @@ async function pickKernel(system: BootSystem, artifacts: PrebuiltArtifacts, need
     }
     return picked;
   }
-  const kernels = (await artifacts.kernels()).filter((k) => k.arch === "i386");
-  const preferred = wanted === undefined ? kernels[0] : kernels.find((k) => k.id === wanted);
-  if (!preferred) {
-    problems.push(`kernel "${wanted}": no such prebuilt kernel; the kernels are ${kernels.map((k) => k.id).join(", ")} (or give a bzImage file)`);
+  // The manifest's order is the preference; only the preferred kernel's .config is read unless
+  // it lacks something (a first visit to the page fetches one config, not all of them).
+  const entries = artifacts.manifest.kernels.filter((k) => k.arch === "i386");
+  const preferredEntry = wanted === undefined ? entries[0] : entries.find((k) => k.id === wanted);
+  if (!preferredEntry) {
+    problems.push(`kernel "${wanted}": no such prebuilt kernel; the kernels are ${entries.map((k) => k.id).join(", ")} (or give a bzImage file)`);
     return undefined;
   }
+  const preferred = (await artifacts.kernel(preferredEntry.id))!;
   const missing = missingNeeds(preferred.kconfig, needs);
   if (missing.length === 0) return fromInfo(preferred);
+  const kernels = await Promise.all(entries.map((entry) => artifacts.kernel(entry.id)!));
   const fitting = system.kernelPinned ? undefined : kernels.find((k) => missingNeeds(k.kconfig, needs).length === 0);
   if (fitting) {
     notes.push(`The ${fitting.id} kernel boots this system: ${describeMissing(preferred.id, missing)}.`);

@@ -91,7 +91,7 @@ export interface KernelInfo extends PrebuiltKernel {
 export class PrebuiltArtifacts {
   private readonly bytesCache = new Map<string, Promise<Uint8Array>>();
   private readonly plainCache = new Map<string, Promise<Uint8Array>>();
-  private kernelsCache: Promise<KernelInfo[]> | undefined;
+  private readonly kernelCache = new Map<string, Promise<KernelInfo>>();
 
   constructor(
     readonly manifest: PrebuiltManifest,
@@ -108,12 +108,19 @@ export class PrebuiltArtifacts {
     return memo(this.plainCache, path, async () => inflateInitrd(await this.bytes(path)));
   }
 
-  /** Every prebuilt kernel with its configuration, in the manifest's order (the plan's preference). */
-  kernels(): Promise<KernelInfo[]> {
-    const pending = (this.kernelsCache ??= Promise.all(
-      this.manifest.kernels.map(async (kernel) => ({ ...kernel, kconfig: parseKconfig(new TextDecoder().decode(await this.bytes(kernel.config)), { source: kernel.config }) })),
-    ));
-    pending.catch(() => (this.kernelsCache = undefined));
+  /**
+   * A prebuilt kernel with its parsed configuration, or undefined when the manifest has no such
+   * id. Each config is fetched only when asked for: a boot whose kernel fits reads one.
+   */
+  kernel(id: string): Promise<KernelInfo> | undefined {
+    const entry = this.manifest.kernels.find((kernel) => kernel.id === id);
+    if (!entry) return undefined;
+    let pending = this.kernelCache.get(id);
+    if (!pending) {
+      pending = this.bytes(entry.config).then((bytes) => ({ ...entry, kconfig: parseKconfig(new TextDecoder().decode(bytes), { source: entry.config }) }));
+      this.kernelCache.set(id, pending);
+      pending.catch(() => this.kernelCache.delete(id));
+    }
     return pending;
   }
 
