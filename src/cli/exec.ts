@@ -106,3 +106,13 @@ export function exitCodeOf(child: ChildProcess): Promise<number> {
 }
 
 const osSignals: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+
+/** Whether process `pid` exists (a process of another user counts: signalling it is refused, not failed). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -4,7 +4,7 @@
 // refused at once with a message that names the limit and the option that raises it, instead of
 // reading forever or dying with a RangeError from Node.
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
-import { open } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
 import { resolve } from "node:path";
 import { isHostDisk, V86_MAX_DISK_BYTES, type BootSpec, type HostDisk } from "../core/boot/index.ts";
 import { CliError, EXIT_USAGE } from "./command.ts";
@@ -121,15 +121,7 @@ export function readInputFileSync(path: string, options: InputFileOptions): Uint
 
 /** The same as readInputFileSync, without blocking the event loop while it reads. */
 export async function readInputFile(path: string, options: InputFileOptions): Promise<Uint8Array> {
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(path, openFlags(options));
-  } catch (error) {
-    throw openError(error, path, options);
-  }
-  try {
-    const st = await handle.stat();
-    checkOpened(st, path, options);
+  return withOpenedInput(path, options, async (handle, st) => {
     const data = new Uint8Array(st.size);
     let at = 0;
     while (at < data.length) {
@@ -139,6 +131,24 @@ export async function readInputFile(path: string, options: InputFileOptions): Pr
     }
     if (at === data.length && (await handle.read(new Uint8Array(1), 0, 1, null)).bytesRead > 0) throw grewMessage(path, options);
     return at === data.length ? data : data.subarray(0, at);
+  });
+}
+
+/**
+ * Opens `path` as an input (a regular file within the limit, or a message saying what it is),
+ * hands the open file to `use`, and closes it; what goes wrong while reading is said per file.
+ */
+async function withOpenedInput<T>(path: string, options: InputFileOptions, use: (handle: FileHandle, st: Stats) => Promise<T>): Promise<T> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, openFlags(options));
+  } catch (error) {
+    throw openError(error, path, options);
+  }
+  try {
+    const st = await handle.stat();
+    checkOpened(st, path, options);
+    return await use(handle, st);
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw readError(error, path, options);
@@ -160,25 +170,12 @@ const DISK_HEAD_BYTES = 4096;
  * its first bytes. QEMU opens the file itself; v86 needs the bytes (`loadHostDisks`).
  */
 export async function openHostDisk(path: string, label: string): Promise<HostDisk> {
-  let handle: Awaited<ReturnType<typeof open>>;
-  const options: InputFileOptions = { label, maxBytes: Number.MAX_SAFE_INTEGER };
-  try {
-    handle = await open(path, openFlags(options));
-  } catch (error) {
-    throw openError(error, path, options);
-  }
-  try {
-    const st = await handle.stat();
-    checkOpened(st, path, options);
+  // No size limit here: the file is not read, only its first bytes.
+  return withOpenedInput(path, { label, maxBytes: Number.MAX_SAFE_INTEGER }, async (handle, st) => {
     const head = new Uint8Array(Math.min(DISK_HEAD_BYTES, st.size));
     await handle.read(head, 0, head.length, 0);
     return { path: resolve(path), size: st.size, head };
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw readError(error, path, options);
-  } finally {
-    await handle.close();
-  }
+  });
 }
 
 /** `spec` with every disk on the host read into memory, for v86 (the plan checked the sizes). */

@@ -13,6 +13,7 @@ import {
   describeOutcome,
   type BootDiagnosis,
   type BootOutcome,
+  type BootOutcomeKind,
   systemClock,
   type Clock,
   type Disposable,
@@ -27,21 +28,7 @@ import { EmulatorError, type EmulatorBridge } from "./bridge.ts";
  * "ready" is the prompt or the template's ready text; the boot outcomes keep their names
  * (src/core/boot/outcome.ts); "starting" is before the guest runs, "failed" when it could not start.
  */
-export type BootPhase =
-  | "idle"
-  | "starting"
-  | "booting"
-  | "ready"
-  | "panic"
-  | "init-failed"
-  | "no-output"
-  | "respawn-loop"
-  | "powered-off"
-  | "rebooted"
-  | "exited"
-  | "timeout"
-  | "stopped"
-  | "failed";
+export type BootPhase = "idle" | "starting" | "ready" | "failed" | Exclude<BootOutcomeKind, "prompt" | "ready">;
 
 export interface BootStatus {
   phase: BootPhase;

@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { CliError, EXIT_USAGE } from "../command.ts";
+import { isProcessAlive } from "../exec.ts";
 
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   const xdg = env.XDG_CACHE_HOME;
@@ -59,7 +60,7 @@ export function lockCache(root: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = Number(readFileSync(lock, "utf8").trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isProcessAlive(holder)) {
         throw new CliError(`another bootlab build (pid ${holder}) is using ${root}; wait for it to finish (or set XDG_CACHE_HOME to use another cache)`, EXIT_USAGE);
       }
       rmSync(lock, { force: true });
@@ -68,11 +69,3 @@ export function lockCache(root: string): () => void {
   throw new CliError(`could not take the lock ${lock}; delete it if no bootlab build is running`, EXIT_USAGE);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}

@@ -30,7 +30,7 @@ import {
   type RunnerExit,
   type RunnerTimings,
 } from "../../core/boot/index.ts";
-import { findTool, requireTool, run, start } from "../exec.ts";
+import { findTool, isProcessAlive, requireTool, run, start } from "../exec.ts";
 
 /** USER_HZ: Linux reports /proc times in 1/100 s on every architecture bootlab runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -223,14 +223,6 @@ export function pdeathsigWrapper(): Promise<string[] | undefined> {
   return wrapperProbe;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * Removes this user's QemuRunner directories whose bootlab is gone (killed before its guest
@@ -249,7 +241,7 @@ export async function removeStaleWorkDirectories(dir = tmpdir()): Promise<string
     const match = new RegExp(`^${WORK_DIR_PREFIX}(\\d+)-`).exec(name);
     if (!match) continue;
     const pid = Number(match[1]);
-    if (pid === process.pid || isAlive(pid)) continue;
+    if (pid === process.pid || isProcessAlive(pid)) continue;
     const path = join(dir, name);
     try {
       const st = statSync(path);
