@@ -3,7 +3,7 @@
 // entries bootlab builds itself (packing, seed systems, tests), whose names are plain paths.
 // For what the kernel makes of an archive's raw names (symlinked parents, "..", entries with
 // data the kernel skips, hard-link data in stream order) use unpackLikeKernel
-// (kernel-unpack.ts), which RootFs.fromCpio and `bootlab unpack` use.
+// (kernel-unpack.ts), which `bootlab unpack` uses.
 //
 // - An entry whose parent directory does not exist is dropped: the kernel creates no parents,
 //   its mkdir/mknod/open just fail with ENOENT and it moves on.

@@ -1,5 +1,5 @@
-// The file-tree model of a root filesystem, on top of the cpio entries, and the overlay files a
-// user lays over a base system.
-export { RootFs, RootfsError, type RootfsErrorCode } from "./rootfs.ts";
+// The files a user lays over a base system (the one OverlayFile of the page, templates, the
+// CLI's directories and bundles) and the one normaliser of their guest paths. What the kernel
+// makes of an archive is src/core/cpio's unpackLikeKernel.
 export { overlayBytes, overlayEntries, overlayFromEntries, type OverlayFile, type OverlayKind } from "./overlay.ts";
 export { ancestorsOf, baseName, isInside, normalizeGuestPath, parentOf, PathError } from "./guest-path.ts";
