@@ -86,6 +86,24 @@ test("run: a chunk that ends just after \"# \" at the start of a line is not the
   session.dispose();
 });
 
+test("run: a kernel message right after the shell's prompt does not make it wait for another", async () => {
+  // QEMU's refined TSC calibration prints about a second in, here just after `uname`'s prompt.
+  const clock = new FakeClock();
+  const session = new BootSession({ clock, noOutputMs: 0 });
+  session.attach({ onSerial: () => ({ dispose() {} }), onExit: () => ({ dispose() {} }), send() {} });
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  session.push(boot);
+  const output = session.run("uname", 5_000);
+  session.push("uname\r\nLinux\r\n/ # ");
+  await settle();
+  clock.advance(20);
+  session.push("[    1.348268] clocksource: Switched to clocksource tsc\r\n");
+  await settle();
+  clock.advance(5_000);
+  assert.equal(await output, "Linux");
+  session.dispose();
+});
+
 test("run: types through the attached source and marks the input, so later repeats are not a respawn loop", async () => {
   const runner = new ReplayRunner(boot, ["echo hi\r\nhi\r\n/ # "]);
   const session = new RunnerSession(runner, { noOutputMs: 0 });

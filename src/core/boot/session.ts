@@ -50,7 +50,7 @@ export class BootFailure extends Error {
 
 export type WaitCondition = string | RegExp | ((transcript: BootTranscript) => boolean);
 
-/** How long the console must stay quiet after a prompt for run() to take it as one. */
+/** How long the console must stay quiet after a prompt unlike the shell's own for run() to take it as one. */
 const PROMPT_SETTLE_MS = 100;
 
 export const DEFAULT_NO_OUTPUT_MS = 15_000;
@@ -381,13 +381,18 @@ export class BootSession implements Disposable {
     const deadline = this.clock.now() + timeoutMs;
     let count = this.transcript.promptCount;
     const firstLine = this.transcript.lines.length;
+    // The prompt the command is typed at: the shell prints the same one when it is done.
+    const shellPrompt = this.transcript.atPrompt ? this.transcript.partialLine : undefined;
     this.send(`${command}\n`);
-    // A prompt counts once the console stays quiet after it: output that arrives in chunks can
-    // end a chunk just after "# " at the start of a line (`cat /etc/inittab`), which looks like
-    // a prompt until the rest of the line comes.
+    // Output that arrives in chunks can end a chunk just after "# " at the start of a line
+    // (`cat /etc/inittab`), which looks like a prompt until the rest of the line comes. So a
+    // prompt that is not the shell's own one counts only once the console stays quiet after it.
+    // The shell's own prompt counts at once: a kernel message may follow it at any moment (QEMU's
+    // refined TSC calibration, about a second in) and must not make it wait for another.
     for (;;) {
       await this.waitForPrompt(count, Math.max(0, deadline - this.clock.now()));
       count = this.transcript.promptCount;
+      if (shellPrompt !== undefined && this.transcript.partialLine === shellPrompt) break;
       const received = this.bytesReceived;
       await new Promise<void>((resolve) => this.after(PROMPT_SETTLE_MS, resolve));
       if (this.bytesReceived === received && this.transcript.atPrompt) break;
