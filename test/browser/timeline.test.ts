@@ -161,8 +161,12 @@ describe("the boot timeline and the annotated console", () => {
     await screenshot(page, "timeline-390x844");
 
     await page.setViewportSize({ width: 2560, height: 1440 });
-    const wide = await page.locator(`${TIMELINE} svg`).boundingBox();
-    assert.ok(wide && wide.width > 500, `the picture is ${JSON.stringify(wide)} at 2560 px`);
+    // The panel redraws its picture for the new width: wait for the redrawn one, not the moment between.
+    const wide = await page
+      .waitForFunction((selector) => (document.querySelector(selector)?.getBoundingClientRect().width ?? 0) > 500, `${TIMELINE} svg`, { timeout: 5_000 })
+      .then(() => true)
+      .catch(() => false);
+    assert.ok(wide, `the picture is ${JSON.stringify(await page.locator(`${TIMELINE} svg`).boundingBox())} at 2560 px`);
     await screenshot(page, "timeline-2560x1440");
     assert.deepEqual(errors, []);
   });
