@@ -313,7 +313,7 @@ describe("the manifest", () => {
     generator: "test",
     sourceDateEpoch: "0",
     bios: "seabios.bin",
-    bases: [...new Set(kernels.map((k) => k.arch))].map((arch) => ({ arch, path: `${arch}/base.cpio.gz` })),
+    bases: [...new Set(kernels.map((k) => k.arch))].map((arch) => ({ arch, path: `${arch}/base.cpio.gz`, warmAgent: `${arch}/warm-agent` })),
     kernels,
     artifacts: artifacts.map(([path, sha256]) => ({ path, sha256, size: 1 })),
     sources: [],

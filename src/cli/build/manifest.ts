@@ -37,6 +37,8 @@ export interface ManifestBase {
   arch: TargetName;
   /** Relative to the manifest's directory, like every path here. */
   path: string;
+  /** The static program warm snapshots are taken in (src/core/warm). */
+  warmAgent: string;
 }
 
 /** A kernel: its profile's id, architecture, image and the exact .config that made it. */

@@ -8,7 +8,7 @@ import { extractDebMember, extractTarball, kernelSourceTree } from "./extract.ts
 import { describeArtifact, type Manifest, type ManifestArtifact, type ManifestBase, type ManifestKernel, type ManifestSource, MANIFEST_SCHEMA } from "./manifest.ts";
 import { SourceFetcher, type ObtainedSource, type SourceRoute } from "./obtain-sources.ts";
 import { buildBusybox } from "./recipes/busybox.ts";
-import { buildHello, HELLO_SOURCE } from "./recipes/hello.ts";
+import { buildStaticC, STATIC_C_PROGRAMS } from "./recipes/static-c.ts";
 import { buildKernel, installKernelHeaders, readFragment } from "./recipes/kernel.ts";
 import { buildMusl } from "./recipes/musl.ts";
 import { defaultInit, packBaseRootfs } from "./recipes/base-rootfs.ts";
@@ -45,6 +45,7 @@ export const ARTIFACT_PATHS = {
   busybox: (t: TargetName) => `${t}/busybox`,
   busyboxConfig: (t: TargetName) => `${t}/configs/busybox.config`,
   hello: (t: TargetName) => `${t}/hello`,
+  warmAgent: (t: TargetName) => `${t}/warm-agent`,
   baseRootfs: (t: TargetName) => `${t}/base.cpio.gz`,
 };
 
@@ -131,12 +132,14 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     put(busybox.dir, "busybox", ARTIFACT_PATHS.busybox(targetName));
     put(busybox.dir, "busybox.config", ARTIFACT_PATHS.busyboxConfig(targetName));
 
-    const hello = await log.stage(`hello ${targetName}`, () =>
-      cachedStage(stages, `hello-${targetName}`, { source: readFileSync(HELLO_SOURCE, "utf8"), sysroot: sysrootInputs, recipe: moduleDigest(new URL("./recipes/hello.ts", import.meta.url).href) }, (out) =>
-        buildHello(log, env, target, sysroot.dir, workDir(`hello-${targetName}`), out),
-      ),
-    );
-    put(hello.dir, "hello", ARTIFACT_PATHS.hello(targetName));
+    for (const [key, program] of Object.entries(STATIC_C_PROGRAMS) as [keyof typeof STATIC_C_PROGRAMS, (typeof STATIC_C_PROGRAMS)[keyof typeof STATIC_C_PROGRAMS]][]) {
+      const built = await log.stage(`${program.name} ${targetName}`, () =>
+        cachedStage(stages, `${program.name}-${targetName}`, { source: readFileSync(program.source, "utf8"), sysroot: sysrootInputs, recipe: moduleDigest(new URL("./recipes/static-c.ts", import.meta.url).href) }, (out) =>
+          buildStaticC(log, env, target, sysroot.dir, program, workDir(`${program.name}-${targetName}`), out),
+        ),
+      );
+      put(built.dir, program.name, ARTIFACT_PATHS[key](targetName));
+    }
 
     await log.stage(`base rootfs ${targetName}`, async () => {
       const archive = packBaseRootfs({
@@ -168,7 +171,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
 
 /** What the artifacts of these targets and profiles are, in the manifest's terms (paths from ARTIFACT_PATHS). */
 export function describeOutputs(targets: readonly TargetName[], profiles: readonly ProfileName[]): Pick<Manifest, "bios" | "bases" | "kernels"> {
-  const bases: ManifestBase[] = targets.map((arch) => ({ arch, path: ARTIFACT_PATHS.baseRootfs(arch) }));
+  const bases: ManifestBase[] = targets.map((arch) => ({ arch, path: ARTIFACT_PATHS.baseRootfs(arch), warmAgent: ARTIFACT_PATHS.warmAgent(arch) }));
   const kernels: ManifestKernel[] = targets.flatMap((arch) =>
     profiles.map((id) => ({
       id,

@@ -22,6 +22,11 @@ export interface PrebuiltBase {
   arch: GuestArch;
   /** The base root filesystem (BusyBox, its links, /dev nodes, a default /init), a .cpio.gz. */
   path: string;
+  /**
+   * The static program a warm snapshot of this base is taken in (src/core/warm). Optional: a
+   * manifest from before warm boots still boots, always cold.
+   */
+  warmAgent?: string;
 }
 
 export interface PrebuiltManifest {
@@ -29,6 +34,11 @@ export interface PrebuiltManifest {
   bases: readonly PrebuiltBase[];
   kernels: readonly PrebuiltKernel[];
   artifacts: ReadonlyArray<{ path: string; sha256: string; size: number }>;
+}
+
+/** An artifact's sha256 as the manifest records it (what warm snapshots are keyed by). */
+export function artifactSha256(manifest: PrebuiltManifest, path: string): string | undefined {
+  return manifest.artifacts.find((artifact) => artifact.path === path)?.sha256;
 }
 
 export class ManifestError extends Error {
@@ -68,7 +78,9 @@ export function parsePrebuiltManifest(json: unknown): PrebuiltManifest {
   const bases = list(root.bases, "bases").map((value, i): PrebuiltBase => {
     const what = `bases[${i}]`;
     const record = object(value, what);
-    return { arch: arch(record, what), path: text(record, "path", what) };
+    const base: PrebuiltBase = { arch: arch(record, what), path: text(record, "path", what) };
+    if (record.warmAgent !== undefined) base.warmAgent = text(record, "warmAgent", what);
+    return base;
   });
   const artifacts = list(root.artifacts, "artifacts").map((value, i) => {
     const what = `artifacts[${i}]`;
