@@ -15,6 +15,36 @@ import {
   type RunnerExit,
   type RunnerTimings,
 } from "../../src/core/boot/index.ts";
+import { isAgentBufferWaiting, receivedBytes, warmDeliveries, type AgentBuffer } from "../../src/core/warm/index.ts";
+
+/** A v86 state taken with the warm-boot agent waiting (see warm-snapshot.ts, src/core/warm). */
+export interface WarmSnapshot {
+  /** WarmSnapshotTarget.key: what the state depends on. */
+  key: string;
+  state: ArrayBuffer;
+  buffer: AgentBuffer;
+  /** The console output of the snapshot boot up to the snapshot: the kernel log a warm boot shows as its own. */
+  log: Uint8Array;
+  memoryMiB: number;
+}
+
+/** What a warm start cost, before the user's init runs. */
+export interface WarmTimings extends RunnerTimings {
+  /** Restoring the state (into the emulator handed over, or a new one). */
+  restoreMs: number;
+  /** Writing the files into the agent's buffer and waking it. */
+  deliverMs: number;
+  /** Whether an emulator was handed over (restore into a running one) or made. */
+  reused: boolean;
+}
+
+/** A state that does not hold a waiting agent where its snapshot says: the warm boot is refused. */
+export class WarmRestoreError extends Error {
+  constructor(detail: string) {
+    super(`the warm snapshot could not be used: ${detail}`);
+    this.name = "WarmRestoreError";
+  }
+}
 
 export interface V86RunnerOptions {
   /** A SeaBIOS image (Debian's /usr/share/seabios/bios.bin or prebuilt/seabios.bin). */
@@ -53,6 +83,11 @@ interface BusListeners {
  * (twice what the tiny kernel needs to reach its prompt). */
 export const JIT_AUTO_ENABLE_INSTRUCTIONS = 60_000_000;
 
+/** The console byte that wakes a waiting warm-boot agent (it reads one byte with echo off). */
+const WAKE_AGENT = new Uint8Array([0x0a]);
+/** How long the agent may take to copy one chunk of the files before the warm boot is given up. */
+const AGENT_ANSWER_MS = 10_000;
+
 export class V86Runner implements Runner {
   readonly emulator = "v86" as const;
   private instance: V86 | undefined;
@@ -64,10 +99,18 @@ export class V86Runner implements Runner {
   private jitEnabled = false;
   private jitTimer: ReturnType<typeof setInterval> | undefined;
   private halted = false;
+  /** The instruction count when this runner's guest started (a restored one starts where its snapshot was). */
+  private jitBase = 0;
 
   constructor(private readonly options: V86RunnerOptions) {}
 
   async start(spec: BootSpec): Promise<RunnerTimings> {
+    const warm = this.warm;
+    if (warm) {
+      this.warm = undefined;
+      if (spec.memoryMiB !== warm.snapshot.memoryMiB) throw new WarmRestoreError(`the snapshot has ${warm.snapshot.memoryMiB} MiB of memory, the boot wants ${spec.memoryMiB}`);
+      return this.startWarm(warm.snapshot, warm.archive, warm.options);
+    }
     if (this.stopped) throw new Error("V86Runner.start: this runner was stopped; create a new one");
     if (this.instance) throw new Error("V86Runner.start: this runner already started a guest; create a new one");
     const problems = validateBootSpec(spec);
@@ -90,16 +133,137 @@ export class V86Runner implements Runner {
     if (problems.length) throw new Error(problems.join("; "));
 
     const startedAt = performance.now();
-    const module = await this.options.wasm();
+    const config = await this.config(spec.memoryMiB);
     if (this.stopped) return { emulatorStartMs: performance.now() - startedAt };
+    config.bzimage = { buffer: ownedBuffer(spec.kernel) };
+    config.cmdline = spec.cmdline;
+    if (initrd) config.initrd = { buffer: ownedBuffer(initrd) };
+    if (disks[0]) config.hda = { buffer: ownedBuffer(disks[0]) };
+    if (disks[1]) config.hdb = { buffer: ownedBuffer(disks[1]) };
+    Object.assign(config, this.options.v86Options);
+    await this.create(config);
+    const emulatorStartMs = performance.now() - startedAt;
+    if (!this.stopped) await this.instance!.run();
+    this.startJitTimer();
+    return { emulatorStartMs };
+  }
+
+  /**
+   * Boots warm: restores `snapshot` (into the emulator `handOver` gives up, when there is one of
+   * the same memory size: much faster than making one), checks that the agent waits where the
+   * snapshot says, writes `archive` and the wall clock into its buffer and wakes it with one
+   * console byte. The snapshot's console log comes out first, as this boot's own; the agent
+   * prints nothing, so what follows is the user's init. Throws WarmRestoreError when the state
+   * is not what its snapshot says (the caller boots cold instead).
+   */
+  async startWarm(snapshot: WarmSnapshot, archive: Uint8Array, options: { handOver?: V86Runner; wallClockMs?: number } = {}): Promise<WarmTimings> {
+    if (this.stopped) throw new Error("V86Runner.startWarm: this runner was stopped; create a new one");
+    if (this.instance) throw new Error("V86Runner.startWarm: this runner already started a guest; create a new one");
+    const startedAt = performance.now();
+    const deliveries = warmDeliveries(snapshot.buffer, archive, options.wallClockMs ?? Date.now());
+    const given = options.handOver?.memoryMiB === snapshot.memoryMiB ? options.handOver.surrender() : undefined;
+    await options.handOver?.stop();
+    let restoreMs: number;
+    if (given) {
+      this.adopt(given);
+      const restoreStarted = performance.now();
+      try {
+        await given.restore_state(snapshot.state);
+      } catch (error) {
+        throw new WarmRestoreError(error instanceof Error ? error.message : String(error));
+      }
+      restoreMs = performance.now() - restoreStarted;
+    } else {
+      const config = await this.config(snapshot.memoryMiB);
+      if (this.stopped) return { emulatorStartMs: performance.now() - startedAt, restoreMs: 0, deliverMs: 0, reused: false };
+      config.initial_state = { buffer: snapshot.state };
+      Object.assign(config, this.options.v86Options);
+      const restoreStarted = performance.now();
+      await this.create(config);
+      restoreMs = performance.now() - restoreStarted;
+    }
+    this.memoryMiB = snapshot.memoryMiB;
+    const instance = this.instance!;
+    // A restored guest interprets until it is typed at, as a cold one does (see `jit`).
+    this.setJit((this.options.jit ?? "auto") === "on");
+    const deliverStarted = performance.now();
+    if (!isAgentBufferWaiting(instance.read_memory(0, snapshot.memoryMiB * MiB), snapshot.buffer)) {
+      throw new WarmRestoreError("no warm-boot agent waits in the restored memory");
+    }
+    this.serial.emit(snapshot.log.slice());
+    if (!instance.is_running()) await instance.run();
+    for (const delivery of deliveries) {
+      if (delivery.offset > 0) await this.untilAgentReceived(snapshot.buffer, delivery.offset);
+      for (const write of delivery.writes) instance.write_memory(write.bytes, write.address);
+      instance.serial_send_bytes(0, WAKE_AGENT);
+    }
+    const deliverMs = performance.now() - deliverStarted;
+    this.jitBase = this.instructionCount();
+    this.startJitTimer();
+    return { emulatorStartMs: performance.now() - startedAt, restoreMs, deliverMs, reused: given !== undefined };
+  }
+
+  /**
+   * Makes the next `start(spec)` a warm start (startWarm) of the plan that `spec`, `snapshot`
+   * and `archive` were made from (planWarm in src/core/warm): for code that starts runners
+   * through the Runner interface, such as a RunnerSession.
+   */
+  bootWarm(snapshot: WarmSnapshot, archive: Uint8Array, options: { handOver?: V86Runner; wallClockMs?: number } = {}): this {
+    this.warm = { snapshot, archive, options };
+    return this;
+  }
+  private warm: { snapshot: WarmSnapshot; archive: Uint8Array; options: { handOver?: V86Runner; wallClockMs?: number } } | undefined;
+
+  /** Waits while the guest runs until the agent has taken `bytes` of the archive (a chunk boundary). */
+  private async untilAgentReceived(buffer: AgentBuffer, bytes: number): Promise<void> {
+    const deadline = performance.now() + AGENT_ANSWER_MS;
+    while (receivedBytes(this.physicalMemory(), buffer) !== bytes) {
+      if (this.stopped) throw new WarmRestoreError("the guest was stopped while the files were delivered");
+      if (performance.now() > deadline) throw new WarmRestoreError(`the warm-boot agent did not take the files within ${AGENT_ANSWER_MS / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+
+  /** Saves the running guest's whole state (v86's save_state): memory, CPU and devices. */
+  async saveState(): Promise<ArrayBuffer> {
+    if (!this.instance || this.stopped) throw new Error("V86Runner.saveState: no guest is running");
+    return this.instance.save_state();
+  }
+
+  /** The guest's physical memory, read in place (valid until the guest runs on). */
+  physicalMemory(): Uint8Array {
+    if (!this.instance || this.stopped) return new Uint8Array();
+    return this.instance.read_memory(0, this.memoryMiB * MiB);
+  }
+
+  /**
+   * Gives this runner's emulator to another runner (startWarm's `handOver`): this runner stops,
+   * its listeners come off, and the emulator keeps running for its new owner to restore a state
+   * into. Undefined when there is none to give.
+   */
+  surrender(): V86 | undefined {
+    const instance = this.instance;
+    if (!instance || this.stopped) return undefined;
+    this.detach(instance);
+    this.instance = undefined;
+    this.stopped = true;
+    if (this.jitTimer !== undefined) clearInterval(this.jitTimer);
+    return instance;
+  }
+
+  /** The memory of the guest this runner started, in MiB (0 before a start). */
+  memoryMiB = 0;
+
+  /** The v86 settings every start shares; the caller adds the boot's own. */
+  private async config(memoryMiB: number): Promise<V86Options> {
+    const module = await this.options.wasm();
+    this.memoryMiB = memoryMiB;
     const config: V86Options = {
       wasm_fn: async (imports) => (await WebAssembly.instantiate(module, imports)).exports,
-      memory_size: spec.memoryMiB * MiB,
+      memory_size: memoryMiB * MiB,
       // The guest uses the serial console only; a small VGA memory costs less to allocate.
       vga_memory_size: 2 * MiB,
       bios: { buffer: ownedBuffer(this.options.bios) },
-      bzimage: { buffer: ownedBuffer(spec.kernel) },
-      cmdline: spec.cmdline,
       autostart: false,
       acpi: false,
       disable_keyboard: true,
@@ -108,18 +272,13 @@ export class V86Runner implements Runner {
       screen: { container: null },
     };
     if (this.options.vgaBios) config.vga_bios = { buffer: ownedBuffer(this.options.vgaBios) };
-    if (initrd) config.initrd = { buffer: ownedBuffer(initrd) };
-    if (disks[0]) config.hda = { buffer: ownedBuffer(disks[0]) };
-    if (disks[1]) config.hdb = { buffer: ownedBuffer(disks[1]) };
-    const jit = this.options.jit ?? "auto";
-    if (jit !== "on") config.disable_jit = true;
-    Object.assign(config, this.options.v86Options);
+    if ((this.options.jit ?? "auto") !== "on") config.disable_jit = true;
+    return config;
+  }
 
+  private async create(config: V86Options): Promise<void> {
     const instance = new V86(config);
-    this.instance = instance;
-    instance.add_listener("serial0-output-byte", this.onSerialByte);
-    // Not in v86's typings: the bus event its wasm sends on HLT with interrupts off.
-    (instance as unknown as BusListeners).add_listener(CPU_HALT_EVENT, this.onHalt);
+    this.adopt(instance);
     await new Promise<void>((resolve) => {
       const loaded = () => {
         instance.remove_listener("emulator-loaded", loaded);
@@ -127,14 +286,26 @@ export class V86Runner implements Runner {
       };
       instance.add_listener("emulator-loaded", loaded);
     });
-    const emulatorStartMs = performance.now() - startedAt;
-    if (!this.stopped) await instance.run();
-    if (jit === "auto") {
-      this.jitTimer = setInterval(() => {
-        if (this.instructionCount() >= JIT_AUTO_ENABLE_INSTRUCTIONS) this.enableJit();
-      }, 50);
-    }
-    return { emulatorStartMs };
+  }
+
+  private adopt(instance: V86): void {
+    this.instance = instance;
+    instance.add_listener("serial0-output-byte", this.onSerialByte);
+    // Not in v86's typings: the bus event its wasm sends on HLT with interrupts off.
+    (instance as unknown as BusListeners).add_listener(CPU_HALT_EVENT, this.onHalt);
+  }
+
+  private detach(instance: V86): void {
+    instance.remove_listener("serial0-output-byte", this.onSerialByte);
+    (instance as unknown as BusListeners).remove_listener(CPU_HALT_EVENT, this.onHalt);
+    this.flush();
+  }
+
+  private startJitTimer(): void {
+    if ((this.options.jit ?? "auto") !== "auto" || this.jitEnabled) return;
+    this.jitTimer = setInterval(() => {
+      if (this.instructionCount() - this.jitBase >= JIT_AUTO_ENABLE_INSTRUCTIONS) this.enableJit();
+    }, 50);
   }
 
   onSerial(listener: (bytes: Uint8Array) => void): Disposable {
@@ -172,6 +343,14 @@ export class V86Runner implements Runner {
     this.jitEnabled = true;
   }
 
+  /** Sets v86's JIT on or off (its wasm's `set_jit_config(0, disabled)`). */
+  private setJit(on: boolean): void {
+    const cpu = (this.instance as unknown as { v86?: { cpu?: { set_jit_config?: (index: number, value: number) => void } } } | undefined)?.v86?.cpu;
+    if (typeof cpu?.set_jit_config !== "function") return;
+    cpu.set_jit_config(0, on ? 0 : 1);
+    this.jitEnabled = on;
+  }
+
   /** Whether the JIT is on now (see V86RunnerOptions.jit). */
   get jitActive(): boolean {
     return this.jitEnabled || (this.instance !== undefined && (this.options.jit ?? "auto") === "on");
@@ -188,9 +367,7 @@ export class V86Runner implements Runner {
     if (this.jitTimer !== undefined) clearInterval(this.jitTimer);
     const instance = this.instance;
     if (!instance) return;
-    instance.remove_listener("serial0-output-byte", this.onSerialByte);
-    (instance as unknown as BusListeners).remove_listener(CPU_HALT_EVENT, this.onHalt);
-    this.flush();
+    this.detach(instance);
     await instance.destroy();
   }
 

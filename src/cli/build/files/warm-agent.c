@@ -16,9 +16,12 @@
  * It prints nothing on success. Layout of the pages (little endian), shared with
  * src/core/warm/protocol.ts:
  *   while waiting, each page:  magic[8] nonce:u32 index:u32 pages:u32 ready:u32 (page 0 only)
- *   payload (host-written at byte 0 of the buffer):
- *     magic[8] "BLWPAY01", archive_len:u32, reserved:u32, seconds:u64, nanoseconds:u32,
- *     reserved:u32, then the archive at byte 32.
+ *   a chunk (host-written at byte 0 of the buffer, then one console byte):
+ *     magic[8] "BLWPAY01", archive_len:u32, chunk_offset:u32, seconds:u64, nanoseconds:u32,
+ *     received:u32 (the agent's answer), then the chunk at byte 32.
+ * An archive larger than the buffer comes in several chunks: after each the agent writes how
+ * many bytes it has received, and the host waits for that before writing the next. The buffer
+ * is kept small because every page of it is in the snapshot.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,8 +39,8 @@
 #define PAGE 4096u
 #define HEADER_BYTES 32u
 #define PAYLOAD_HEADER_BYTES 32u
-#define MIN_BUFFER (1u << 20)
-#define MAX_BUFFER (64u << 20)
+#define MIN_BUFFER (64u << 10)
+#define MAX_BUFFER (1u << 20)
 
 extern char **environ;
 
@@ -242,16 +245,31 @@ int main(int argc, char **argv)
     }
     __atomic_store_n((volatile uint32_t *)(buf + 20), 1, __ATOMIC_SEQ_CST); /* ready: snapshot now */
 
-    unsigned char go;
-    while (read(0, &go, 1) != 1) {
-        if (errno != EINTR && errno != EAGAIN) { say("cannot read the console", 0); pause(); }
+    /* The archive, chunk by chunk; one chunk is used where it lies. */
+    unsigned char *archive = 0;
+    uint32_t archive_len = 0, received = 0;
+    struct timespec wall = { 0, 0 };
+    for (;;) {
+        unsigned char go;
+        while (read(0, &go, 1) != 1) {
+            if (errno != EINTR && errno != EAGAIN) { say("cannot read the console", 0); pause(); }
+        }
+        if (memcmp(buf, "BLWPAY01", 8) || le32(buf + 12) != received) { say("no files arrived in the buffer", 0); pause(); }
+        archive_len = le32(buf + 8);
+        uint32_t chunk = archive_len - received;
+        if (chunk > size - PAYLOAD_HEADER_BYTES) chunk = size - PAYLOAD_HEADER_BYTES;
+        if (!archive) {
+            archive = chunk == archive_len ? buf + PAYLOAD_HEADER_BYTES : malloc(archive_len);
+            if (!archive) { say("no memory for the files", 0); pause(); }
+            wall.tv_sec = (time_t)((uint64_t)le32(buf + 16) | (uint64_t)le32(buf + 20) << 32);
+            wall.tv_nsec = (long)le32(buf + 24);
+        }
+        if (archive != buf + PAYLOAD_HEADER_BYTES) memcpy(archive + received, buf + PAYLOAD_HEADER_BYTES, chunk);
+        received += chunk;
+        if (received >= archive_len) break;
+        __atomic_store_n((volatile uint32_t *)(buf + 28), received, __ATOMIC_SEQ_CST);
     }
     if (have_tty) tcsetattr(0, TCSANOW, &saved);
-
-    if (memcmp(buf, "BLWPAY01", 8)) { say("no files arrived in the buffer", 0); pause(); }
-    uint32_t archive_len = le32(buf + 8);
-    if (archive_len > size - PAYLOAD_HEADER_BYTES) { say("the files overrun the buffer", 0); pause(); }
-    struct timespec wall = { (time_t)((uint64_t)le32(buf + 16) | (uint64_t)le32(buf + 20) << 32), (long)le32(buf + 24) };
 
     const char *self = argv[0];
     chdir("/");
@@ -259,7 +277,7 @@ int main(int argc, char **argv)
     /* This program is the init path, running: the kernel's O_TRUNC of it would fail with
      * ETXTBSY. Removed first; the archive brings back what the base had there. */
     unlink(self);
-    unpack(buf + PAYLOAD_HEADER_BYTES, archive_len);
+    unpack(archive, archive_len);
     umask(mask);
     if (wall.tv_sec > 0) clock_settime(CLOCK_REALTIME, &wall);
     munmap(buf, size);
