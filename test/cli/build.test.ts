@@ -328,7 +328,7 @@ describe("the manifest", () => {
   it("describes the kernels, bases and BIOS of a build from the targets and profiles, in the manifest's shape", () => {
     assert.deepEqual(describeOutputs(["i386"], ["tiny", "full"]), {
       bios: "seabios.bin",
-      bases: [{ arch: "i386", path: "i386/base.cpio.gz" }],
+      bases: [{ arch: "i386", path: "i386/base.cpio.gz", warmAgent: "i386/warm-agent" }],
       kernels: [
         { id: "tiny", arch: "i386", bzImage: "i386/tiny/bzImage", config: "i386/configs/kernel-tiny.config", summary: PROFILE_SPECS.tiny.summary },
         { id: "full", arch: "i386", bzImage: "i386/full/bzImage", config: "i386/configs/kernel-full.config", summary: PROFILE_SPECS.full.summary },
