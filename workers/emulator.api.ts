@@ -15,6 +15,8 @@ export interface AssetUrls {
 /** A boot: the system as the page describes it; the worker plans it (src/core/boot/plan.ts). */
 export interface BootRequest {
   system: BootSystem;
+  /** Boot cold even when a warm snapshot would serve (reboot({ cold: true }), Ctrl+Shift+Enter). */
+  cold?: boolean;
 }
 
 export interface BootStarted {
@@ -36,6 +38,16 @@ export interface BootStarted {
   notes: string[];
   /** What the console session should expect: the final command line, the init program, a hint. */
   expectations: BootExpectations;
+  /**
+   * Whether the guest was restored from a warm snapshot (the kernel's log up to "Run /init" is
+   * the snapshot's, the user's init ran on the files delivered to it) or booted cold.
+   */
+  warm: boolean;
+  /** Why a boot was cold, in words: no snapshot yet, a different kernel, asked for, ... */
+  coldReason?: string;
+  /** Warm boots: restoring the state, and handing the files to the guest, in ms. */
+  restoreMs?: number;
+  deliverMs?: number;
 }
 
 /** Receives what the guest does. Passed as a comlink proxy. */
@@ -88,8 +100,12 @@ export interface EmulatorApi {
   boot(assets: AssetUrls, request: BootRequest, events: EmulatorEvents): Promise<BootStarted>;
   /** Types into the serial console of the running guest. */
   send(text: string): Promise<void>;
-  /** Stops the guest; resolves when it is stopped. */
-  stop(): Promise<void>;
+  /**
+   * Stops the guest; resolves when it is stopped. `park`: pause its emulator and keep it, so
+   * that a warm boot next restores into it (much faster than making one); the next boot, warm
+   * or cold, disposes of it otherwise.
+   */
+  stop(options?: { park?: boolean }): Promise<void>;
   /** A prebuilt artifact's bytes (e.g. "i386/hello" for a template), transferred. */
   artifact(assets: AssetUrls, path: string): Promise<Uint8Array>;
   /**

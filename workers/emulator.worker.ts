@@ -7,7 +7,10 @@
 // ones), boots it and streams the serial console back in batches.
 import { expose, transfer } from "comlink";
 import v86WasmUrl from "v86/build/v86.wasm?url";
-import { V86Runner } from "./runner/v86-runner.ts";
+import { V86Runner, WarmRestoreError, type WarmTimings } from "./runner/v86-runner.ts";
+import { V86_VERSION } from "./runner/v86-version.ts";
+import { sha256Hex, WarmStore } from "./warm-store.ts";
+import { planWarm, type WarmDecision } from "../src/core/warm/index.ts";
 import { readCpio } from "../src/core/cpio/index.ts";
 import { parsePrebuiltManifest, PlanError, planBoot, PrebuiltArtifacts, type BootSystem } from "../src/core/boot/index.ts";
 import type {
@@ -84,11 +87,6 @@ async function plan(assets: AssetUrls, system: BootSystem, emulator?: "v86") {
   }
 }
 
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 let compiledWasm: Promise<WebAssembly.Module> | undefined;
 
 /** v86's wasm, compiled once for every boot of this worker. */
@@ -124,7 +122,11 @@ class Session {
     });
   }
 
+  /** When the guest last printed (for making a warm snapshot once it has gone quiet). */
+  lastOutputAt = performance.now();
+
   private queue(bytes: Uint8Array): void {
+    this.lastOutputAt = performance.now();
     this.pending.push(bytes);
     this.timer ??= setTimeout(() => this.flush(), SERIAL_FLUSH_MS);
   }
@@ -149,9 +151,37 @@ class Session {
     await this.runner.dispose();
     this.flush();
   }
+
+  /** Ends this session but leaves its emulator running, for a warm boot to restore into. */
+  release(): V86Runner {
+    this.flush();
+    return this.runner;
+  }
+}
+
+/** How long a cold boot's console must be silent before the worker makes its warm snapshot. */
+const QUIET_BEFORE_SNAPSHOT_MS = 400;
+
+const warmStore = new WarmStore(async () => ({ bios: await bios(lastAssets!), wasm: v86Module }));
+let lastAssets: AssetUrls | undefined;
+
+/** Makes the warm snapshot of `decision` once the running guest has gone quiet (off the first boot's path). */
+function snapshotWhenQuiet(current: Session, decision: WarmDecision & { warm: true }): void {
+  const check = () => {
+    if (session !== current) return;
+    const quietFor = performance.now() - current.lastOutputAt;
+    if (quietFor < QUIET_BEFORE_SNAPSHOT_MS) {
+      setTimeout(check, QUIET_BEFORE_SNAPSHOT_MS - quietFor + 10);
+      return;
+    }
+    warmStore.make(decision.snapshot);
+  };
+  setTimeout(check, QUIET_BEFORE_SNAPSHOT_MS);
 }
 
 let session: Session | undefined;
+/** The last guest's session, paused by stop({ park: true }): its emulator is what a warm boot restores into. */
+let parked: Session | undefined;
 let bootCounter = 0;
 
 const api: EmulatorApi = {
@@ -181,9 +211,11 @@ const api: EmulatorApi = {
 
   async boot(assets, request, events) {
     const bootId = ++bootCounter;
-    const previous = session;
+    lastAssets = assets;
+    const previous = session ?? parked;
+    if (session) await parked?.stop();
     session = undefined;
-    await previous?.stop();
+    parked = undefined;
 
     // The first boot fetches the manifest, the kernel, its config and the base: that is fetchMs.
     // Later boots find them cached, and planning is only packing the user's files.
@@ -192,25 +224,76 @@ const api: EmulatorApi = {
     const fetchMs = performance.now() - fetchStarted;
     const planStarted = performance.now();
     const planned = await plan(assets, request.system, "v86");
+    const decision = await planWarm(request.system, planned, await prebuilt(assets), V86_VERSION).catch(
+      (error: unknown): WarmDecision => ({ warm: false, coldReason: `the warm boot could not be planned: ${error instanceof Error ? error.message : String(error)}` }),
+    );
     const planMs = performance.now() - planStarted;
     const initrd = planned.spec.initrds[0] ?? new Uint8Array();
+    await warmStore.settle(decision.warm && !request.cold ? decision.snapshot.key : undefined);
 
-    if (bootId !== bootCounter) throw failure("not-running", "a newer boot replaced this one before it started");
-    const runner = new V86Runner({ bios: biosBytes, wasm: v86Module });
-    const current = new Session(bootId, runner, events);
+    // Warm when asked for and a snapshot exists; else cold, saying why.
+    let coldReason: string | undefined;
+    let snapshot;
+    if (request.cold) coldReason = "a cold boot was asked for";
+    else if (!decision.warm) coldReason = decision.coldReason;
+    else if (!(snapshot = await warmStore.find(decision.snapshot.key))) {
+      if (previous) {
+        // A reboot: making the snapshot now costs about one cold boot, and every reboot after
+        // this one is warm. Only a page's first boot leaves it for later, when the guest is quiet.
+        warmStore.make(decision.snapshot);
+        await warmStore.settle(decision.snapshot.key);
+        snapshot = await warmStore.find(decision.snapshot.key);
+      }
+      if (!snapshot) coldReason = "no warm snapshot of this kernel, base and command line yet (it is made after this boot)";
+    }
+
+    if (bootId !== bootCounter) {
+      await previous?.stop();
+      throw failure("not-running", "a newer boot replaced this one before it started");
+    }
+    let runner = new V86Runner({ bios: biosBytes, wasm: v86Module });
+    let current = new Session(bootId, runner, events);
     session = current;
-    const [timings, initrdSha256] = await Promise.all([failingAs("emulator-failed", () => runner.start(planned.spec)), sha256Hex(initrd)]);
+    let timings: WarmTimings | undefined;
+    if (snapshot && decision.warm) {
+      runner.bootWarm(snapshot, decision.archive, previous ? { handOver: previous.release() } : {});
+      try {
+        timings = (await runner.start(planned.spec)) as WarmTimings;
+      } catch (error) {
+        if (!(error instanceof WarmRestoreError)) throw failure("emulator-failed", error instanceof Error ? error.message : String(error));
+        await warmStore.discard(snapshot.key);
+        coldReason = error.message;
+        await runner.dispose();
+        runner = new V86Runner({ bios: biosBytes, wasm: v86Module });
+        current = new Session(bootId, runner, events);
+        session = current;
+        timings = undefined;
+      }
+    } else {
+      await previous?.stop();
+    }
+    const [coldTimings, initrdSha256] = await Promise.all([
+      timings ? Promise.resolve(timings) : failingAs("emulator-failed", () => runner.start(planned.spec)),
+      sha256Hex(initrd),
+    ]);
+    if (!timings && decision.warm) snapshotWhenQuiet(current, decision);
     const started: BootStarted = {
       bootId,
       initrdBytes: initrd.length,
       initrdSha256,
       fetchMs,
       planMs,
-      emulatorStartMs: timings.emulatorStartMs,
+      emulatorStartMs: coldTimings.emulatorStartMs,
       kernel: planned.kernel,
       notes: planned.notes,
       expectations: planned.expectations,
+      warm: timings !== undefined,
     };
+    if (timings) {
+      started.restoreMs = timings.restoreMs;
+      started.deliverMs = timings.deliverMs;
+    }
+    if (coldReason !== undefined && !timings) started.coldReason = coldReason;
     return started;
   },
 
@@ -219,9 +302,15 @@ const api: EmulatorApi = {
     session.runner.send(text);
   },
 
-  async stop() {
+  async stop(options) {
     const current = session;
     session = undefined;
+    if (options?.park && current) {
+      await parked?.stop();
+      parked = current;
+      await current.runner.pause();
+      return;
+    }
     await current?.stop();
   },
 

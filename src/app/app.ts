@@ -245,7 +245,8 @@ class PlaygroundApp implements Playground {
     window.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
-        void this.reboot().catch(() => undefined);
+        // Shift: a cold boot, from the kernel's first instruction, even when a warm one would do.
+        void this.reboot({ cold: event.shiftKey }).catch(() => undefined);
       }
     });
 
@@ -266,7 +267,7 @@ class PlaygroundApp implements Playground {
       void this.terminal.load();
       await booting;
     } else {
-      this.boot.status.emit({ phase: "idle", message: "Press Boot (Ctrl+Enter) to start the system." });
+      this.boot.status.emit({ phase: "idle", message: "Press Boot (Ctrl+Enter; Ctrl+Shift+Enter boots cold) to start the system." });
       void this.terminal.load();
     }
     void this.loadBase();
@@ -493,10 +494,12 @@ class PlaygroundApp implements Playground {
 
   // ---- Booting ---------------------------------------------------------------------------
 
-  async reboot(): Promise<void> {
+  /** Boots the project: warm when a snapshot serves it (issue 11), cold when asked or when none can. */
+  async reboot(options: { cold?: boolean } = {}): Promise<void> {
     const template = findTemplate(this.model.templateId) ?? defaultTemplate();
     this.lintNow();
     const request: BootRequest = { system: templateSystem(template, { files: this.model.files(), cmdline: this.model.cmdline }) };
+    if (options.cold) request.cold = true;
     if (matchMedia("(max-width: 760px)").matches) this.showPane("terminal");
     const started = await this.boot.boot(request);
     // What the plan decided on the user's behalf (another kernel, say) is worth a notice.
@@ -603,7 +606,7 @@ class PlaygroundApp implements Playground {
           if (typeof cmdline !== "string") throw new BootlabApiError("bad-argument", `setCmdline: want a string, got ${typeof cmdline}`);
           this.model.setCmdline(cmdline);
         }),
-      reboot: () => withCode("boot-failed", async () => void (await this.reboot())),
+      reboot: (options) => withCode("boot-failed", async () => void (await this.reboot({ cold: options?.cold === true }))),
       send: (text) => withCode("send-failed", () => this.boot.send(String(text))),
       output: () => withCode("output-failed", () => this.boot.output()),
       waitFor: (pattern, ms) => withCode("wait-failed", () => this.boot.waitFor(pattern, ms)),

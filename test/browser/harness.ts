@@ -179,11 +179,11 @@ export interface BootlabWindowApi {
   writeFile(path: string, text: string, options?: { mode?: number }): Promise<void>;
   removeFile(path: string): Promise<void>;
   setCmdline(cmdline: string): Promise<void>;
-  reboot(): Promise<void>;
+  reboot(options?: { cold?: boolean }): Promise<void>;
   send(text: string): Promise<void>;
   output(): Promise<string>;
   waitFor(pattern: string | RegExp, ms?: number): Promise<string>;
-  metrics(): Promise<{ bootId?: number; timeToPromptMs?: number; kernelToPromptMs?: number; readyAtPageMs?: number; emulatorStartMs?: number; planMs?: number; initrdSha256?: string; kernel?: string; cmdline?: string; fetchMs?: number; initrdBytes?: number }>;
+  metrics(): Promise<{ bootId?: number; timeToPromptMs?: number; kernelToPromptMs?: number; readyAtPageMs?: number; emulatorStartMs?: number; planMs?: number; initrdSha256?: string; kernel?: string; cmdline?: string; fetchMs?: number; initrdBytes?: number; warm?: boolean; coldReason?: string; restoreMs?: number; deliverMs?: number }>;
   shareLink(): Promise<string>;
   exportBundle(): Promise<Blob>;
 }

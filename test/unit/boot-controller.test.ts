@@ -30,7 +30,7 @@ class FakeBridge {
       planMs: 0,
       emulatorStartMs: 0,
       kernel: { id: "tiny", arch: "i386", summary: "" },
-      notes: [],
+      notes: [], warm: false,
       expectations,
     };
   }

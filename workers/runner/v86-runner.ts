@@ -224,6 +224,11 @@ export class V86Runner implements Runner {
     }
   }
 
+  /** Pauses the guest (v86's stop, not destroy): it can be resumed, or handed over to a warm start. */
+  async pause(): Promise<void> {
+    if (this.instance && !this.stopped) await this.instance.stop();
+  }
+
   /** Saves the running guest's whole state (v86's save_state): memory, CPU and devices. */
   async saveState(): Promise<ArrayBuffer> {
     if (!this.instance || this.stopped) throw new Error("V86Runner.saveState: no guest is running");

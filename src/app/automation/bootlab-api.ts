@@ -23,8 +23,11 @@ export interface BootlabApi {
   writeFile(path: string, text: string, options?: { mode?: number }): Promise<void>;
   removeFile(path: string): Promise<void>;
   setCmdline(cmdline: string): Promise<void>;
-  /** Boots the current files; resolves once the new guest runs (use waitFor for its output). */
-  reboot(): Promise<void>;
+  /**
+   * Boots the current files; resolves once the new guest runs (use waitFor for its output).
+   * Warm when a snapshot serves (metrics().warm); `{ cold: true }` forces a cold boot.
+   */
+  reboot(options?: { cold?: boolean }): Promise<void>;
   send(text: string): Promise<void>;
   output(): Promise<string>;
   waitFor(pattern: string | RegExp, ms?: number): Promise<string>;

@@ -59,6 +59,13 @@ export interface BootMetrics {
   kernel: string | undefined;
   /** The final kernel command line (the project's over bootlab's defaults). */
   cmdline: string | undefined;
+  /** Whether the last boot was warm: restored from a snapshot taken at the init, the files delivered to it. */
+  warm: boolean | undefined;
+  /** Why the last boot was cold, in words; undefined after a warm boot. */
+  coldReason: string | undefined;
+  /** Warm boots: restoring the snapshot, and handing the files to the guest (ms). */
+  restoreMs: number | undefined;
+  deliverMs: number | undefined;
   timeline: TimelineEntry[];
 }
 
@@ -129,7 +136,7 @@ export class BootController {
     const generation = ++this.generation;
     // Stop the previous guest first, so that a worker replaced for not stopping is replaced
     // before this boot begins, never during it.
-    await this.bridge.stop();
+    await this.bridge.stop({ park: true });
     this.endCurrent();
     if (generation !== this.generation) throw new EmulatorError("superseded", "another boot or stop came first");
     // A boot that never printed a kernel line (stopped at once, superseded) is not worth comparing with.
@@ -240,6 +247,10 @@ export class BootController {
       initrdSha256: boot?.started?.initrdSha256,
       kernel: boot?.started?.kernel.id,
       cmdline: boot?.started?.expectations.cmdline,
+      warm: boot?.started?.warm,
+      coldReason: boot?.started?.coldReason,
+      restoreMs: round(boot?.started?.restoreMs),
+      deliverMs: round(boot?.started?.deliverMs),
       timeline,
     };
   }
@@ -313,6 +324,8 @@ export class BootController {
     if (!boot) return;
     const report = describeOutcome(outcome, boot.session.options);
     const status: BootStatus = { phase: phaseOf(outcome), message: statusMessage(report), report };
+    // Say how the guest came to be: the kernel log above the init is the snapshot's on a warm boot.
+    if (boot.started?.warm && status.phase === "ready") status.message += " (warm boot: the kernel was restored at its init and your files handed to it; Ctrl+Shift+Enter boots cold)";
     if (outcome.panic) status.diagnosis = outcome.panic;
     if (outcome.readyMs !== undefined && (outcome.kind === "prompt" || outcome.kind === "ready")) status.timeToPromptMs = Math.round(outcome.readyMs);
     this.setStatus(status);

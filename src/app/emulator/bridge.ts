@@ -96,7 +96,8 @@ export class EmulatorBridge {
 
   /** Stops whatever runs, then packs and boots. */
   async boot(request: BootRequest): Promise<BootStarted> {
-    await this.stop();
+    // Paused, not destroyed: a warm boot restores its snapshot into this emulator.
+    await this.stop({ park: true });
     return this.call((api) => api.boot(this.assets, request, this.events));
   }
 
@@ -104,9 +105,12 @@ export class EmulatorBridge {
     return this.call((api) => api.send(text));
   }
 
-  /** Stops the guest; if the worker does not answer in time, replaces the worker. */
-  async stop(): Promise<void> {
-    const stopped = this.api.stop().then(
+  /**
+   * Stops the guest; if the worker does not answer in time, replaces the worker. `park` keeps
+   * the paused emulator for the next boot (see EmulatorApi.stop).
+   */
+  async stop(options: { park?: boolean } = {}): Promise<void> {
+    const stopped = this.api.stop(options).then(
       () => true,
       () => true,
     );

@@ -1,0 +1,82 @@
+// Warm reboots in the page (issue 11): after the first boot, every reboot restores the snapshot
+// the worker made once the guest went quiet, shows each edit, and a reload boots warm from the
+// snapshot kept in IndexedDB; reboot({ cold: true }) boots cold and says why.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { collectPageErrors, launchChromium, serveDist, type LaunchedChromium, type StaticServer } from "./harness.ts";
+
+const BOOT_MS = 90_000;
+
+let server: StaticServer;
+let chromium: LaunchedChromium;
+
+describe("warm reboots in the page", () => {
+  before(async () => {
+    server = await serveDist();
+    chromium = await launchChromium();
+  });
+
+  after(async () => {
+    await chromium?.close();
+    await server?.close();
+  });
+
+  test("five reboots with edits: warm after the first, each edit shown; a reload is warm; cold when asked", async () => {
+    const page = await chromium.context.newPage();
+    const errors = collectPageErrors(page);
+    const untilPrompt = async (bootId: number) =>
+      page.waitForFunction(
+        async (previous) => {
+          const m = await window.bootlab!.metrics();
+          return m.bootId !== undefined && m.bootId > previous && m.timeToPromptMs !== undefined;
+        },
+        bootId,
+        { timeout: BOOT_MS, polling: 100 },
+      );
+    const metrics = () => page.evaluate(() => window.bootlab!.metrics());
+    try {
+      await page.goto(`${server.url}?template=busybox-init`);
+      await page.waitForFunction(() => window.bootlab !== undefined, null, { timeout: 20_000 });
+      await untilPrompt(0);
+      const first = await metrics();
+      assert.equal(first.warm, false, "the first visit's first boot is cold");
+      assert.match(first.coldReason ?? "", /no warm snapshot/);
+
+      for (let i = 1; i <= 5; i++) {
+        const before = (await metrics()).bootId!;
+        await page.evaluate(async (n) => {
+          await window.bootlab!.writeFile("/etc/motd", `edit number ${n}\n`);
+          await window.bootlab!.reboot();
+        }, i);
+        await untilPrompt(before);
+        const m = await metrics();
+        assert.equal(m.warm, true, `reboot ${i} is warm (cold because: ${m.coldReason})`);
+        await page.evaluate(async (n) => {
+          await window.bootlab!.send("cat /etc/motd\n");
+          await window.bootlab!.waitFor(`edit number ${n}`, 20_000);
+        }, i);
+      }
+
+      // The next visit: the kept snapshot serves the first boot.
+      await page.reload();
+      await page.waitForFunction(() => window.bootlab !== undefined, null, { timeout: 20_000 });
+      await untilPrompt(0);
+      const revisit = await metrics();
+      assert.equal(revisit.warm, true, `a reload boots warm from the kept snapshot (cold because: ${revisit.coldReason})`);
+      await page.evaluate(async () => {
+        await window.bootlab!.send("cat /etc/motd\n");
+        await window.bootlab!.waitFor("edit number 5", 20_000);
+      });
+
+      const before = revisit.bootId!;
+      await page.evaluate(() => window.bootlab!.reboot({ cold: true }));
+      await untilPrompt(before);
+      const cold = await metrics();
+      assert.equal(cold.warm, false);
+      assert.match(cold.coldReason ?? "", /asked for/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+});
