@@ -6,7 +6,10 @@
 import { parseArgs } from "node:util";
 import { readFile } from "node:fs/promises";
 import { BootFailure, planBoot, RunnerSession, type BootPlan, type BootSystem, type QemuAccel } from "../../core/boot/index.ts";
-import { V86Runner } from "../../../workers/runner/v86-runner.ts";
+import { V86Runner, type WarmSnapshot, type WarmTimings } from "../../../workers/runner/v86-runner.ts";
+import { V86_VERSION } from "../../../workers/runner/v86-version.ts";
+import { takeWarmSnapshot } from "../../../workers/runner/warm-snapshot.ts";
+import { planWarm } from "../../core/warm/index.ts";
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Command } from "../command.ts";
 import { timeoutSeconds } from "../options.ts";
 import { loadBios, prebuiltArtifacts, v86WasmPath } from "../runners/artifacts.ts";
@@ -22,21 +25,27 @@ on v86 and on QEMU with TCG (and KVM when it works here), N times each, alternat
 the median and spread of each, the ratio v86 / QEMU-TCG, the time the plan takes (what the page
 pays per boot to pack the files and join them to the base), and the emulator start-up (v86:
 compiling the wasm and loading the images; QEMU: starting the process) apart from the guest's
-boot. Every boot is cold: a new emulator, and for v86 a fresh wasm compile.
+boot. Every boot is cold (a new emulator, and for v86 a fresh wasm compile) except v86-warm's:
+a warm reboot as the page does it, restoring the system's snapshot (taken once, before the
+runs) into the previous run's emulator and handing the files to the agent waiting in it; its
+time is split into what comes before the user's init (restore, delivery) and the user's init
+to its prompt, and compared with QEMU-TCG's cold boot of the same plan.
 
 Options:
   --runs N            boots per emulator (default 5)
   --json              print the results as JSON
 ${SYSTEM_OPTIONS_HELP}
   --timeout SECONDS   per boot (default 60)
-  --only v86,qemu-tcg,qemu-kvm   measure only these
+  --only v86,v86-warm,qemu-tcg,qemu-kvm   measure only these (default: all but qemu-kvm
+                      when KVM does not work here)
 
 Exit codes: 0 done, 1 a boot failed (panic, time-out: the reason is printed), 2 usage.
 
 Example:
   bootlab bench --runs 7 --append "quiet"`;
 
-type Target = "v86" | "qemu-tcg" | "qemu-kvm";
+type Target = "v86" | "v86-warm" | "qemu-tcg" | "qemu-kvm";
+const TARGET_NAMES: readonly Target[] = ["v86", "v86-warm", "qemu-tcg", "qemu-kvm"];
 
 interface Stats {
   n: number;
@@ -70,6 +79,8 @@ export interface BenchResult {
         cpuToPromptMs?: Stats;
         /** Guest start until `Run /init` appeared (when the kernel printed it). */
         toInitMs?: Stats;
+        /** v86-warm: restoring the snapshot and delivering the files, before the user's init runs. */
+        beforeInitMs?: Stats;
       }
     >
   >;
@@ -79,6 +90,10 @@ export interface BenchResult {
   ratioV86ToQemuTcg?: number;
   /** The same ratio on CPU time. */
   cpuRatioV86ToQemuTcg?: number;
+  /** Median v86 warm reboot (restore + delivery + the user's init to its prompt) / median QEMU-TCG cold boot. */
+  ratioV86WarmToQemuTcg?: number;
+  /** Why v86-warm was not measured, when it was asked for and the system cannot boot warm. */
+  warmColdReason?: string;
   kvm: string;
 }
 
@@ -107,11 +122,11 @@ export const benchCommand: Command = {
     const plan = await planFromOptions(system, { emulator: "v86" });
 
     const kvm = await kvmStatus();
-    let targets: Target[] = ["v86", "qemu-tcg", ...(kvm.usable ? (["qemu-kvm"] as const) : [])];
+    let targets: Target[] = ["v86", "v86-warm", "qemu-tcg", ...(kvm.usable ? (["qemu-kvm"] as const) : [])];
     if (values.only) {
       const wanted = values.only.split(",").map((s) => s.trim());
       for (const w of wanted) {
-        if (!["v86", "qemu-tcg", "qemu-kvm"].includes(w)) throw new CliError(`--only: got "${w}", want v86, qemu-tcg or qemu-kvm`, EXIT_USAGE);
+        if (!TARGET_NAMES.includes(w as Target)) throw new CliError(`--only: got "${w}", want ${TARGET_NAMES.join(", ")}`, EXIT_USAGE);
       }
       if (wanted.includes("qemu-kvm") && !kvm.usable) throw new CliError(`--only qemu-kvm: ${kvm.reason}`, EXIT_USAGE);
       targets = targets.filter((t) => wanted.includes(t));
@@ -129,8 +144,9 @@ export const benchCommand: Command = {
   },
 };
 
-async function runBench(system: BootSystem, plan: BootPlan, targets: Target[], runs: number, timeoutMs: number, log: (line: string) => void): Promise<BenchResult> {
+async function runBench(system: BootSystem, plan: BootPlan, targetsAsked: Target[], runs: number, timeoutMs: number, log: (line: string) => void): Promise<BenchResult> {
   const spec = plan.spec;
+  let targets = targetsAsked;
   // v86 holds its disks in memory; QEMU opens the files the user named itself.
   const v86Spec = await loadHostDisks(spec);
   const artifacts = await prebuiltArtifacts();
@@ -143,10 +159,26 @@ async function runBench(system: BootSystem, plan: BootPlan, targets: Target[], r
 
   const bios = await loadBios();
   const wasmBytes = await readFile(v86WasmPath());
+  // v86-warm: the snapshot is taken once, outside the runs; each run restores it into the last run's emulator.
+  let warm: { snapshot: WarmSnapshot; archive: Uint8Array; handOver?: V86Runner } | undefined;
+  let warmColdReason: string | undefined;
+  if (targets.includes("v86-warm")) {
+    const decision = await planWarm(system, plan, artifacts, V86_VERSION);
+    if (decision.warm) {
+      const module = await WebAssembly.compile(wasmBytes);
+      warm = { snapshot: await takeWarmSnapshot({ bios, wasm: async () => module }, decision.snapshot), archive: decision.archive };
+      log(`v86-warm: snapshot taken (${(warm.snapshot.state.byteLength / 1048576).toFixed(1)} MiB)`);
+    } else {
+      warmColdReason = decision.coldReason;
+      targets = targets.filter((t) => t !== "v86-warm");
+      log(`v86-warm: not measured: ${decision.coldReason}`);
+    }
+  }
   const compileSamples: number[] = [];
   const instructionSamples: number[] = [];
   const samples = new Map<Target, { start: number[]; prompt: number[]; init: number[]; cpu: number[] }>();
   for (const t of targets) samples.set(t, { start: [], prompt: [], init: [], cpu: [] });
+  const warmModule = warm ? await WebAssembly.compile(wasmBytes) : undefined;
 
   for (let run = 0; run < runs; run++) {
     // Alternate the order too, so no emulator always follows the same one.
@@ -154,7 +186,9 @@ async function runBench(system: BootSystem, plan: BootPlan, targets: Target[], r
     for (const target of order) {
       let compileMs = 0;
       const runner =
-        target === "v86"
+        target === "v86-warm"
+          ? new V86Runner({ bios, wasm: async () => warmModule! }).bootWarm(warm!.snapshot, warm!.archive, warm!.handOver ? { handOver: warm!.handOver } : {})
+          : target === "v86"
           ? new V86Runner({
               bios,
               wasm: async () => {
@@ -171,6 +205,15 @@ async function runBench(system: BootSystem, plan: BootPlan, targets: Target[], r
         const cpuAtStart = process.cpuUsage();
         await session.waitFor((t) => t.promptCount > 0 && t.atPrompt, timeoutMs, "the first shell prompt");
         const s = samples.get(target)!;
+        if (target === "v86-warm") {
+          // The restore and delivery come before the guest counts as started; the prompt is the user's init's.
+          const warmTimings = timings as WarmTimings;
+          s.init.push(warmTimings.restoreMs + warmTimings.deliverMs);
+          s.start.push(timings.emulatorStartMs);
+          s.prompt.push(timings.emulatorStartMs + session.msTo("first-prompt")!);
+          log(`run ${run + 1}/${runs} v86-warm restore ${ms(warmTimings.restoreMs)}  deliver ${ms(warmTimings.deliverMs)}  prompt ${ms(timings.emulatorStartMs + session.msTo("first-prompt")!)}`);
+          continue;
+        }
         if (runner instanceof QemuRunner) {
           const cpu = runner.cpuTimeMs();
           if (cpu !== undefined) s.cpu.push(cpu);
@@ -191,10 +234,17 @@ async function runBench(system: BootSystem, plan: BootPlan, targets: Target[], r
         if (error instanceof BootFailure) throw new CliError(`${target} run ${run + 1}: ${error.message}`, EXIT_FAILED);
         throw error;
       } finally {
-        await session.stop();
+        if (target === "v86-warm" && runner instanceof V86Runner) {
+          // Kept running for the next warm run to restore into, as the page keeps its emulator.
+          session.dispose();
+          warm!.handOver = runner;
+        } else {
+          await session.stop();
+        }
       }
     }
   }
+  await warm?.handOver?.dispose();
 
   const result: BenchResult = {
     runs,
@@ -206,7 +256,12 @@ async function runBench(system: BootSystem, plan: BootPlan, targets: Target[], r
   };
   if (compileSamples.length) result.v86WasmCompileMs = stats(compileSamples);
   if (instructionSamples.length) result.v86InstructionsToPromptM = stats(instructionSamples);
+  if (warmColdReason) result.warmColdReason = warmColdReason;
   for (const [target, s] of samples) {
+    if (target === "v86-warm") {
+      result.targets[target] = { emulatorStartMs: stats(s.start), toPromptMs: stats(s.prompt), beforeInitMs: stats(s.init) };
+      continue;
+    }
     result.targets[target] = {
       emulatorStartMs: stats(s.start),
       toPromptMs: stats(s.prompt),
@@ -217,6 +272,8 @@ async function runBench(system: BootSystem, plan: BootPlan, targets: Target[], r
   const v86 = result.targets.v86?.toPromptMs.medianMs;
   const tcg = result.targets["qemu-tcg"]?.toPromptMs.medianMs;
   if (v86 !== undefined && tcg !== undefined) result.ratioV86ToQemuTcg = Math.round((v86 / tcg) * 100) / 100;
+  const v86Warm = result.targets["v86-warm"]?.toPromptMs.medianMs;
+  if (v86Warm !== undefined && tcg !== undefined) result.ratioV86WarmToQemuTcg = Math.round((v86Warm / tcg) * 100) / 100;
   const v86Cpu = result.targets.v86?.cpuToPromptMs?.medianMs;
   const tcgCpu = result.targets["qemu-tcg"]?.cpuToPromptMs?.medianMs;
   if (v86Cpu !== undefined && tcgCpu !== undefined && tcgCpu > 0) result.cpuRatioV86ToQemuTcg = Math.round((v86Cpu / tcgCpu) * 100) / 100;
@@ -262,6 +319,11 @@ export function formatBench(r: BenchResult): string {
   lines.push("");
   for (const [target, t] of Object.entries(r.targets)) {
     lines.push(`${target}`);
+    if (target === "v86-warm") {
+      lines.push(`  before the user's init (restore + deliver): ${formatStats(t.beforeInitMs!)}`);
+      lines.push(`  reboot to prompt:    ${formatStats(t.toPromptMs)}`);
+      continue;
+    }
     lines.push(`  emulator start-up:   ${formatStats(t.emulatorStartMs)}`);
     if (t.toInitMs) lines.push(`  guest to Run /init:  ${formatStats(t.toInitMs)}`);
     lines.push(`  guest to prompt:     ${formatStats(t.toPromptMs)}`);
@@ -275,5 +337,7 @@ export function formatBench(r: BenchResult): string {
     lines.push("", `ratio v86 / QEMU-TCG (median guest boot to prompt): ${r.ratioV86ToQemuTcg.toFixed(2)}  (goal: at most 1.5)`);
     if (r.cpuRatioV86ToQemuTcg !== undefined) lines.push(`ratio v86 / QEMU-TCG on CPU time:                   ${r.cpuRatioV86ToQemuTcg.toFixed(2)}`);
   }
+  if (r.ratioV86WarmToQemuTcg !== undefined) lines.push(`ratio v86 warm reboot / QEMU-TCG cold boot (median to prompt): ${r.ratioV86WarmToQemuTcg.toFixed(2)}  (goal: at most 0.2)`);
+  if (r.warmColdReason) lines.push(`v86-warm not measured: ${r.warmColdReason}`);
   return lines.join("\n");
 }
