@@ -1,0 +1,41 @@
+// The network need: a system that asks for the network gets the card's driver (the full kernel,
+// said in the notes), a spec that says so, and QEMU's -nic; a system that does not is unchanged.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { PlanError, planBoot, qemuArgs, QEMU_NIC_MODEL, type BootSystem } from "../../src/core/boot/index.ts";
+import { prebuiltArtifacts } from "../../src/cli/runners/artifacts.ts";
+
+const artifacts = await prebuiltArtifacts();
+const BASE_ONLY: BootSystem = { files: [], base: "busybox", cmdline: "" };
+
+test("network: the plan boots the full kernel (the tiny one has no NIC driver), says why, and marks the spec", async () => {
+  const plan = await planBoot({ ...BASE_ONLY, network: true }, artifacts, { emulator: "v86" });
+  assert.equal(plan.kernel.id, "full");
+  assert.equal(plan.spec.network, true);
+  assert.match(plan.notes.join("\n"), /full kernel boots this system: the network needs the NE2000 PCI network card driver .*\(CONFIG_NE2K_PCI\), which the tiny kernel lacks/);
+});
+
+test("no network: the same plan as before, with no network field at all", async () => {
+  const plan = await planBoot(BASE_ONLY, artifacts, { emulator: "v86" });
+  assert.equal(plan.kernel.id, "tiny");
+  assert.equal("network" in plan.spec, false);
+});
+
+test("network on a pinned tiny kernel is refused, naming the missing options and the kernel that has them", async () => {
+  await assert.rejects(planBoot({ ...BASE_ONLY, network: true, kernel: "tiny", kernelPinned: true }, artifacts), (error: unknown) => {
+    assert.ok(error instanceof PlanError);
+    assert.match(error.message, /the network needs the NE2000 PCI network card driver .*CONFIG_NE2K_PCI.*which the tiny kernel lacks/);
+    assert.match(error.message, /--kernel full/);
+    return true;
+  });
+});
+
+test("QEMU gets one NE2000 PCI card on user-mode networking, only when asked", () => {
+  const files = { kernel: "k", disks: [], cmdline: "", memoryMiB: 128 };
+  const without = qemuArgs(files, { accel: "tcg", arch: "i386" });
+  assert.ok(!without.includes("-nic"));
+  const withNet = qemuArgs({ ...files, network: true }, { accel: "tcg", arch: "i386" });
+  assert.equal(withNet[withNet.indexOf("-nic") + 1], `user,model=${QEMU_NIC_MODEL}`);
+  assert.equal(QEMU_NIC_MODEL, "ne2k_pci");
+  assert.ok(withNet.includes("-nodefaults"), "still no default devices besides the card");
+});
