@@ -2,7 +2,7 @@
 // said in the notes), a spec that says so, and QEMU's -nic; a system that does not is unchanged.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { PlanError, planBoot, qemuArgs, QEMU_NIC_MODEL, type BootSystem } from "../../src/core/boot/index.ts";
+import { normaliseNetwork, PlanError, planBoot, qemuArgs, QEMU_NIC_MODEL, type BootSystem } from "../../src/core/boot/index.ts";
 import { prebuiltArtifacts } from "../../src/cli/runners/artifacts.ts";
 
 const artifacts = await prebuiltArtifacts();
@@ -38,4 +38,13 @@ test("QEMU gets one NE2000 PCI card on user-mode networking, only when asked", (
   assert.equal(withNet[withNet.indexOf("-nic") + 1], `user,model=${QEMU_NIC_MODEL}`);
   assert.equal(QEMU_NIC_MODEL, "ne2k_pci");
   assert.ok(withNet.includes("-nodefaults"), "still no default devices besides the card");
+});
+
+test("parity: each emulator's network addresses and lease times become names, other numbers stay", () => {
+  const qemu = "udhcpc: lease of 10.0.2.15 obtained from 10.0.2.2, lease time 86400\nudhcpc: eth0 is 10.0.2.15/24, router 10.0.2.2, DNS 10.0.2.3, lease 86400 s";
+  const v86 = "udhcpc: lease of 192.168.86.100 obtained from 192.168.86.1, lease time 134217728\nudhcpc: eth0 is 192.168.86.100/24, router 192.168.86.1, DNS 192.168.86.1, lease 134217728 s";
+  const normalised = (text: string) => text.split("\n").map(normaliseNetwork);
+  assert.deepEqual(normalised(qemu), normalised(v86));
+  assert.equal(normaliseNetwork("udhcpc: eth0 is 10.0.2.15/24, router 10.0.2.2, DNS 10.0.2.3, lease 86400 s"), "udhcpc: eth0 is GUEST_IP/24, router NET_SERVER, DNS NET_SERVER, lease LEASE s");
+  assert.equal(normaliseNetwork("110.0.2.150 and 10.0.2.22 stay"), "110.0.2.150 and 10.0.2.22 stay");
 });
