@@ -50,7 +50,7 @@ export const SYSTEM_OPTIONS_HELP = `  --template ID          a playground templa
                          itself); the guest's writes do not reach FILE (QEMU: snapshot=on)
   --memory MIB           guest memory (default 128, more when v86 needs it for a large initrd)
   --bundle FILE.zip      an export bundle from the page (kernel, initramfs, command line)
-\${NETWORK_HELP}`;
+${NETWORK_HELP}`;
 
 /** A system from the options; `what` names it in messages ("busybox-init + my-dir/"). */
 export async function systemFromOptions(values: SystemOptionValues): Promise<{ system: BootSystem; what: string }> {
@@ -71,6 +71,7 @@ export async function systemFromOptions(values: SystemOptionValues): Promise<{ s
     const bundle = await loadBundle(values.bundle);
     system = { files: [], base: "none", kernel: { name: `${basename(values.bundle)}'s bzImage`, bytes: bundle.kernel, arch: bundle.manifest.arch }, kernelPinned: true, cmdline: bundle.cmdline, initrd: bundle.initrds[0]! };
     if (bundle.memoryMiB !== undefined) system.memoryMiB = bundle.memoryMiB;
+    if (bundle.network) system.network = true;
     what = values.bundle;
   } else if (values.template !== undefined) {
     const template = findTemplate(values.template);

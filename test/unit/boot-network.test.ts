@@ -1,8 +1,12 @@
 // The network need: a system that asks for the network gets the card's driver (the full kernel,
-// said in the notes), a spec that says so, and QEMU's -nic; a system that does not is unchanged.
+// said in the notes), a spec that says so, QEMU's -nic (also in an export bundle's run-qemu.sh),
+// and parity names each emulator's addresses; a system that does not ask is unchanged.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { normaliseNetwork, PlanError, planBoot, qemuArgs, QEMU_NIC_MODEL, type BootSystem } from "../../src/core/boot/index.ts";
+import { unzipSync, strFromU8 } from "fflate";
+import { bundleFromPlan, bundleQemuArgs, readBundle } from "../../src/core/bundle/index.ts";
+import { requireTemplate, templateFiles, templateSystem } from "../../src/core/templates/index.ts";
 import { prebuiltArtifacts } from "../../src/cli/runners/artifacts.ts";
 
 const artifacts = await prebuiltArtifacts();
@@ -47,4 +51,20 @@ test("parity: each emulator's network addresses and lease times become names, ot
   assert.deepEqual(normalised(qemu), normalised(v86));
   assert.equal(normaliseNetwork("udhcpc: eth0 is 10.0.2.15/24, router 10.0.2.2, DNS 10.0.2.3, lease 86400 s"), "udhcpc: eth0 is GUEST_IP/24, router NET_SERVER, DNS NET_SERVER, lease LEASE s");
   assert.equal(normaliseNetwork("110.0.2.150 and 10.0.2.22 stay"), "110.0.2.150 and 10.0.2.22 stay");
+});
+
+test("a bundle of a networked system says so in bundle.json, and run-qemu.sh passes -nic; others do not", async () => {
+  const template = requireTemplate("network");
+  const files = await templateFiles(template, (path) => artifacts.bytes(path));
+  const plan = await planBoot(templateSystem(template, { files, cmdline: template.cmdline }), artifacts);
+  const bundle = readBundle(bundleFromPlan(plan, { files, template: template.id }));
+  assert.equal(bundle.manifest.network, true);
+  const script = strFromU8(unzipSync(bundleFromPlan(plan, { files, template: template.id }))["run-qemu.sh"]!);
+  assert.match(script, / -nic user,model=ne2k_pci /);
+  assert.deepEqual(bundleQemuArgs(bundle.manifest, "tcg").slice(-2), ["-nic", "user,model=ne2k_pci"]);
+
+  const plain = await planBoot(BASE_ONLY, artifacts);
+  const plainBundle = readBundle(bundleFromPlan(plain, { files: [], template: "" }));
+  assert.equal("network" in plainBundle.manifest, false);
+  assert.ok(!bundleQemuArgs(plainBundle.manifest, "tcg").includes("-nic"));
 });
