@@ -72,6 +72,8 @@ for (const emulator of ["qemu", "v86"] as const) {
         const answer = await run("nslookup lesson.example", 30_000);
         assert.match(answer, /^Server:\s+192\.168\.86\.1$/m);
         assert.match(answer, /^Address: 192\.168\.87\.1$/m);
+        // What a request fetch() cannot make looks like in the guest (nothing listens on port 1).
+        assert.match(await run("wget -q -O - http://1.external/; echo \"exit $?\"", 30_000), /502 Fetch Error[\s\S]*exit 1$/);
       }
     } finally {
       await session.stop();

@@ -3,7 +3,7 @@
 // and parity names each emulator's addresses; a system that does not ask is unchanged.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { normaliseNetwork, PlanError, planBoot, qemuArgs, QEMU_NIC_MODEL, type BootSystem } from "../../src/core/boot/index.ts";
+import { describeBrowserNetwork, guestLease, normaliseNetwork, PlanError, planBoot, qemuArgs, QEMU_NIC_MODEL, type BootSystem } from "../../src/core/boot/index.ts";
 import { unzipSync, strFromU8 } from "fflate";
 import { bundleFromPlan, bundleQemuArgs, readBundle } from "../../src/core/bundle/index.ts";
 import { requireTemplate, templateFiles, templateSystem } from "../../src/core/templates/index.ts";
@@ -67,4 +67,12 @@ test("a bundle of a networked system says so in bundle.json, and run-qemu.sh pas
   const plainBundle = readBundle(bundleFromPlan(plain, { files: [], template: "" }));
   assert.equal("network" in plainBundle.manifest, false);
   assert.ok(!bundleQemuArgs(plainBundle.manifest, "tcg").includes("-nic"));
+});
+
+test("the guest's address comes from udhcpc's own line, the last lease winning", () => {
+  assert.equal(guestLease("Run /init as init process\nudhcpc: started, v1.35.0\n"), undefined);
+  const text = "udhcpc: lease of 10.0.2.15 obtained from 10.0.2.2, lease time 86400\r\n...\nudhcpc: lease of 192.168.86.100 obtained from 192.168.86.1, lease time 134217728\r\n";
+  assert.deepEqual(guestLease(text), { address: "192.168.86.100", server: "192.168.86.1" });
+  assert.match(describeBrowserNetwork(guestLease(text)), /^Network: eth0 192\.168\.86\.100 by DHCP from 192\.168\.86\.1\. Only HTTP to port 80/);
+  assert.match(describeBrowserNetwork(undefined), /no DHCP lease yet/);
 });

@@ -56,3 +56,30 @@ export const NETWORK_HELP = `  --net                  a network card (NE2000 PCI
                          every name resolves to 192.168.87.1; \`wget http://PORT.external/\`
                          reaches a server on the host's localhost:PORT (v86's equivalent of
                          10.0.2.2)`;
+
+/** What a guest printed of its DHCP lease. */
+export interface GuestLease {
+  address: string;
+  /** The DHCP server that gave it. */
+  server: string;
+}
+
+const UDHCPC_LEASE = /udhcpc: lease of (\d{1,3}(?:\.\d{1,3}){3}) obtained from (\d{1,3}(?:\.\d{1,3}){3})/g;
+
+/**
+ * The guest's address, from BusyBox udhcpc's own console line ("udhcpc: lease of 10.0.2.15
+ * obtained from 10.0.2.2, lease time 86400"); the last lease when there were several;
+ * undefined until one came. The page shows it beside the status line.
+ */
+export function guestLease(consoleText: string): GuestLease | undefined {
+  let lease: GuestLease | undefined;
+  for (const match of consoleText.matchAll(UDHCPC_LEASE)) lease = { address: match[1]!, server: match[2]! };
+  return lease;
+}
+
+/** One sentence for the page: the guest's address and what v86's fetch backend lets it reach. */
+export function describeBrowserNetwork(lease: GuestLease | undefined): string {
+  const reach =
+    "Only HTTP to port 80 leaves the guest, through this page's fetch(): same-origin or CORS-permitted URLs (http://PORT.external/ is this machine's localhost:PORT); no HTTPS, no other ports; a request fetch() refuses answers 502 Fetch Error in the guest.";
+  return lease ? `Network: eth0 ${lease.address} by DHCP from ${lease.server}. ${reach}` : `Network: no DHCP lease yet (udhcpc -i eth0). ${reach}`;
+}
