@@ -6,6 +6,8 @@
 import {
   annotateLines,
   bootTimeline,
+  describeBrowserNetwork,
+  guestLease,
   type BootTimeline,
   type LineAnnotation,
   BootFailure,
@@ -39,6 +41,8 @@ export interface BootStatus {
   /** The panic explained, when there was one. */
   diagnosis?: BootDiagnosis;
   timeToPromptMs?: number;
+  /** The guest's DHCP lease (udhcpc's line) and what the page's network reaches, once it has one. */
+  network?: { address: string; explanation: string };
 }
 
 export interface BootMetrics {
@@ -59,6 +63,8 @@ export interface BootMetrics {
   kernel: string | undefined;
   /** The final kernel command line (the project's over bootlab's defaults). */
   cmdline: string | undefined;
+  /** The guest's address, once udhcpc printed its lease (the network template). */
+  guestAddress: string | undefined;
   timeline: TimelineEntry[];
 }
 
@@ -240,6 +246,7 @@ export class BootController {
       initrdSha256: boot?.started?.initrdSha256,
       kernel: boot?.started?.kernel.id,
       cmdline: boot?.started?.expectations.cmdline,
+      guestAddress: session ? guestLease(session.transcript.text)?.address : undefined,
       timeline,
     };
   }
@@ -315,6 +322,8 @@ export class BootController {
     const status: BootStatus = { phase: phaseOf(outcome), message: statusMessage(report), report };
     if (outcome.panic) status.diagnosis = outcome.panic;
     if (outcome.readyMs !== undefined && (outcome.kind === "prompt" || outcome.kind === "ready")) status.timeToPromptMs = Math.round(outcome.readyMs);
+    const lease = guestLease(boot.session.transcript.text);
+    if (lease) status.network = { address: lease.address, explanation: describeBrowserNetwork(lease) };
     this.setStatus(status);
   }
 
