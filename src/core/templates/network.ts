@@ -47,7 +47,7 @@ export const networkTemplate: Template = {
   summary: [
     "Seed 003's network: the kernel drives an NE2000 PCI card, and rcS brings eth0 up with udhcpc, whose script (/usr/share/udhcpc/default.script) sets the address, the default route and /etc/resolv.conf.",
     "Try ip addr, ip route, cat /etc/resolv.conf, nslookup NAME and wget -O - URL. In the page (v86's fetch backend) only HTTP to port 80 leaves the guest, through the browser's fetch() (same origin or CORS); no HTTPS, no other ports.",
-    "bootlab boot --net --template network runs it on QEMU too: there the host is 10.0.2.2; on v86, http://PORT.external/ is the host's localhost:PORT.",
+    "bootlab boot --template network --emulator qemu runs it on QEMU's user-mode network, where the host is 10.0.2.2; under v86, http://PORT.external/ is the host's localhost:PORT.",
   ],
   base: "busybox",
   kernel: "full",
