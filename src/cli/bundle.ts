@@ -19,7 +19,9 @@ export async function loadBundle(path: string, option = "--bundle"): Promise<Loa
   const zip = await readUserFile(path, option);
   try {
     const { manifest, kernel, initramfs } = readBundle(zip, { sources: false });
-    return { manifest, kernel, initrds: [initramfs], disks: [], cmdline: manifest.cmdline, memoryMiB: manifest.memoryMiB };
+    const loaded: LoadedBundle = { manifest, kernel, initrds: [initramfs], disks: [], cmdline: manifest.cmdline, memoryMiB: manifest.memoryMiB };
+    if (manifest.network) loaded.network = true;
+    return loaded;
   } catch (error) {
     if (error instanceof BundleError) throw new CliError(`${option} ${path}: ${error.message}`, EXIT_USAGE);
     throw error;

@@ -3,7 +3,7 @@
 // BootSystem the plan (src/core/boot/plan.ts) boots. Nothing here decides how to boot it.
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
-import { KernelCmdline, PlanError, planBoot, type HostDisk, type BootPlan, type BootSystem, type EmulatorName, type PlanOptions } from "../core/boot/index.ts";
+import { KernelCmdline, NETWORK_HELP, PlanError, planBoot, type HostDisk, type BootPlan, type BootSystem, type EmulatorName, type PlanOptions } from "../core/boot/index.ts";
 import { overlayFromEntries, type OverlayFile } from "../core/rootfs/index.ts";
 import { findTemplate, templateFiles, templateSystem, TEMPLATES } from "../core/templates/index.ts";
 import { loadBundle } from "./bundle.ts";
@@ -21,6 +21,7 @@ export const SYSTEM_OPTIONS = {
   disk: { type: "string", multiple: true },
   memory: { type: "string" },
   bundle: { type: "string" },
+  net: { type: "boolean" },
 } as const;
 
 export interface SystemOptionValues {
@@ -31,6 +32,7 @@ export interface SystemOptionValues {
   disk?: string[] | undefined;
   memory?: string | undefined;
   bundle?: string | undefined;
+  net?: boolean | undefined;
 }
 
 /** The help lines of the system options, for commands that take them. */
@@ -47,7 +49,8 @@ export const SYSTEM_OPTIONS_HELP = `  --template ID          a playground templa
                          at most 1 GiB each, held in memory; QEMU: at most 4, read from FILE
                          itself); the guest's writes do not reach FILE (QEMU: snapshot=on)
   --memory MIB           guest memory (default 128, more when v86 needs it for a large initrd)
-  --bundle FILE.zip      an export bundle from the page (kernel, initramfs, command line)`;
+  --bundle FILE.zip      an export bundle from the page (kernel, initramfs, command line)
+${NETWORK_HELP}`;
 
 /** A system from the options; `what` names it in messages ("busybox-init + my-dir/"). */
 export async function systemFromOptions(values: SystemOptionValues): Promise<{ system: BootSystem; what: string }> {
@@ -68,6 +71,7 @@ export async function systemFromOptions(values: SystemOptionValues): Promise<{ s
     const bundle = await loadBundle(values.bundle);
     system = { files: [], base: "none", kernel: { name: `${basename(values.bundle)}'s bzImage`, bytes: bundle.kernel, arch: bundle.manifest.arch }, kernelPinned: true, cmdline: bundle.cmdline, initrd: bundle.initrds[0]! };
     if (bundle.memoryMiB !== undefined) system.memoryMiB = bundle.memoryMiB;
+    if (bundle.network) system.network = true;
     what = values.bundle;
   } else if (values.template !== undefined) {
     const template = findTemplate(values.template);
@@ -97,6 +101,7 @@ export async function systemFromOptions(values: SystemOptionValues): Promise<{ s
   if (values.append !== undefined) system.cmdline = mergeCmdline(system.cmdline, values.append);
   if (memoryMiB !== undefined) system.memoryMiB = memoryMiB;
   if (disks.length) system.disks = [...(system.disks ?? []), ...disks];
+  if (values.net) system.network = true;
   return { system, what };
 }
 

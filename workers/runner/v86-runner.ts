@@ -6,6 +6,7 @@ import {
   isHostDisk,
   ListenerSet,
   V86_INITRD_ADDRESS_MIB,
+  V86_NIC,
   prepareInitrd,
   minimumV86MemoryMiB,
   validateBootSpec,
@@ -140,6 +141,8 @@ export class V86Runner implements Runner {
     if (initrd) config.initrd = { buffer: ownedBuffer(initrd) };
     if (disks[0]) config.hda = { buffer: ownedBuffer(disks[0]) };
     if (disks[1]) config.hdb = { buffer: ownedBuffer(disks[1]) };
+    // The fetch backend (network.ts): DHCP and DNS inside v86, HTTP to port 80 through fetch().
+    if (spec.network) config.net_device = { type: V86_NIC, relay_url: "fetch" };
     Object.assign(config, this.options.v86Options);
     await this.create(config);
     const emulatorStartMs = performance.now() - startedAt;

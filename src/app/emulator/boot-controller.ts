@@ -6,6 +6,8 @@
 import {
   annotateLines,
   bootTimeline,
+  describeBrowserNetwork,
+  guestLease,
   type BootTimeline,
   type LineAnnotation,
   BootFailure,
@@ -39,6 +41,8 @@ export interface BootStatus {
   /** The panic explained, when there was one. */
   diagnosis?: BootDiagnosis;
   timeToPromptMs?: number;
+  /** The guest's DHCP lease (udhcpc's line) and what the page's network reaches, once it has one. */
+  network?: { address: string; explanation: string };
 }
 
 export interface BootMetrics {
@@ -66,6 +70,8 @@ export interface BootMetrics {
   /** Warm boots: restoring the snapshot, and handing the files to the guest (ms). */
   restoreMs: number | undefined;
   deliverMs: number | undefined;
+  /** The guest's address, once udhcpc printed its lease (the network template). */
+  guestAddress: string | undefined;
   timeline: TimelineEntry[];
 }
 
@@ -251,6 +257,7 @@ export class BootController {
       coldReason: boot?.started?.coldReason,
       restoreMs: round(boot?.started?.restoreMs),
       deliverMs: round(boot?.started?.deliverMs),
+      guestAddress: session ? guestLease(session.transcript.text)?.address : undefined,
       timeline,
     };
   }
@@ -328,6 +335,8 @@ export class BootController {
     if (boot.started?.warm && status.phase === "ready") status.message += " (warm boot: the kernel was restored at its init and your files handed to it; Ctrl+Shift+Enter boots cold)";
     if (outcome.panic) status.diagnosis = outcome.panic;
     if (outcome.readyMs !== undefined && (outcome.kind === "prompt" || outcome.kind === "ready")) status.timeToPromptMs = Math.round(outcome.readyMs);
+    const lease = guestLease(boot.session.transcript.text);
+    if (lease) status.network = { address: lease.address, explanation: describeBrowserNetwork(lease) };
     this.setStatus(status);
   }
 

@@ -16,12 +16,15 @@ export class StatusLine implements Disposable {
   private readonly message: HTMLElement;
   private readonly lint: HTMLElement;
   private readonly storage: HTMLElement;
+  /** The guest's address when it has a network (the network template), its reach as the tooltip. */
+  private readonly network: HTMLElement;
 
   constructor(private readonly handlers: StatusHandlers) {
     this.message = h("div", { class: "message", "data-testid": "status-message", role: "status", "aria-live": "polite" }, "Starting…");
     this.lint = h("span", { class: "lint-summary", "data-testid": "lint-summary" });
     this.storage = h("span", { class: "storage ok", "data-testid": "storage-status" });
-    this.element = h("footer", { class: "status", "data-phase": "idle", "data-testid": "status" }, h("span", { class: "dot", "aria-hidden": "true" }), this.message, this.lint, this.storage);
+    this.network = h("span", { class: "guest-network", "data-testid": "guest-network" });
+    this.element = h("footer", { class: "status", "data-phase": "idle", "data-testid": "status" }, h("span", { class: "dot", "aria-hidden": "true" }), this.message, this.network, this.lint, this.storage);
   }
 
   setBoot(status: BootStatus): void {
@@ -29,6 +32,8 @@ export class StatusLine implements Disposable {
     // Every status replaces the whole message, tooltip included: a panic's line must not stay
     // as the tooltip of the next boot's "Booting…".
     this.message.title = status.report?.line ?? "";
+    this.network.textContent = status.network ? `eth0 ${status.network.address}` : "";
+    this.network.title = status.network?.explanation ?? "";
     const report = status.report;
     if (!report || (!report.fix && !report.fileToFix)) {
       this.message.replaceChildren(status.message);

@@ -93,7 +93,7 @@ export class QemuRunner implements Runner {
       disks.push(file);
     }
     const args = qemuArgs(
-      { kernel, initrd, disks, cmdline: spec.cmdline, memoryMiB: spec.memoryMiB },
+      { kernel, initrd, disks, cmdline: spec.cmdline, memoryMiB: spec.memoryMiB, network: spec.network === true },
       { accel: this.accel, arch: this.arch, serial: "stdio" },
     );
     // requireTool throws a CliError naming the Debian package when the binary is missing.

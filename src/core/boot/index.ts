@@ -5,6 +5,7 @@ export * from "./spec.ts";
 export * from "./runner.ts";
 export * from "./cmdline.ts";
 export * from "./qemu-args.ts";
+export * from "./network.ts";
 export * from "./diagnosis.ts";
 export * from "./annotations.ts";
 export * from "./transcript.ts";

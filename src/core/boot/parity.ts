@@ -16,7 +16,11 @@
 // 4. Hexadecimal addresses (0x followed by 6 or more digits) become 0xADDR.
 // 5. `mount`: the size=/nr_inodes= of rootfs, tmpfs and devtmpfs become SIZE: they are derived
 //    from the RAM the firmware reports, and v86's BIOS reports a few MiB less for the same -m.
+// 6. With a network (network.ts), each emulator's own addresses become GUEST_IP and NET_SERVER
+//    (router and name server: one machine on v86, two on QEMU) and a DHCP lease's seconds
+//    LEASE: QEMU's slirp and v86's fetch backend hand out different ones by design.
 import { stripPrintkTime } from "./diagnosis.ts";
+import { NETWORK_FACTS } from "./network.ts";
 
 /** The kernel parameter parity boots add, so that step 2 can find the kernel's messages. */
 export const PARITY_APPEND = "printk.time=1";
@@ -75,7 +79,19 @@ export function normaliseUserSpace(text: string): string[] {
 }
 
 export function normaliseAddresses(line: string): string {
-  return line.replace(/0x[0-9a-fA-F]{6,}/g, "0xADDR");
+  return normaliseNetwork(line.replace(/0x[0-9a-fA-F]{6,}/g, "0xADDR"));
+}
+
+const networkWord = (address: string) => new RegExp(`(?<![\\d.])${address.replaceAll(".", "\\.")}(?![\\d])`, "g");
+const GUEST_ADDRESSES = Object.values(NETWORK_FACTS).map((facts) => networkWord(facts.address));
+const NETWORK_SERVERS = Object.values(NETWORK_FACTS).flatMap((facts) => [facts.router, facts.dns]).map(networkWord);
+
+/** Step 6: each emulator's network addresses and lease times as names. */
+export function normaliseNetwork(line: string): string {
+  if (!/\d+\.\d+\.\d+\.\d+|lease/.test(line)) return line;
+  for (const address of GUEST_ADDRESSES) line = line.replace(address, "GUEST_IP");
+  for (const server of NETWORK_SERVERS) line = line.replace(server, "NET_SERVER");
+  return line.replace(/\blease time \d+/g, "lease time LEASE").replace(/\blease \d+ s\b/g, "lease LEASE s");
 }
 
 function normaliseMountSizes(line: string): string {

@@ -53,6 +53,8 @@ export interface BootSystem {
   initrd?: Uint8Array;
   /** Console text that means the system is up, for systems without a shell prompt. */
   readyPattern?: string;
+  /** A network card on the emulator's own network (network.ts); the kernel must drive it. */
+  network?: boolean;
 }
 
 export interface PlanOptions {
@@ -232,6 +234,7 @@ export async function planBoot(system: BootSystem, artifacts: PrebuiltArtifacts,
     expectations,
   };
   if (typeof kernel.source === "string") planned.kernel.bzImage = kernel.source;
+  if (system.network) planned.spec.network = true;
   return planned;
 }
 
@@ -286,6 +289,12 @@ function kernelNeeds(system: BootSystem, cmdline: KernelCmdline, root: RootKind,
     const bytes = overlayBytes(initFile);
     if (readElf(bytes)) needs.push({ symbols: ["CONFIG_BINFMT_ELF"], what: "ELF programs", because: `${initFile.path} (an ELF program)` });
     else if (bytes[0] === 0x23 && bytes[1] === 0x21) needs.push({ symbols: ["CONFIG_BINFMT_SCRIPT"], what: "#! scripts", because: `${initFile.path} (a script)` });
+  }
+  if (system.network) {
+    const because = "the network";
+    needs.push({ symbols: ["CONFIG_NE2K_PCI"], what: "the NE2000 PCI network card driver (the card both emulators give the guest)", because });
+    needs.push({ symbols: ["CONFIG_INET"], what: "IPv4 (TCP/IP)", because });
+    needs.push({ symbols: ["CONFIG_PACKET"], what: "packet sockets, which udhcpc uses", because });
   }
   const consoles = cmdline.getAll("console");
   if (consoles.some((c) => c.startsWith("ttyS"))) needs.push({ symbols: ["CONFIG_SERIAL_8250_CONSOLE"], what: "a serial console", because: "console=ttyS0" });

@@ -1,5 +1,6 @@
 // The QEMU command line as data. QemuRunner spawns it, and the export bundle writes the same
 // list into run-qemu.sh, so the page, the CLI and the reader's own shell start QEMU alike.
+import { QEMU_NIC_MODEL } from "./network.ts";
 import type { GuestArch } from "./spec.ts";
 
 export type QemuAccel = "kvm" | "tcg";
@@ -13,6 +14,8 @@ export interface QemuFiles {
   disks: readonly string[];
   cmdline: string;
   memoryMiB: number;
+  /** A network card on QEMU's user-mode network (network.ts). */
+  network?: boolean;
 }
 
 export interface QemuArgsOptions {
@@ -58,6 +61,9 @@ export function qemuArgs(files: QemuFiles, options: QemuArgsOptions): string[] {
     // snapshot=on: the guest's writes go to a temporary overlay, never to the image itself.
     args.push("-drive", `file=${disk},format=raw,if=ide,index=${index},media=disk,snapshot=on`);
   });
+  // -nodefaults left out the default NIC: the one card both emulators have (network.ts), on
+  // user-mode networking (DHCP 10.0.2.15, DNS 10.0.2.3, the host's loopback at 10.0.2.2).
+  if (files.network) args.push("-nic", `user,model=${QEMU_NIC_MODEL}`);
   return args;
 }
 

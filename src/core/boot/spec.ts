@@ -19,6 +19,11 @@ export interface BootSpec {
   cmdline: string;
   /** Guest memory in MiB. */
   memoryMiB: number;
+  /**
+   * A network card (network.ts: NE2000 PCI) on the emulator's own network: QEMU's user-mode
+   * networking, v86's fetch backend. Undefined or false: no network.
+   */
+  network?: boolean;
 }
 
 /**

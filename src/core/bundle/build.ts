@@ -59,6 +59,7 @@ export function bundleFromPlan(plan: BootPlan, options: BundleFromPlanOptions): 
     memoryMiB: plan.spec.memoryMiB,
     arch: plan.kernel.arch,
   };
+  if (plan.spec.network) input.network = true;
   if (filesOffset !== undefined) input.filesOffset = filesOffset;
   if (options.zipName !== undefined) input.zipName = options.zipName;
   return buildBundle(input);
@@ -104,6 +105,8 @@ export interface BundleInput {
   template: string;
   memoryMiB: number;
   arch: GuestArch;
+  /** The system has a network card: bundle.json says so and run-qemu.sh passes -nic. */
+  network?: boolean;
   /** Used in the README's example commands. */
   zipName?: string;
 }
@@ -140,6 +143,7 @@ export function buildBundle(input: BundleInput): Uint8Array {
     cmdline: input.cmdline,
     template: input.template,
     memoryMiB: input.memoryMiB,
+    ...(input.network ? { network: true } : {}),
     files: [],
     sources: sources.map(({ path, file, mode }) => ({ path, file, mode })),
   };

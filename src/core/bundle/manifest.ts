@@ -50,6 +50,12 @@ export interface BundleManifest {
   /** The template the project started from, e.g. "minimal-init". */
   template: string;
   memoryMiB: number;
+  /**
+   * The system has a network card (network.ts): run-qemu.sh passes -nic, `bootlab boot --bundle`
+   * boots it with the network. Written only when true; a reader that does not know it boots
+   * the bundle without a network.
+   */
+  network?: boolean;
   files: ManifestFile[];
   sources: ManifestSource[];
 }
@@ -81,7 +87,8 @@ export function parseManifest(text: string): BundleManifest {
   if (typeof memoryMiB !== "number" || !Number.isInteger(memoryMiB) || memoryMiB < 16) {
     throw new BundleManifestError(`"memoryMiB" is ${JSON.stringify(memoryMiB)}, want a whole number of at least 16`);
   }
-  return {
+  if (m.network !== undefined && typeof m.network !== "boolean") throw new BundleManifestError(`"network" is ${JSON.stringify(m.network)}, want true or false`);
+  const manifest: BundleManifest = {
     format: BUNDLE_FORMAT,
     version: m.version,
     arch,
@@ -103,6 +110,8 @@ export function parseManifest(text: string): BundleManifest {
       return { path: stringField(o, "path", false, where), file: stringField(o, "file", false, where), mode: modeField(o, where) };
     }),
   };
+  if (m.network === true) manifest.network = true;
+  return manifest;
 }
 
 function stringField(o: Record<string, unknown>, key: string, mayBeEmpty = false, where = ""): string {

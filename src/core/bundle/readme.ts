@@ -59,7 +59,7 @@ ${fence}
 ${sources}
 
 Kernel command line: \`${manifest.cmdline}\`
-Memory: ${manifest.memoryMiB} MiB.
+Memory: ${manifest.memoryMiB} MiB.${manifest.network ? "\nNetwork: an NE2000 PCI card on QEMU's user-mode networking (`-nic`): DHCP gives 10.0.2.15, DNS 10.0.2.3, and 10.0.2.2 is the host's loopback." : ""}
 
 ## Change it
 

@@ -13,7 +13,7 @@ export const RUN_SCRIPT_NAME = "run-qemu.sh";
 /** The exact argument list (after the binary) the script runs with `accel`, files relative to the bundle. */
 export function bundleQemuArgs(manifest: BundleManifest, accel: QemuAccel): string[] {
   return qemuArgs(
-    { kernel: manifest.kernel, initrd: manifest.initramfs, disks: [], cmdline: manifest.cmdline, memoryMiB: manifest.memoryMiB },
+    { kernel: manifest.kernel, initrd: manifest.initramfs, disks: [], cmdline: manifest.cmdline, memoryMiB: manifest.memoryMiB, network: manifest.network === true },
     // mon:stdio: a person at a terminal leaves with Ctrl-A X, and Ctrl-C reaches the guest.
     { accel, arch: manifest.arch, serial: "mon:stdio" },
   );

@@ -26,5 +26,6 @@ export async function templateFiles(template: Template, read: ArtifactReader): P
 export function templateSystem(template: Template, project: { files: readonly OverlayFile[]; cmdline: string }): BootSystem {
   const system: BootSystem = { files: project.files, base: template.base, kernel: template.kernel, cmdline: project.cmdline };
   if (template.readyPattern !== undefined) system.readyPattern = template.readyPattern;
+  if (template.network) system.network = true;
   return system;
 }

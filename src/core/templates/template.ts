@@ -54,6 +54,8 @@ export interface Template {
    * regular expression source); undefined: the shell prompt.
    */
   readyPattern?: string;
+  /** The system has a network card (BootSystem.network): the plan picks a kernel that drives it. */
+  network?: boolean;
 }
 
 export function isPrebuiltFile(file: TemplateFile): file is TemplatePrebuiltFile {

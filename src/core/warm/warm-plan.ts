@@ -45,6 +45,7 @@ export async function planWarm(system: BootSystem, plan: BootPlan, artifacts: Pr
   const cold = (coldReason: string): WarmDecision => ({ warm: false, coldReason });
   if (system.initrd !== undefined) return cold("an initrd of your own boots cold");
   if (plan.spec.disks.length > 0) return cold("systems with disks boot cold");
+  if (plan.spec.network) return cold("systems with a network boot cold (the network card's state is not in the snapshot)");
   if (system.base === "busybox" && !plan.usesBase) return cold("a root file system outside the initramfs boots cold");
   if (!plan.kernel.bzImage) return cold("your own kernel boots cold");
   if (plan.expectations.initHint) return cold(`the init cannot run (${plan.expectations.initHint}); a cold boot shows the kernel's own error`);
