@@ -138,3 +138,30 @@ test("an inittab that respawns a shell on a port the kernel lacks exits 8: a res
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("--warm: the first boot makes and keeps the snapshot, the next restores it; a damaged one is made again", async () => {
+  const cache = await mkdtemp(join(tmpdir(), "bootlab-warm-cache-"));
+  try {
+    const env = { ...process.env, XDG_CACHE_HOME: cache };
+    const args = ["--template", "busybox-init", "--warm"];
+    const first = await bootlab(args, "echo warm-$((6*7))\npoweroff -f\n", env);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stderr, /warm boot from a snapshot made now and kept in /);
+    assert.match(first.stdout, /Run \/init as init process[\s\S]*warm-42/);
+    const second = await bootlab(args, "echo again-$((6*7))\npoweroff -f\n", env);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stderr, /warm boot from the snapshot in /);
+    assert.match(second.stdout, /again-42/);
+    // A damaged state is detected by its sha256 and replaced, never restored.
+    const state = /snapshot in (\S+\.state)/.exec(second.stderr)![1]!;
+    await writeFile(state, "not a state");
+    const third = await bootlab(args, "poweroff -f\n", env);
+    assert.equal(third.code, 0, third.stderr);
+    assert.match(third.stderr, /made now/);
+    const qemu = await bootlab([...args, "--emulator", "qemu"], "", env);
+    assert.equal(qemu.code, 2);
+    assert.match(qemu.stderr, /QEMU always boots cold/);
+  } finally {
+    await rm(cache, { recursive: true, force: true });
+  }
+});

@@ -21,6 +21,8 @@ import { onTerminationSignal } from "../signals.ts";
 import { loadHostDisks } from "../input-file.ts";
 import { attachTerminal, type AttachEnd } from "../runners/attach-terminal.ts";
 import { createRunner, type EmulatorChoice } from "../runners/create.ts";
+import { V86Runner } from "../../../workers/runner/v86-runner.ts";
+import { warmStartFor, type WarmStart } from "../warm-cache.ts";
 import { kvmStatus } from "../runners/kvm.ts";
 import { QemuRunner } from "../runners/qemu-runner.ts";
 import { driveScriptedConsole } from "../runners/scripted-console.ts";
@@ -54,6 +56,10 @@ ${SYSTEM_OPTIONS_HELP}
   --timeout SECONDS      give up after this long (default ${DEFAULT_TIMEOUT_S}; at a terminal: none unless given)
   --accel auto|kvm|tcg   QEMU accelerator (default auto: KVM when /dev/kvm is usable)
   --arch i386|x86_64     QEMU binary for the kernel (default i386; v86 is i386 only)
+  --warm                 v86: boot from a warm snapshot (the kernel restored at its init, your
+                         files handed to it), made on first use and kept in the cache
+                         directory ($XDG_CACHE_HOME/bootlab/warm); a system that cannot boot
+                         warm (disks, a network, an initrd of your own) boots cold and says why
   --quiet                do not print which emulator, accelerator and kernel were chosen
   --timeline             at the end, print the boot's timeline (kernel, initramfs unpack, Run
                          /init, init and rcS, first prompt, power-off) as a text chart on stderr
@@ -99,6 +105,7 @@ export const bootCommand: Command = {
         quiet: { type: "boolean", default: false },
         timeline: { type: "boolean", default: false },
         "timeline-svg": { type: "string" },
+        warm: { type: "boolean", default: false },
       },
     });
     const emulator = oneOf("--emulator", values.emulator, ["v86", "qemu"] as const);
@@ -108,6 +115,7 @@ export const bootCommand: Command = {
     if (emulator === "v86" && arch === "x86_64") {
       throw new CliError("--arch x86_64 needs --emulator qemu: v86 emulates a 32-bit CPU only", EXIT_USAGE);
     }
+    if (values.warm && emulator !== "v86") throw new CliError("--warm: warm boots are v86's (a restored snapshot); QEMU always boots cold", EXIT_USAGE);
     if (emulator === "qemu" && accel === "kvm") {
       const kvm = await kvmStatus(arch);
       if (!kvm.usable) throw new CliError(`--accel kvm: ${kvm.reason}; use --accel tcg`, EXIT_EMULATOR);
@@ -119,7 +127,15 @@ export const bootCommand: Command = {
     if (arch === "x86_64" && typeof system.kernel === "object") system.kernel.arch = "x86_64";
     const plan = await planFromOptions(system, { emulator });
     if (!values.quiet) for (const note of plan.notes) process.stderr.write(`bootlab boot: ${note}\n`);
-    return bootAndReport(plan, { emulator, accel, arch, timeoutS, quiet: values.quiet, session: { ...plan.expectations }, timeline: values.timeline, timelineSvg: values["timeline-svg"] });
+    let warm: WarmStart | undefined;
+    if (values.warm) {
+      warm = await warmStartFor(system, plan);
+      if (!values.quiet) {
+        const said = warm.warm ? `warm boot from ${warm.made ? "a snapshot made now and kept in" : "the snapshot in"} ${warm.file}` : `cold boot: ${warm.coldReason}`;
+        process.stderr.write(`bootlab boot: ${said}\n`);
+      }
+    }
+    return bootAndReport(plan, { emulator, accel, arch, timeoutS, quiet: values.quiet, session: { ...plan.expectations }, timeline: values.timeline, timelineSvg: values["timeline-svg"], warm });
   },
 };
 
@@ -135,6 +151,8 @@ interface BootRunOptions {
   timeline?: boolean;
   /** Write the boot's timeline as an SVG picture to this file at the end. */
   timelineSvg?: string | undefined;
+  /** --warm: the snapshot to restore and the files to hand over (v86). */
+  warm?: WarmStart | undefined;
 }
 
 async function bootAndReport(plan: BootPlan, options: BootRunOptions): Promise<number> {
@@ -143,6 +161,7 @@ async function bootAndReport(plan: BootPlan, options: BootRunOptions): Promise<n
   let runner;
   try {
     runner = await createRunner(options.emulator, { accel: options.accel, arch: options.arch });
+    if (options.warm?.warm && runner instanceof V86Runner) runner.bootWarm(options.warm.snapshot, options.warm.archive);
   } catch (error) {
     return emulatorCannotStart(error);
   }
