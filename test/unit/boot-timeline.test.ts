@@ -146,3 +146,22 @@ test("the SVG's axis has fewer ticks on a narrow picture, so their labels do not
     for (let i = 1; i < xs.length; i++) assert.ok(xs[i]! - xs[i - 1]! >= 40, `${width}: ticks ${xs.join(", ")} closer than a label`);
   }
 });
+
+test("a warm boot's timeline marks the kernel's part as restored, in the data, the text and the picture", () => {
+  const transcript = replayTranscript("busybox-init.v86");
+  const warm = bootTimeline(transcript, { restored: true });
+  const cold = bootTimeline(transcript);
+  assert.equal(warm.warm, true);
+  assert.equal(cold.warm, undefined);
+  for (const b of warm.bars) {
+    const restored = ["kernel", "initramfs", "root", "init"].includes(b.id);
+    assert.equal(b.restored === true, restored, `${b.id}`);
+    if (restored) assert.match(b.text, /restored from the warm snapshot, not run again\.$/);
+  }
+  const svg = timelineSvg(warm, undefined, { idPrefix: "t" });
+  assert.match(svg, /<pattern id="t-hatch"/);
+  assert.match(svg, /class="bar restored"/);
+  assert.match(svg, /hatched: restored from the warm snapshot/);
+  const coldSvg = timelineSvg(cold, undefined, { idPrefix: "t" });
+  assert.doesNotMatch(coldSvg, /<pattern|class="[^"]*restored|hatched/);
+});

@@ -267,7 +267,7 @@ export class BootController {
     const session = this.current?.session;
     if (!session) return undefined;
     const readyPattern = session.options.readyPattern;
-    return bootTimeline(session.transcript, readyPattern !== undefined ? { readyPattern } : {});
+    return bootTimeline(session.transcript, { ...(readyPattern !== undefined ? { readyPattern } : {}), ...(this.current?.started?.warm ? { restored: true } : {}) });
   }
 
   /** The boot before the current one, when it reached the kernel. */

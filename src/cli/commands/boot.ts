@@ -204,7 +204,7 @@ async function bootAndReport(plan: BootPlan, options: BootRunOptions): Promise<n
 async function showTimeline(session: RunnerSession, options: BootRunOptions): Promise<void> {
   if (!options.timeline && options.timelineSvg === undefined) return;
   const readyPattern = options.session.readyPattern;
-  const timeline = bootTimeline(session.transcript, readyPattern !== undefined ? { readyPattern } : {});
+  const timeline = bootTimeline(session.transcript, { ...(readyPattern !== undefined ? { readyPattern } : {}), ...(options.warm?.warm ? { restored: true } : {}) });
   if (options.timeline) {
     const width = process.stderr.columns ?? 80;
     process.stderr.write(`\n${timelineText(timeline, undefined, { width, title: "bootlab boot: timeline" })}\n`);

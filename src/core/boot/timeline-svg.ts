@@ -37,6 +37,8 @@ const TIME_WIDTH = 124;
 const ROW = 26;
 const TOP = 10;
 const AXIS = 26;
+/** A warm boot's picture has one more line under the axis, saying what the hatching means. */
+const WARM_LEGEND = 16;
 
 export function timelineSvg(current: BootTimeline, previous?: BootTimeline, options: TimelineSvgOptions = {}): string {
   const width = Math.max(LABEL_WIDTH + TIME_WIDTH + 100, Math.round(options.width ?? 640));
@@ -49,14 +51,19 @@ export function timelineSvg(current: BootTimeline, previous?: BootTimeline, opti
   const x = (ms: number) => LABEL_WIDTH + (Math.min(ms, scale.end) / scale.end) * plotWidth;
 
   const rows = TIMELINE_STAGE_ORDER.filter((stage) => current.bars.some((b) => b.id === stage) || previous?.bars.some((b) => b.id === stage));
-  const height = TOP + Math.max(1, rows.length) * ROW + AXIS;
+  const height = TOP + Math.max(1, rows.length) * ROW + AXIS + (current.warm ? WARM_LEGEND : 0);
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" id="${id}" class="bootlab-timeline" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="figure" aria-labelledby="${id}-title ${id}-desc">`);
   out.push(`<title id="${id}-title">${escapeXml(title)}</title>`);
-  const summary = [clockSentence(current), ...current.bars.map((b) => b.text), ...(previous ? ["Previous boot:", ...previous.bars.map((b) => b.text)] : [])].join(" ");
+  const warm = current.warm ? ["A warm boot: the kernel's part was restored from a snapshot taken as it ran the init; the init's part ran now."] : [];
+  const summary = [clockSentence(current), ...warm, ...current.bars.map((b) => b.text), ...(previous ? ["Previous boot:", ...previous.bars.map((b) => b.text)] : [])].join(" ");
   out.push(`<desc id="${id}-desc">${escapeXml(summary)}</desc>`);
   out.push(`<style>${style(id, options.theme ?? "auto")}</style>`);
   out.push(`<rect class="bg" x="0" y="0" width="${width}" height="${height}"/>`);
+  if (current.warm) {
+    // Restored bars are hatched in the bar colour: the same stages, not run this time.
+    out.push(`<defs><pattern id="${id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect class="hatch-bg" width="6" height="6"/><rect class="hatch" width="3" height="6"/></pattern></defs>`);
+  }
 
   // The axis: grid lines and labels at a round step.
   const axisY = TOP + rows.length * ROW;
@@ -70,6 +77,7 @@ export function timelineSvg(current: BootTimeline, previous?: BootTimeline, opti
   out.push(`<text class="muted" x="${width - 4}" y="${axisY + 16}" text-anchor="end">${current.clock === "printk" ? "guest time" : "host time"}</text>`);
   // Short enough to end before the first tick's label, which is centred under the label column's edge.
   if (previous) out.push(`<text class="muted" x="4" y="${axisY + 16}">faint: previous</text>`);
+  if (current.warm) out.push(`<text class="muted" x="4" y="${axisY + 16 + WARM_LEGEND}">hatched: restored from the warm snapshot (the kernel's part of this boot was not run again)</text>`);
   out.push(`</g>`);
 
   rows.forEach((stage, row) => {
@@ -80,7 +88,7 @@ export function timelineSvg(current: BootTimeline, previous?: BootTimeline, opti
     out.push(`<g class="stage stage-${stage}" data-stage="${stage}"${now ? ` data-line="${now.lineIndex}"` : ""}>`);
     out.push(`<text class="label" x="${LABEL_WIDTH - 8}" y="${y + 14}" text-anchor="end" aria-hidden="true">${escapeXml(label)}</text>`);
     if (before) out.push(barShape(before, "previous", y + 16, 6, x, `Previous boot: ${before.text}`));
-    if (now) out.push(barShape(now, stage === "panic" ? "panic" : now.point ? "point" : "bar", y + 4, 11, x, now.text));
+    if (now) out.push(barShape(now, `${stage === "panic" ? "panic" : now.point ? "point" : "bar"}${now.restored ? " restored" : ""}`, y + 4, 11, x, now.text));
     else out.push(`<text class="muted" x="${LABEL_WIDTH + 4}" y="${y + 13}">not reached</text>`);
     const times = now ? (now.point ? timelineSeconds(now.startMs) : `${timelineSeconds(now.startMs)} +${formatDuration(now.endMs - now.startMs)}`) : "";
     out.push(`<text class="time" x="${LABEL_WIDTH + plotWidth + 8}" y="${y + 14}" aria-hidden="true">${escapeXml(times)}</text>`);
@@ -104,7 +112,7 @@ function clockSentence(t: BootTimeline): string {
 
 function style(id: string, theme: "auto" | "light" | "dark"): string {
   const rules = (p: Palette) =>
-    `#${id} .bg{fill:${p.background}}#${id} text{fill:${p.text};font:12px system-ui,sans-serif}#${id} .muted,#${id} .time{fill:${p.muted}}#${id} .grid{stroke:${p.grid};stroke-width:1}#${id} .bar rect{fill:${p.bar}}#${id} .point rect{fill:${p.point}}#${id} .panic rect{fill:${p.panic}}#${id} .previous rect{fill:${p.previous};opacity:.45}`;
+    `#${id} .bg{fill:${p.background}}#${id} text{fill:${p.text};font:12px system-ui,sans-serif}#${id} .muted,#${id} .time{fill:${p.muted}}#${id} .grid{stroke:${p.grid};stroke-width:1}#${id} .bar rect{fill:${p.bar}}#${id} .point rect{fill:${p.point}}#${id} .panic rect{fill:${p.panic}}#${id} .previous rect{fill:${p.previous};opacity:.45}#${id} .restored rect{fill:url(#${id}-hatch)}#${id} .hatch{fill:${p.bar}}#${id} .hatch-bg{fill:${p.background}}`;
   if (theme === "light") return rules(LIGHT);
   if (theme === "dark") return rules(DARK);
   return `${rules(LIGHT)}@media (prefers-color-scheme: dark){${rules(DARK)}}`;

@@ -32,6 +32,11 @@ export interface TimelineBar {
   line: string;
   /** The text equivalent: one plain sentence with the times (for aria-label, <title>, a screen reader). */
   text: string;
+  /**
+   * A warm boot's kernel part: printed by the snapshot boot and restored with it, not run again
+   * (TimelineOptions.restored).
+   */
+  restored?: boolean;
 }
 
 export interface BootTimeline {
@@ -42,12 +47,22 @@ export interface BootTimeline {
   promptMs?: number;
   /** "printk" when every bar was placed by the kernel's stamps or anchored to them; "host" when the boot had none. */
   clock: "printk" | "host";
+  /** A warm boot: the bars up to the init were restored from a snapshot (their `restored`). */
+  warm?: boolean;
 }
 
 export interface TimelineOptions {
   /** Console text that means a system without a shell is up (a template's ready text): ends the user-space bar. */
   readyPattern?: string | RegExp;
+  /**
+   * The boot was warm (src/core/warm): everything up to the kernel running the init was
+   * restored from a snapshot, so those bars say so; the init's own part ran now.
+   */
+  restored?: boolean;
 }
+
+/** The bars a warm boot restores rather than runs. */
+const RESTORED_STAGES: ReadonlySet<TimelineStageId> = new Set(["kernel", "initramfs", "root", "init"]);
 
 const LABELS: Readonly<Record<TimelineStageId, string>> = {
   kernel: "kernel",
@@ -109,12 +124,20 @@ export function bootTimeline(transcript: BootTranscript, options: TimelineOption
   if (powerOff) span("power-off", powerOff, undefined, powerOff.line.includes("Restarting") ? "reboot" : LABELS["power-off"]);
   if (panic) span("panic", panic, undefined);
 
+  if (options.restored) {
+    for (const b of bars) {
+      if (!RESTORED_STAGES.has(b.id)) continue;
+      b.restored = true;
+      b.text = `${b.text.slice(0, -1)}; restored from the warm snapshot, not run again.`;
+    }
+  }
   const timeline: BootTimeline = {
     bars,
     totalMs: bars.reduce((max, b) => Math.max(max, b.endMs), 0),
     clock: lines.some((l) => l.kernelSeconds !== undefined) ? "printk" : "host",
   };
   if (ready && kernelStart) timeline.promptMs = round(ready.ms - kernelStart.ms);
+  if (options.restored) timeline.warm = true;
   return timeline;
 }
 
