@@ -1,20 +1,23 @@
 // Benchmark of the playground page, from the built site in Chromium:
-//   - page load to the first shell prompt (fresh profile, empty cache), median of several loads;
-//   - edit to prompt after Reboot (change /init, reboot, prompt), median of several;
-//   - the bytes the first boot transfers, itemised;
-//   - for reference, QEMU TCG booting the same kernel and initramfs to the prompt, same run.
-// Prints medians; asserts nothing about speed.
+//   - page load to the first shell prompt (fresh profile, empty cache: a first visit, cold),
+//     median of several loads, and the bytes that first boot transfers, itemised;
+//   - edit to prompt after Reboot, in one alternated run: the page's warm reboot (split into
+//     what comes before the user's init: restoring the snapshot and handing over the files, and
+//     the rest), the page's cold reboot (reboot({ cold: true })), and QEMU TCG cold-booting the
+//     same plan (planBoot of the same project);
+//   - a revisit: page load to prompt in the same profile, where the kept snapshot boots warm.
+// Prints medians and ratios; asserts nothing about speed.
 //
 //   node --import tsx test/bench/page.bench.ts [--runs N]
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { parseArgs } from "node:util";
-import { BootTranscript } from "../../src/core/boot/index.ts";
-import { fileEntry, directoryEntry, packCpio } from "../../src/core/cpio/index.ts";
-import { defaultTemplate, isPrebuiltFile } from "../../src/core/templates/index.ts";
+import { planBoot, RunnerSession } from "../../src/core/boot/index.ts";
+import { defaultTemplate, templateFiles, templateSystem } from "../../src/core/templates/index.ts";
+import { prebuiltArtifacts } from "../../src/cli/runners/artifacts.ts";
 import { QemuRunner } from "../../src/cli/runners/qemu-runner.ts";
-import { launchChromium, REPO_ROOT, serveDist } from "../browser/harness.ts";
+import { launchChromium, serveDist, type Page } from "../browser/harness.ts";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
 const RUNS = Math.max(1, Number(values.runs));
@@ -30,13 +33,49 @@ function kib(bytes: number): string {
 }
 
 const server = await serveDist();
-const prebuilt = resolve(REPO_ROOT, process.env.BOOTLAB_PREBUILT_DIR ?? "prebuilt");
 
-// 1. Page load to first prompt, each in a fresh browser profile (nothing cached).
+/** Edits the project (so every reboot has something new), reboots and waits for the prompt; the boot's metrics. */
+async function rebootToPrompt(page: Page, i: number, cold: boolean) {
+  const before = (await page.evaluate(() => window.bootlab!.metrics())).bootId ?? 0;
+  await page.evaluate(
+    async ([n, asCold]) => {
+      await window.bootlab!.writeFile("/etc/motd", `bench ${n}\n`);
+      await window.bootlab!.reboot({ cold: asCold as boolean });
+    },
+    [i, cold] as const,
+  );
+  await page.waitForFunction(
+    async (previous) => {
+      const m = await window.bootlab!.metrics();
+      return m.bootId !== undefined && m.bootId > previous && m.timeToPromptMs !== undefined;
+    },
+    before,
+    { timeout: 120_000, polling: 20 },
+  );
+  return page.evaluate(() => window.bootlab!.metrics());
+}
+
+/** QEMU TCG, the same plan the page boots (the default template, unedited), start to prompt. */
+const artifacts = await prebuiltArtifacts();
+const template = defaultTemplate();
+const system = templateSystem(template, { files: await templateFiles(template, (path) => artifacts.bytes(path)), cmdline: template.cmdline });
+const plan = await planBoot(system, artifacts, { emulator: "v86" });
+async function qemuColdBoot(): Promise<number> {
+  const session = new RunnerSession(new QemuRunner({ accel: "tcg" }), { ...plan.expectations });
+  try {
+    const started = performance.now();
+    await session.start(plan.spec);
+    await session.waitFor((t) => t.promptCount > 0 && t.atPrompt, 60_000, "the first shell prompt");
+    return Math.round(performance.now() - started);
+  } finally {
+    await session.stop();
+  }
+}
+
+// 1. Page load to first prompt, each in a fresh browser profile (nothing cached): a first visit.
 const loadToPrompt: number[] = [];
 const bootOnly: number[] = [];
 let firstBootBytes: Array<[string, number]> = [];
-let rebootMedian = 0;
 for (let run = 0; run < RUNS; run++) {
   const chromium = await launchChromium();
   const page = await chromium.context.newPage();
@@ -48,28 +87,57 @@ for (let run = 0; run < RUNS; run++) {
   loadToPrompt.push(metrics.readyAtPageMs!);
   bootOnly.push(metrics.timeToPromptMs!);
   if (run === 0) firstBootBytes = [...server.sent.entries()];
-
-  // 2. Edit to prompt after Reboot, in the same page (artifacts and wasm cached in the worker).
-  if (run === 0) {
-    const rebootToPrompt: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      await page.evaluate(async (i) => {
-        const init = await window.bootlab!.readFile("/init");
-        await window.bootlab!.writeFile("/init", init.replace(/^# bench \d+\n/m, "") + `# bench ${i}\n`);
-        await window.bootlab!.reboot();
-      }, i);
-      await page.locator('[data-testid=status][data-phase="ready"]').waitFor({ timeout: 120_000 });
-      rebootToPrompt.push((await page.evaluate(() => window.bootlab!.metrics())).timeToPromptMs!);
-    }
-    rebootMedian = median(rebootToPrompt);
-    console.log(`edit to prompt after Reboot: median ${rebootMedian} ms  (runs: ${rebootToPrompt.join(", ")})`);
-  }
   await chromium.close();
 }
-console.log(`page load to first prompt:   median ${median(loadToPrompt)} ms  (runs: ${loadToPrompt.join(", ")})`);
+console.log(`first visit, page load to first prompt (cold): median ${median(loadToPrompt)} ms  (runs: ${loadToPrompt.join(", ")})`);
 console.log(`  of which boot request to prompt: median ${median(bootOnly)} ms`);
 
-// 3. What the first boot transferred before its prompt.
+// 2. Edit to prompt after Reboot: warm, cold and QEMU TCG alternated in one run.
+{
+  const chromium = await launchChromium();
+  const page = await chromium.context.newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.bootlab !== undefined, null, { timeout: 30_000 });
+  await page.locator('[data-testid=status][data-phase="ready"]').waitFor({ timeout: 120_000 });
+  await rebootToPrompt(page, -1, false); // the first reboot makes the snapshot if the quiet page has not yet
+  const warm: number[] = [];
+  const beforeInit: number[] = [];
+  const cold: number[] = [];
+  const qemu: number[] = [];
+  let notWarm = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const w = await rebootToPrompt(page, i, false);
+    if (!w.warm) notWarm++;
+    warm.push(w.timeToPromptMs!);
+    beforeInit.push((w.restoreMs ?? 0) + (w.deliverMs ?? 0));
+    qemu.push(await qemuColdBoot());
+    cold.push((await rebootToPrompt(page, i, true)).timeToPromptMs!);
+  }
+  const q = median(qemu);
+  console.log(`edit to prompt after Reboot, alternated (${RUNS} each):`);
+  console.log(`  page, warm reboot:    median ${median(warm)} ms  (runs: ${warm.join(", ")})${notWarm ? `  (${notWarm} were cold!)` : ""}`);
+  console.log(`    before the user's init (restore the snapshot, hand over the files): median ${median(beforeInit)} ms`);
+  console.log(`    the user's init to its prompt, with planning and messaging:        median ${median(warm) - median(beforeInit)} ms`);
+  console.log(`  page, cold reboot:    median ${median(cold)} ms  (runs: ${cold.join(", ")})`);
+  console.log(`  QEMU TCG cold boot:   median ${q} ms  (runs: ${qemu.join(", ")})`);
+  console.log(`  warm / QEMU TCG: ${(median(warm) / q).toFixed(2)} (goal: at most 0.2)   cold / QEMU TCG: ${(median(cold) / q).toFixed(2)} (goal: at most 1.5)`);
+
+  // 3. A revisit: the same profile reloads; the snapshot kept in IndexedDB boots warm.
+  const revisit: number[] = [];
+  let revisitCold = 0;
+  for (let i = 0; i < RUNS; i++) {
+    await page.reload();
+    await page.waitForFunction(() => window.bootlab !== undefined, null, { timeout: 30_000 });
+    await page.locator('[data-testid=status][data-phase="ready"]').waitFor({ timeout: 120_000 });
+    const m = await page.evaluate(() => window.bootlab!.metrics());
+    if (!m.warm) revisitCold++;
+    revisit.push(m.readyAtPageMs!);
+  }
+  console.log(`revisit, page load to first prompt (warm from the kept snapshot): median ${median(revisit)} ms  (runs: ${revisit.join(", ")})${revisitCold ? `  (${revisitCold} were cold!)` : ""}`);
+  await chromium.close();
+}
+
+// 4. What the first boot transferred before its prompt.
 const EDITOR_ONLY = /monaco|editor\.worker|codicon/;
 let total = 0;
 let critical = 0;
@@ -94,36 +162,3 @@ for (const [path, bytes] of firstBootBytes.sort((a, b) => b[1] - a[1])) {
 }
 console.log(`  total ${kib(total)}; needed by the boot (without the editor) ${kib(critical)}, ${kib(criticalGzip)} gzip`);
 await server.close();
-
-// 4. QEMU TCG, same kernel and initramfs (base archive + the default template's overlay).
-const template = defaultTemplate();
-const encoder = new TextEncoder();
-const overlay = packCpio(
-  template.files.map((file) => {
-    const path = file.path.slice(1);
-    if (file.kind === "directory") return directoryEntry(path, { mode: file.mode });
-    if (isPrebuiltFile(file)) return fileEntry(path, readFileSync(join(prebuilt, file.artifact)), { mode: file.mode });
-    return fileEntry(path, encoder.encode(file.text), { mode: file.mode });
-  }),
-);
-const kernel = readFileSync(join(prebuilt, "i386", template.kernel, "bzImage"));
-const base = readFileSync(join(prebuilt, "i386", "base.cpio.gz"));
-const qemuTimes: number[] = [];
-for (let run = 0; run < RUNS; run++) {
-  const runner = new QemuRunner({ accel: "tcg" });
-  const transcript = new BootTranscript();
-  const started = performance.now();
-  const prompt = new Promise<number>((resolve) => {
-    runner.onSerial((bytes) => {
-      transcript.push(bytes, performance.now());
-      if (transcript.stage("first-prompt")) resolve(performance.now() - started);
-    });
-  });
-  await runner.start({ kernel: new Uint8Array(kernel), initrds: [new Uint8Array(base), overlay], disks: [], cmdline: template.cmdline, memoryMiB: 128 });
-  const timeout = new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`QEMU: no prompt within 60 s:\n${transcript.text.slice(-500)}`)), 60_000));
-  qemuTimes.push(Math.round(await Promise.race([prompt, timeout])));
-  await runner.dispose();
-}
-const qemu = median(qemuTimes);
-console.log(`QEMU TCG start to prompt:     median ${qemu} ms  (runs: ${qemuTimes.join(", ")})`);
-console.log(`edit-to-prompt / QEMU TCG:    ${(rebootMedian / qemu).toFixed(2)} (goal: at most 1.5)`);
