@@ -48,6 +48,11 @@ export interface BootStarted {
   /** Warm boots: restoring the state, and handing the files to the guest, in ms. */
   restoreMs?: number;
   deliverMs?: number;
+  /**
+   * A warm boot whose snapshot was made for it (the kernel, command line or memory changed, or
+   * the first reboot came before the background snapshot): the time the snapshot boot took.
+   */
+  snapshotMs?: number;
 }
 
 /** Receives what the guest does. Passed as a comlink proxy. */

@@ -234,15 +234,18 @@ const api: EmulatorApi = {
     // Warm when asked for and a snapshot exists; else cold, saying why.
     let coldReason: string | undefined;
     let snapshot;
+    let snapshotMs: number | undefined;
     if (request.cold) coldReason = "a cold boot was asked for";
     else if (!decision.warm) coldReason = decision.coldReason;
     else if (!(snapshot = await warmStore.find(decision.snapshot.key))) {
       if (previous) {
         // A reboot: making the snapshot now costs about one cold boot, and every reboot after
         // this one is warm. Only a page's first boot leaves it for later, when the guest is quiet.
+        const making = performance.now();
         warmStore.make(decision.snapshot);
         await warmStore.settle(decision.snapshot.key);
         snapshot = await warmStore.find(decision.snapshot.key);
+        snapshotMs = performance.now() - making;
       }
       if (!snapshot) coldReason = "no warm snapshot of this kernel, base and command line yet (it is made after this boot)";
     }
@@ -292,6 +295,7 @@ const api: EmulatorApi = {
     if (timings) {
       started.restoreMs = timings.restoreMs;
       started.deliverMs = timings.deliverMs;
+      if (snapshotMs !== undefined) started.snapshotMs = snapshotMs;
     }
     if (coldReason !== undefined && !timings) started.coldReason = coldReason;
     return started;

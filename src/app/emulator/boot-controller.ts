@@ -70,6 +70,8 @@ export interface BootMetrics {
   /** Warm boots: restoring the snapshot, and handing the files to the guest (ms). */
   restoreMs: number | undefined;
   deliverMs: number | undefined;
+  /** A warm boot whose snapshot was made for it first: that snapshot boot's time (ms). */
+  snapshotMs: number | undefined;
   /** The guest's address, once udhcpc printed its lease (the network template). */
   guestAddress: string | undefined;
   timeline: TimelineEntry[];
@@ -257,6 +259,7 @@ export class BootController {
       coldReason: boot?.started?.coldReason,
       restoreMs: round(boot?.started?.restoreMs),
       deliverMs: round(boot?.started?.deliverMs),
+      snapshotMs: round(boot?.started?.snapshotMs),
       guestAddress: session ? guestLease(session.transcript.text)?.address : undefined,
       timeline,
     };
@@ -332,7 +335,10 @@ export class BootController {
     const report = describeOutcome(outcome, boot.session.options);
     const status: BootStatus = { phase: phaseOf(outcome), message: statusMessage(report), report };
     // Say how the guest came to be: the kernel log above the init is the snapshot's on a warm boot.
-    if (boot.started?.warm && status.phase === "ready") status.message += " (warm boot: the kernel was restored at its init and your files handed to it; Ctrl+Shift+Enter boots cold)";
+    if (boot.started?.warm && status.phase === "ready") {
+      const made = boot.started.snapshotMs !== undefined ? `, from a snapshot of this kernel and command line made first (${Math.round(boot.started.snapshotMs)} ms)` : "";
+      status.message += ` (warm boot: the kernel was restored at its init and your files handed to it${made}; Ctrl+Shift+Enter boots cold)`;
+    }
     if (outcome.panic) status.diagnosis = outcome.panic;
     if (outcome.readyMs !== undefined && (outcome.kind === "prompt" || outcome.kind === "ready")) status.timeToPromptMs = Math.round(outcome.readyMs);
     const lease = guestLease(boot.session.transcript.text);
