@@ -17,7 +17,7 @@ import { planBoot, RunnerSession } from "../../src/core/boot/index.ts";
 import { defaultTemplate, templateFiles, templateSystem } from "../../src/core/templates/index.ts";
 import { prebuiltArtifacts } from "../../src/cli/runners/artifacts.ts";
 import { QemuRunner } from "../../src/cli/runners/qemu-runner.ts";
-import { launchChromium, serveDist, type Page } from "../browser/harness.ts";
+import { launchChromium, serveDist, waitForPrompt, type Page } from "../browser/harness.ts";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
 const RUNS = Math.max(1, Number(values.runs));
@@ -44,15 +44,7 @@ async function rebootToPrompt(page: Page, i: number, cold: boolean) {
     },
     [i, cold] as const,
   );
-  await page.waitForFunction(
-    async (previous) => {
-      const m = await window.bootlab!.metrics();
-      return m.bootId !== undefined && m.bootId > previous && m.timeToPromptMs !== undefined;
-    },
-    before,
-    { timeout: 120_000, polling: 20 },
-  );
-  return page.evaluate(() => window.bootlab!.metrics());
+  return waitForPrompt(page, before, 120_000);
 }
 
 /** QEMU TCG, the same plan the page boots (the default template, unedited), start to prompt. */

@@ -193,3 +193,24 @@ declare global {
     bootlab?: BootlabWindowApi;
   }
 }
+
+export type PageMetrics = Awaited<ReturnType<BootlabWindowApi["metrics"]>>;
+
+/**
+ * Polls `window.bootlab.metrics()` until `test` holds, and returns those metrics. (Playwright's
+ * waitForFunction does not await a predicate's promise: an async predicate is truthy at once.)
+ */
+export async function waitForMetrics(page: Page, test: (metrics: PageMetrics) => boolean, timeoutMs: number, what = "the metrics"): Promise<PageMetrics> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const metrics = await page.evaluate(() => window.bootlab!.metrics());
+    if (test(metrics)) return metrics;
+    if (performance.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms; the last metrics: ${JSON.stringify({ ...metrics, timeline: undefined })}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The metrics of the first boot after `afterBootId` once it reached its prompt (or ready text). */
+export function waitForPrompt(page: Page, afterBootId: number, timeoutMs: number): Promise<PageMetrics> {
+  return waitForMetrics(page, (m) => m.bootId !== undefined && m.bootId > afterBootId && m.timeToPromptMs !== undefined, timeoutMs, `a prompt after boot ${afterBootId}`);
+}

@@ -204,7 +204,12 @@ describe("the playground page", () => {
     const dialog = page.locator("dialog.modal");
     await dialog.waitFor();
     await dialog.locator('[data-choice="keep"]').click();
-    await page.waitForFunction(() => window.bootlab!.readFile("/init").then((text) => text.includes("Welcome to Busybox Linux")), null, { timeout: 20_000 });
+    // Polled from here: waitForFunction would take the predicate's promise as true at once.
+    const deadline = performance.now() + 20_000;
+    while (!(await page.evaluate(() => window.bootlab!.readFile("/init"))).includes("Welcome to Busybox Linux")) {
+      assert.ok(performance.now() < deadline, "the minimal-init template's /init within 20 s");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     assert.equal(await page.getByTestId("editor-path").innerText(), "/init");
     // Two projects are stored now: the edited one and the new one (read straight from IndexedDB).
     // The page shows the new project before its write lands, so wait for the write, then count.

@@ -8,7 +8,7 @@ import { planBoot } from "../../src/core/boot/index.ts";
 import { bundleFromPlan, readBundle } from "../../src/core/bundle/index.ts";
 import { TEMPLATES, templateFiles, templateSystem } from "../../src/core/templates/index.ts";
 import { prebuiltArtifacts } from "../../src/cli/runners/artifacts.ts";
-import { collectPageErrors, launchChromium, serveDist, type LaunchedChromium, type StaticServer } from "./harness.ts";
+import { collectPageErrors, launchChromium, serveDist, waitForPrompt, type LaunchedChromium, type StaticServer } from "./harness.ts";
 
 const BOOT_MS = 90_000;
 
@@ -37,8 +37,7 @@ describe("every template in the page", () => {
       try {
         await page.goto(`${server.url}?template=${template.id}`);
         await page.waitForFunction(() => window.bootlab !== undefined, null, { timeout: 20_000 });
-        await page.waitForFunction(async () => (await window.bootlab!.metrics()).timeToPromptMs !== undefined, null, { timeout: BOOT_MS, polling: 250 });
-        const metrics = await page.evaluate(() => window.bootlab!.metrics());
+        const metrics = await waitForPrompt(page, 0, BOOT_MS);
         assert.equal(await page.getByTestId("template").inputValue(), template.id, "?template= opened the template");
         assert.ok(!page.url().includes("template="), "the parameter is dropped once used");
         assert.equal(metrics.initrdSha256, createHash("sha256").update(cli.spec.initrds[0]!).digest("hex"), "the page's initrd is the CLI plan's");

@@ -3,7 +3,7 @@
 // snapshot kept in IndexedDB; reboot({ cold: true }) boots cold and says why.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { collectPageErrors, launchChromium, serveDist, type LaunchedChromium, type StaticServer } from "./harness.ts";
+import { collectPageErrors, launchChromium, serveDist, waitForPrompt, type LaunchedChromium, type StaticServer } from "./harness.ts";
 
 const BOOT_MS = 90_000;
 
@@ -24,15 +24,7 @@ describe("warm reboots in the page", () => {
   test("five reboots with edits: warm after the first, each edit shown; a reload is warm; cold when asked", async () => {
     const page = await chromium.context.newPage();
     const errors = collectPageErrors(page);
-    const untilPrompt = async (bootId: number) =>
-      page.waitForFunction(
-        async (previous) => {
-          const m = await window.bootlab!.metrics();
-          return m.bootId !== undefined && m.bootId > previous && m.timeToPromptMs !== undefined;
-        },
-        bootId,
-        { timeout: BOOT_MS, polling: 100 },
-      );
+    const untilPrompt = (bootId: number) => waitForPrompt(page, bootId, BOOT_MS);
     const metrics = () => page.evaluate(() => window.bootlab!.metrics());
     try {
       await page.goto(`${server.url}?template=busybox-init`);
