@@ -165,18 +165,19 @@ const QUIET_BEFORE_SNAPSHOT_MS = 400;
 const warmStore = new WarmStore(async () => ({ bios: await bios(lastAssets!), wasm: v86Module }));
 let lastAssets: AssetUrls | undefined;
 
-/** Makes the warm snapshot of `decision` once the running guest has gone quiet (off the first boot's path). */
-function snapshotWhenQuiet(current: Session, decision: WarmDecision & { warm: true }): void {
-  const check = () => {
+/** Makes the warm snapshot of a cold boot's system once the guest has gone quiet (off the boot's path). */
+function snapshotWhenQuiet(current: Session, decide: () => Promise<WarmDecision>): void {
+  const check = async () => {
     if (session !== current) return;
     const quietFor = performance.now() - current.lastOutputAt;
     if (quietFor < QUIET_BEFORE_SNAPSHOT_MS) {
-      setTimeout(check, QUIET_BEFORE_SNAPSHOT_MS - quietFor + 10);
+      setTimeout(() => void check(), QUIET_BEFORE_SNAPSHOT_MS - quietFor + 10);
       return;
     }
-    warmStore.make(decision.snapshot);
+    const decision = await decide();
+    if (decision.warm && session === current) warmStore.make(decision.snapshot);
   };
-  setTimeout(check, QUIET_BEFORE_SNAPSHOT_MS);
+  setTimeout(() => void check(), QUIET_BEFORE_SNAPSHOT_MS);
 }
 
 let session: Session | undefined;
@@ -224,18 +225,24 @@ const api: EmulatorApi = {
     const fetchMs = performance.now() - fetchStarted;
     const planStarted = performance.now();
     const planned = await plan(assets, request.system, "v86");
-    const decision = await planWarm(request.system, planned, await prebuilt(assets), V86_VERSION).catch(
-      (error: unknown): WarmDecision => ({ warm: false, coldReason: `the warm boot could not be planned: ${error instanceof Error ? error.message : String(error)}` }),
-    );
+    const artifacts = await prebuilt(assets);
+    const decide = () =>
+      planWarm(request.system, planned, artifacts, V86_VERSION).catch(
+        (error: unknown): WarmDecision => ({ warm: false, coldReason: `the warm boot could not be planned: ${error instanceof Error ? error.message : String(error)}` }),
+      );
+    // A page's first boot plans its warm side only when an earlier visit kept a snapshot: a
+    // first visit's boot reads and fetches nothing more (its snapshot is planned once it is quiet).
+    const decision = previous || (await warmStore.keptKey()) !== undefined ? await decide() : undefined;
     const planMs = performance.now() - planStarted;
     const initrd = planned.spec.initrds[0] ?? new Uint8Array();
-    await warmStore.settle(decision.warm && !request.cold ? decision.snapshot.key : undefined);
+    await warmStore.settle(decision?.warm && !request.cold ? decision.snapshot.key : undefined);
 
     // Warm when asked for and a snapshot exists; else cold, saying why.
     let coldReason: string | undefined;
     let snapshot;
     let snapshotMs: number | undefined;
     if (request.cold) coldReason = "a cold boot was asked for";
+    else if (!decision) coldReason = "the page's first boot is cold: no warm snapshot was kept from an earlier visit (it is made once this boot is quiet)";
     else if (!decision.warm) coldReason = decision.coldReason;
     else if (!(snapshot = await warmStore.find(decision.snapshot.key))) {
       if (previous) {
@@ -258,7 +265,7 @@ const api: EmulatorApi = {
     let current = new Session(bootId, runner, events);
     session = current;
     let timings: WarmTimings | undefined;
-    if (snapshot && decision.warm) {
+    if (snapshot && decision?.warm) {
       runner.bootWarm(snapshot, decision.archive, previous ? { handOver: previous.release() } : {});
       try {
         timings = (await runner.start(planned.spec)) as WarmTimings;
@@ -279,7 +286,7 @@ const api: EmulatorApi = {
       timings ? Promise.resolve(timings) : failingAs("emulator-failed", () => runner.start(planned.spec)),
       sha256Hex(initrd),
     ]);
-    if (!timings && decision.warm) snapshotWhenQuiet(current, decision);
+    if (!timings && !request.cold) snapshotWhenQuiet(current, decision ? async () => decision : decide);
     const started: BootStarted = {
       bootId,
       initrdBytes: initrd.length,

@@ -18,6 +18,8 @@ interface StoredSnapshot {
 
 /** Snapshots kept across visits: one, the last made (a state is about 10 MB). */
 const KEPT = "last";
+/** Its key alone, so a first visit learns there is nothing kept without reading a state. */
+const KEPT_KEY = "last-key";
 
 export class WarmStore {
   private readonly ready = new Map<string, WarmSnapshot>();
@@ -47,6 +49,7 @@ export class WarmStore {
     if (here) return here;
     if (!this.store) return undefined;
     try {
+      if ((await this.keptKey()) !== key) return undefined;
       const kept = await get<StoredSnapshot>(KEPT, this.store);
       if (!kept || kept.key !== key) return undefined;
       if ((await sha256Hex(new Uint8Array(kept.state))) !== kept.sha256) {
@@ -61,13 +64,25 @@ export class WarmStore {
     }
   }
 
+  /** The key of the snapshot kept from an earlier visit, if any (cheap: the state is not read). */
+  async keptKey(): Promise<string | undefined> {
+    if (!this.store) return undefined;
+    try {
+      return await get<string>(KEPT_KEY, this.store);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Forgets a snapshot that could not be restored, here and in storage. */
   async discard(key: string): Promise<void> {
     this.ready.delete(key);
     if (!this.store) return;
     try {
-      const kept = await get<StoredSnapshot>(KEPT, this.store);
-      if (kept?.key === key) await del(KEPT, this.store);
+      if ((await this.keptKey()) === key) {
+        await del(KEPT_KEY, this.store);
+        await del(KEPT, this.store);
+      }
     } catch {
       // storage unavailable: nothing kept to discard
     }
@@ -104,7 +119,9 @@ export class WarmStore {
     if (!this.store) return;
     try {
       const stored: StoredSnapshot = { key: snapshot.key, state: snapshot.state, sha256: await sha256Hex(new Uint8Array(snapshot.state)), buffer: snapshot.buffer, log: snapshot.log, memoryMiB: snapshot.memoryMiB };
+      await del(KEPT_KEY, this.store); // never a key naming a state that is not (yet) there
       await set(KEPT, stored, this.store);
+      await set(KEPT_KEY, stored.key, this.store);
     } catch {
       // Full or refused storage: the snapshot lasts this visit only.
     }

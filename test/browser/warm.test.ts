@@ -26,6 +26,8 @@ describe("warm reboots in the page", () => {
     const errors = collectPageErrors(page);
     const untilPrompt = (bootId: number) => waitForPrompt(page, bootId, BOOT_MS);
     const metrics = () => page.evaluate(() => window.bootlab!.metrics());
+    const requested: string[] = [];
+    page.on("request", (request) => requested.push(new URL(request.url()).pathname));
     try {
       await page.goto(`${server.url}?template=busybox-init`);
       await page.waitForFunction(() => window.bootlab !== undefined, null, { timeout: 20_000 });
@@ -33,6 +35,7 @@ describe("warm reboots in the page", () => {
       const first = await metrics();
       assert.equal(first.warm, false, "the first visit's first boot is cold");
       assert.match(first.coldReason ?? "", /no warm snapshot/);
+      assert.ok(!requested.some((path) => path.endsWith("/warm-agent")), "a first visit's boot fetches nothing for warm boots before its prompt");
 
       for (let i = 1; i <= 5; i++) {
         const before = (await metrics()).bootId!;
@@ -49,6 +52,7 @@ describe("warm reboots in the page", () => {
         }, i);
       }
 
+      assert.ok(requested.some((path) => path.endsWith("/warm-agent")), "the snapshot boot fetched the agent");
       // The next visit: the kept snapshot serves the first boot.
       await page.reload();
       await page.waitForFunction(() => window.bootlab !== undefined, null, { timeout: 20_000 });

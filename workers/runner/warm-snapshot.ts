@@ -23,14 +23,15 @@ export async function takeWarmSnapshot(runnerOptions: V86RunnerOptions, target: 
   runner.onExit((e) => (exit = e.reason));
   const log = () => joinBytes(chunks);
   try {
-    await runner.start(target.spec);
+    const spec = await target.spec();
+    await runner.start(spec);
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       options.signal?.throwIfAborted();
       const buffer = findAgentBuffer(runner.physicalMemory());
       if (buffer) {
         const state = await runner.saveState();
-        return { key: target.key, state, buffer, log: log(), memoryMiB: target.spec.memoryMiB };
+        return { key: target.key, state, buffer, log: log(), memoryMiB: spec.memoryMiB };
       }
       const said = lastLine(log());
       if (exit !== undefined) throw new Error(`the snapshot boot ended before the warm-boot agent was ready (${exit}); its console's last line: ${said}`);

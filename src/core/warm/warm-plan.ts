@@ -27,8 +27,12 @@ export interface WarmSnapshotTarget {
    * agent's sha256, the command line, the memory, the init path. Equal keys: the same snapshot.
    */
   key: string;
-  /** The snapshot boot: the plan's kernel, command line and memory; the base and the agent as initrd. */
-  spec: BootSpec;
+  /**
+   * The snapshot boot: the plan's kernel, command line and memory; the base and the agent as
+   * initrd. A function, so that only making a snapshot fetches the agent (a first visit's
+   * boot must not fetch more).
+   */
+  spec: () => Promise<BootSpec>;
   initPath: string;
 }
 
@@ -75,11 +79,16 @@ export async function planWarm(system: BootSystem, plan: BootPlan, artifacts: Pr
   if (under.get(initName)?.kind === "directory") return cold(`the init path ${initPath} is a directory in the base`);
   if (!resolvesToFile(initName, under, overlay)) return cold(`nothing the kernel can run is at ${initPath}; a cold boot shows what the kernel does then`);
 
-  const agent = await artifacts.bytes(base.warmAgent);
-  const agentArchive = packCpio([fileEntry(initName, agent, { mode: 0o755 })], { addParents: false });
-  const initrds = plan.usesBase ? [await artifacts.plainInitrd(base.path), agentArchive] : [agentArchive];
-  const kernel = await artifacts.bytes(plan.kernel.bzImage);
-  const spec: BootSpec = { kernel, initrds: [concatInitrds(initrds)], disks: [], cmdline: plan.spec.cmdline, memoryMiB: plan.spec.memoryMiB };
+  const { usesBase } = plan;
+  const { cmdline, memoryMiB } = plan.spec;
+  const bzImage = plan.kernel.bzImage;
+  const agentPath = base.warmAgent;
+  const spec = async (): Promise<BootSpec> => {
+    const agent = await artifacts.bytes(agentPath);
+    const agentArchive = packCpio([fileEntry(initName, agent, { mode: 0o755 })], { addParents: false });
+    const initrds = usesBase ? [await artifacts.plainInitrd(base.path), agentArchive] : [agentArchive];
+    return { kernel: await artifacts.bytes(bzImage), initrds: [concatInitrds(initrds)], disks: [], cmdline, memoryMiB };
+  };
   const key = JSON.stringify({ format: WARM_FORMAT, v86: v86Version, kernel: kernelSha, base: baseSha, agent: agentSha, cmdline: plan.spec.cmdline, memoryMiB: plan.spec.memoryMiB, initPath });
 
   // What the agent's entry replaced comes back first, then the user's files as the plan packed them.
