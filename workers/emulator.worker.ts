@@ -12,7 +12,7 @@ import { V86_VERSION } from "./runner/v86-version.ts";
 import { sha256Hex, WarmStore } from "./warm-store.ts";
 import { planWarm, type WarmDecision } from "../src/core/warm/index.ts";
 import { readCpio } from "../src/core/cpio/index.ts";
-import { parsePrebuiltManifest, PlanError, planBoot, PrebuiltArtifacts, type BootSystem } from "../src/core/boot/index.ts";
+import { BootTranscript, parsePrebuiltManifest, PlanError, planBoot, PrebuiltArtifacts, type BootSystem } from "../src/core/boot/index.ts";
 import type {
   AssetUrls,
   BaseEntry,
@@ -122,11 +122,14 @@ class Session {
     });
   }
 
-  /** When the guest last printed (for making a warm snapshot once it has gone quiet). */
+  /** When the guest last printed (for making a warm snapshot once it is up and quiet). */
   lastOutputAt = performance.now();
+  /** The console read as the page reads it, to know when the system is up. */
+  readonly transcript = new BootTranscript();
 
   private queue(bytes: Uint8Array): void {
     this.lastOutputAt = performance.now();
+    this.transcript.push(bytes, this.lastOutputAt);
     this.pending.push(bytes);
     this.timer ??= setTimeout(() => this.flush(), SERIAL_FLUSH_MS);
   }
@@ -159,19 +162,30 @@ class Session {
   }
 }
 
-/** How long a cold boot's console must be silent before the worker makes its warm snapshot. */
+/** How long a cold boot's console must be silent, once the system is up, before the worker makes its warm snapshot. */
 const QUIET_BEFORE_SNAPSHOT_MS = 400;
+/** ... and when it never says it is up (no prompt, no ready text). */
+const SILENCE_BEFORE_SNAPSHOT_MS = 5000;
 
 const warmStore = new WarmStore(async () => ({ bios: await bios(lastAssets!), wasm: v86Module }));
 let lastAssets: AssetUrls | undefined;
 
-/** Makes the warm snapshot of a cold boot's system once the guest has gone quiet (off the boot's path). */
-function snapshotWhenQuiet(current: Session, decide: () => Promise<WarmDecision>): void {
+/**
+ * Makes the warm snapshot of a cold boot's system once the guest is up (its prompt, the
+ * askfirst line or its ready text) and has gone quiet, so that it never competes with the boot
+ * itself (a kernel is silent for most of a second while it unpacks the initramfs). A system
+ * that never says it is up gets its snapshot after a long silence.
+ */
+function snapshotWhenQuiet(current: Session, decide: () => Promise<WarmDecision>, readyPattern: string | undefined): void {
+  const ready = readyPattern ? new RegExp(readyPattern) : undefined;
   const check = async () => {
     if (session !== current) return;
+    const t = current.transcript;
+    const up = t.promptCount > 0 || t.askfirstCount > 0 || (ready?.test(t.text) ?? false);
     const quietFor = performance.now() - current.lastOutputAt;
-    if (quietFor < QUIET_BEFORE_SNAPSHOT_MS) {
-      setTimeout(() => void check(), QUIET_BEFORE_SNAPSHOT_MS - quietFor + 10);
+    const wait = (up ? QUIET_BEFORE_SNAPSHOT_MS : SILENCE_BEFORE_SNAPSHOT_MS) - quietFor;
+    if (wait > 0) {
+      setTimeout(() => void check(), Math.min(wait, QUIET_BEFORE_SNAPSHOT_MS) + 10);
       return;
     }
     const decision = await decide();
@@ -286,7 +300,7 @@ const api: EmulatorApi = {
       timings ? Promise.resolve(timings) : failingAs("emulator-failed", () => runner.start(planned.spec)),
       sha256Hex(initrd),
     ]);
-    if (!timings && !request.cold) snapshotWhenQuiet(current, decision ? async () => decision : decide);
+    if (!timings && !request.cold) snapshotWhenQuiet(current, decision ? async () => decision : decide, planned.expectations.readyPattern);
     const started: BootStarted = {
       bootId,
       initrdBytes: initrd.length,
