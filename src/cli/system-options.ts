@@ -5,7 +5,7 @@ import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { KernelCmdline, PlanError, planBoot, type HostDisk, type BootPlan, type BootSystem, type EmulatorName, type PlanOptions } from "../core/boot/index.ts";
 import { overlayFromEntries, type OverlayFile } from "../core/rootfs/index.ts";
-import { findTemplate, templateFiles, templateSystem, TEMPLATES } from "../core/templates/index.ts";
+import { findTemplate, templateDisks, templateFiles, templateSystem, TEMPLATES } from "../core/templates/index.ts";
 import { loadBundle } from "./bundle.ts";
 import { CliError, EXIT_USAGE } from "./command.ts";
 import { openHostDisk } from "./input-file.ts";
@@ -72,8 +72,8 @@ export async function systemFromOptions(values: SystemOptionValues): Promise<{ s
   } else if (values.template !== undefined) {
     const template = findTemplate(values.template);
     if (!template) throw new CliError(`--template ${values.template}: no such template; the templates are ${TEMPLATES.map((t) => t.id).join(", ")}`, EXIT_USAGE);
-    const files = await templateFiles(template, (path) => artifacts.bytes(path));
-    system = templateSystem(template, { files, cmdline: template.cmdline });
+    const read = (path: string) => artifacts.bytes(path);
+    system = templateSystem(template, { files: await templateFiles(template, read), cmdline: template.cmdline, disks: await templateDisks(template, read) });
     what = template.id;
   } else {
     system = { files: [], base: "busybox", cmdline: "" };

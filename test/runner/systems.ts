@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { KernelCmdline, planBoot, type BootPlan, type BootSystem, type EmulatorName } from "../../src/core/boot/index.ts";
 import { directoryEntry, fileEntry, readCpio, symlinkEntry, type CpioEntry } from "../../src/core/cpio/index.ts";
-import { TEMPLATES, templateFiles, templateSystem } from "../../src/core/templates/index.ts";
+import { TEMPLATES, templateDisks, templateFiles, templateSystem } from "../../src/core/templates/index.ts";
 import { run } from "../../src/cli/exec.ts";
 import { writeHostTree } from "../../src/cli/host-tree.ts";
 import { prebuiltArtifacts } from "../../src/cli/runners/artifacts.ts";
@@ -43,8 +43,8 @@ export async function templateSystems(): Promise<TestSystem[]> {
   const artifacts = await prebuiltArtifacts();
   return Promise.all(
     TEMPLATES.map(async (template) => {
-      const files = await templateFiles(template, (path) => artifacts.bytes(path));
-      const system = templateSystem(template, { files, cmdline: template.cmdline });
+      const read = (path: string) => artifacts.bytes(path);
+      const system = templateSystem(template, { files: await templateFiles(template, read), cmdline: template.cmdline, disks: await templateDisks(template, read) });
       const commands = template.files.some((f) => f.path === "/etc/inittab") ? [...PARITY_COMMANDS, "cat /etc/inittab"] : PARITY_COMMANDS;
       return { name: `template ${template.id}`, system, commands };
     }),

@@ -17,6 +17,7 @@ import { packCpio } from "../cpio/writer.ts";
 import { overlayBytes, overlayEntries, type OverlayFile } from "../rootfs/overlay.ts";
 import { KernelCmdline } from "./cmdline.ts";
 import { DEFAULT_CMDLINE } from "./defaults.ts";
+import { baseTreeEntries, fileDiskProblems, writeFileDisks, type FileDisk } from "./file-disks.ts";
 import { readElf } from "./elf.ts";
 import { inflateInitrd } from "./initrd.ts";
 import type { KernelInfo, PrebuiltArtifacts } from "./prebuilt.ts";
@@ -51,6 +52,11 @@ export interface BootSystem {
   disks?: readonly DiskImage[];
   /** The user's own initrd (a cpio, cpio.gz or RAM-disk image), used instead of the base. */
   initrd?: Uint8Array;
+  /**
+   * Disks made of files (file-disks.ts), written by the plan: a RAM disk becomes the initrd, IDE
+   * disks come before `disks`.
+   */
+  fileDisks?: readonly FileDisk[];
   /** Console text that means the system is up, for systems without a shell prompt. */
   readyPattern?: string;
 }
@@ -117,9 +123,11 @@ function rootKind(cmdline: KernelCmdline): RootKind {
   return "block";
 }
 
-export async function planBoot(system: BootSystem, artifacts: PrebuiltArtifacts, options: PlanOptions = {}): Promise<BootPlan> {
+export async function planBoot(described: BootSystem, artifacts: PrebuiltArtifacts, options: PlanOptions = {}): Promise<BootPlan> {
   const problems: string[] = [];
   const notes: string[] = [];
+  // Disks made of files are written first; from here on they are images like the user's own.
+  const system = described.fileDisks?.length ? await withFileDisks(described, artifacts) : described;
 
   // The command line: the system's parameters over the defaults.
   const userText = system.cmdline;
@@ -233,6 +241,24 @@ export async function planBoot(system: BootSystem, artifacts: PrebuiltArtifacts,
   };
   if (typeof kernel.source === "string") planned.kernel.bzImage = kernel.source;
   return planned;
+}
+
+/** `system` with its file disks written: the RAM disk as its initrd, the IDE disks before its own. */
+async function withFileDisks(system: BootSystem, artifacts: PrebuiltArtifacts): Promise<BootSystem> {
+  const disks = system.fileDisks!;
+  const problems = fileDiskProblems(disks);
+  if (system.initrd !== undefined && disks.some((d) => d.role === "ramdisk")) problems.push("disks: a RAM disk made of files is the initrd, so the system cannot bring an initrd of its own too");
+  const baseEntry = artifacts.base("i386");
+  const needsBase = disks.some((d) => d.base === "busybox");
+  if (needsBase && !baseEntry) problems.push("prebuilt/manifest.json lists no i386 base archive; rebuild with `bootlab build`");
+  if (problems.length) throw new PlanError(problems);
+  const base = needsBase ? baseTreeEntries(await artifacts.plainInitrd(baseEntry!.path)) : undefined;
+  const written = writeFileDisks(disks, base, problems);
+  if (problems.length) throw new PlanError(problems);
+  const { fileDisks: _written, ...rest } = system;
+  const out: BootSystem = { ...rest, disks: [...written.ide, ...(system.disks ?? [])] };
+  if (written.ramdisk) out.initrd = written.ramdisk;
+  return out;
 }
 
 /** The last overlay entry at `path` (later entries win, as in the kernel's unpacker). */
