@@ -3,8 +3,10 @@
 // page's worker and the CLI write the same bytes for the same tree.
 //
 // A disk has a role:
-// - "ramdisk": seed 001's initrd. The image is gzip'd and becomes the whole initrd (no
-//   initramfs archive goes with it); root=/dev/ram mounts it. At most one.
+// - "ramdisk": seed 001's initrd. The image becomes the whole initrd (no initramfs archive goes
+//   with it); root=/dev/ram mounts it. At most one. Seed 001 gzips it; the plan boots every
+//   initrd plain (inflating in the guest is slow in v86), so it is not gzip'd here; an export
+//   bundle gzips it.
 // - "ide": a hard disk on the IDE controller, /dev/sda, /dev/sdb, ... in the order listed,
 //   before any disk image the user attached (--disk).
 // With base "busybox", the BusyBox base archive's tree (BusyBox, its links, /dev nodes, the
@@ -13,7 +15,6 @@
 import type { CpioEntry } from "../cpio/entry.ts";
 import { readCpio } from "../cpio/reader.ts";
 import { Ext4Error, Ext4SpaceError, formatMiB } from "../ext4/errors.ts";
-import { gzipImage } from "../ext4/gzip.ts";
 import { writeExt4 } from "../ext4/writer.ts";
 import { overlayEntries, type OverlayFile } from "../rootfs/overlay.ts";
 
@@ -32,7 +33,7 @@ export interface FileDisk {
   files: readonly OverlayFile[];
 }
 
-/** The images of a system's file disks: the RAM disk (gzip'd), if any, and the IDE disks in order. */
+/** The images of a system's file disks: the RAM disk, if any, and the IDE disks in order. */
 export interface WrittenDisks {
   ramdisk?: Uint8Array;
   ide: Uint8Array[];
@@ -87,7 +88,7 @@ export function writeFileDisks(disks: readonly FileDisk[], baseEntries: readonly
       }
       throw error;
     }
-    if (disk.role === "ramdisk") written.ramdisk = gzipImage(image, 9);
+    if (disk.role === "ramdisk") written.ramdisk = image;
     else written.ide.push(image);
   }
   return written;
