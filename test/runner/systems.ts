@@ -45,7 +45,11 @@ export async function templateSystems(): Promise<TestSystem[]> {
     TEMPLATES.map(async (template) => {
       const read = (path: string) => artifacts.bytes(path);
       const system = templateSystem(template, { files: await templateFiles(template, read), cmdline: template.cmdline, disks: await templateDisks(template, read) });
-      const commands = template.files.some((f) => f.path === "/etc/inittab") ? [...PARITY_COMMANDS, "cat /etc/inittab"] : PARITY_COMMANDS;
+      const files = [...template.files, ...(template.disks ?? []).flatMap((d) => d.files)];
+      const commands = files.some((f) => f.path === "/etc/inittab") ? [...PARITY_COMMANDS, "cat /etc/inittab"] : [...PARITY_COMMANDS];
+      // The disks the plan wrote, as the guest sees them (sizes are the images', the same on both emulators).
+      if (template.disks?.some((d) => d.role === "ramdisk")) commands.push("df /");
+      if (template.id === "disks") commands.push("df /mnt/data1 /mnt/data2", "cat /mnt/data1/README.txt /mnt/data2/README.txt");
       return { name: `template ${template.id}`, system, commands };
     }),
   );
