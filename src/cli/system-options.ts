@@ -45,7 +45,8 @@ export const SYSTEM_OPTIONS_HELP = `  --template ID          a playground templa
                          the same key: yours wins)
   --disk FILE            raw disk image, repeatable: /dev/sda, /dev/sdb (v86: at most 2, of
                          at most 1 GiB each, held in memory; QEMU: at most 4, read from FILE
-                         itself); the guest's writes do not reach FILE (QEMU: snapshot=on)
+                         itself); the guest's writes do not reach FILE (QEMU: snapshot=on,
+                         v86: a copy in memory), unless \`bootlab boot --disk-writes keep\`
   --memory MIB           guest memory (default 128, more when v86 needs it for a large initrd)
   --bundle FILE.zip      an export bundle from the page (kernel, initramfs, command line)`;
 

@@ -64,6 +64,8 @@ export class V86Runner implements Runner {
   private jitEnabled = false;
   private jitTimer: ReturnType<typeof setInterval> | undefined;
   private halted = false;
+  /** hda and hdb: v86 writes the guest's disk writes into these buffers. */
+  private diskBuffers: ArrayBuffer[] = [];
 
   constructor(private readonly options: V86RunnerOptions) {}
 
@@ -109,8 +111,9 @@ export class V86Runner implements Runner {
     };
     if (this.options.vgaBios) config.vga_bios = { buffer: ownedBuffer(this.options.vgaBios) };
     if (initrd) config.initrd = { buffer: ownedBuffer(initrd) };
-    if (disks[0]) config.hda = { buffer: ownedBuffer(disks[0]) };
-    if (disks[1]) config.hdb = { buffer: ownedBuffer(disks[1]) };
+    this.diskBuffers = disks.map(ownedBuffer);
+    if (this.diskBuffers[0]) config.hda = { buffer: this.diskBuffers[0] };
+    if (this.diskBuffers[1]) config.hdb = { buffer: this.diskBuffers[1] };
     const jit = this.options.jit ?? "auto";
     if (jit !== "on") config.disable_jit = true;
     Object.assign(config, this.options.v86Options);
@@ -149,6 +152,14 @@ export class V86Runner implements Runner {
    */
   onExit(listener: (exit: RunnerExit) => void): Disposable {
     return this.exits.add(listener);
+  }
+
+  /**
+   * The disks (hda, hdb) as the guest has written them so far: views of the buffers v86 works
+   * on, valid after stop(). What the guest did not sync is still in its page cache, not here.
+   */
+  disks(): Uint8Array[] {
+    return this.diskBuffers.map((buffer) => new Uint8Array(buffer));
   }
 
   send(data: Uint8Array | string): void {
