@@ -18,8 +18,9 @@ export interface LoadedBundle extends BootSpec {
 export async function loadBundle(path: string, option = "--bundle"): Promise<LoadedBundle> {
   const zip = await readUserFile(path, option);
   try {
-    const { manifest, kernel, initramfs } = readBundle(zip, { sources: false });
-    return { manifest, kernel, initrds: [initramfs], disks: [], cmdline: manifest.cmdline, memoryMiB: manifest.memoryMiB };
+    const { manifest, kernel, initramfs, ramdisk, disks } = readBundle(zip, { sources: false });
+    const initrd = initramfs ?? ramdisk;
+    return { manifest, kernel, initrds: initrd ? [initrd] : [], disks, cmdline: manifest.cmdline, memoryMiB: manifest.memoryMiB };
   } catch (error) {
     if (error instanceof BundleError) throw new CliError(`${option} ${path}: ${error.message}`, EXIT_USAGE);
     throw error;

@@ -67,7 +67,9 @@ export async function systemFromOptions(values: SystemOptionValues): Promise<{ s
   let what: string;
   if (values.bundle !== undefined) {
     const bundle = await loadBundle(values.bundle);
-    system = { files: [], base: "none", kernel: { name: `${basename(values.bundle)}'s bzImage`, bytes: bundle.kernel, arch: bundle.manifest.arch }, kernelPinned: true, cmdline: bundle.cmdline, initrd: bundle.initrds[0]! };
+    system = { files: [], base: "none", kernel: { name: `${basename(values.bundle)}'s bzImage`, bytes: bundle.kernel, arch: bundle.manifest.arch }, kernelPinned: true, cmdline: bundle.cmdline };
+    if (bundle.initrds[0]) system.initrd = bundle.initrds[0];
+    if (bundle.disks.length) system.disks = bundle.disks;
     if (bundle.memoryMiB !== undefined) system.memoryMiB = bundle.memoryMiB;
     what = values.bundle;
   } else if (values.template !== undefined) {
