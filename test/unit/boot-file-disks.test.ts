@@ -102,3 +102,12 @@ test("disk descriptions the plan refuses: two RAM disks, a size out of range, a 
   assert.equal((await plan).spec.disks.length, 3, "QEMU takes a third disk");
   assert.match(await problemsOf({ ...disks, fileDisks: [...disks.fileDisks!, data] }), /disks: got 3, v86 attaches at most 2/);
 });
+
+test("a RAM disk larger than the kernel's RAM disk size is a plan problem naming ramdisk_size=; with it the plan boots", async () => {
+  const ramdisk: FileDisk = { name: "root", role: "ramdisk", size: 65 << 20, fs: "ext4", base: "none", files: [{ path: "/x", kind: "file", mode: 0o755, text: "x" }] };
+  const system: BootSystem = { files: [], base: "none", cmdline: "root=/dev/ram rootfstype=ext4 init=/x", memoryMiB: 256, fileDisks: [ramdisk] };
+  assert.match(await problemsOf(system), /^root=\/dev\/ram: the RAM disk image is 66560 KiB and the full kernel's RAM disk holds 65536 KiB \(CONFIG_BLK_DEV_RAM_SIZE\); add ramdisk_size=66560 to the command line/);
+  assert.match(await problemsOf({ ...system, cmdline: `${system.cmdline} ramdisk_size=4096` }), /ramdisk_size=4096 on the command line is smaller; add ramdisk_size=66560/);
+  const plan = await planBoot({ ...system, cmdline: `${system.cmdline} ramdisk_size=66560` }, artifacts, { emulator: "v86" });
+  assert.equal(plan.spec.initrds[0]!.length, 65 << 20);
+});

@@ -18,6 +18,8 @@ import { overlayBytes, overlayEntries, type OverlayFile } from "../rootfs/overla
 import { KernelCmdline } from "./cmdline.ts";
 import { DEFAULT_CMDLINE } from "./defaults.ts";
 import { baseTreeEntries, fileDiskProblems, writeFileDisks, type FileDisk } from "./file-disks.ts";
+import { isGzipMagic } from "../cpio/gzip-member.ts";
+import { gunzipHead } from "../ext4/gzip.ts";
 import { readElf } from "./elf.ts";
 import { inflateInitrd } from "./initrd.ts";
 import type { KernelInfo, PrebuiltArtifacts } from "./prebuilt.ts";
@@ -205,6 +207,10 @@ export async function planBoot(described: BootSystem, artifacts: PrebuiltArtifac
   if (system.memoryMiB !== undefined && (!Number.isInteger(system.memoryMiB) || system.memoryMiB < MIN_MEMORY_MIB || system.memoryMiB > MAX_MEMORY_MIB)) {
     problems.push(`memory: got ${system.memoryMiB} MiB, want a whole number between ${MIN_MEMORY_MIB} and ${MAX_MEMORY_MIB}`);
   }
+  if (kernel && root === "ramdisk" && system.initrd !== undefined) {
+    const problem = await ramdiskSizeProblem(system, cmdline, kernel, artifacts);
+    if (problem) problems.push(problem);
+  }
   if (problems.length || !kernel) throw new PlanError(problems.length ? problems : ["no kernel to boot"]);
 
   // The initrd: base, then the user's initrd or files; one plain archive the runners boot as it is.
@@ -241,6 +247,33 @@ export async function planBoot(described: BootSystem, artifacts: PrebuiltArtifac
   };
   if (typeof kernel.source === "string") planned.kernel.bzImage = kernel.source;
   return planned;
+}
+
+/**
+ * The kernel copies a RAM-disk image into /dev/ram0, which holds ramdisk_size= KiB, or
+ * CONFIG_BLK_DEV_RAM_SIZE without it (4096 in most kernels, 65536 in bootlab's full one); a
+ * larger image fails as "RAMDISK: incomplete write" and then a VFS panic that does not say why.
+ */
+async function ramdiskSizeProblem(system: BootSystem, cmdline: KernelCmdline, kernel: PickedKernel, artifacts: PrebuiltArtifacts): Promise<string | undefined> {
+  const initrd = system.initrd!;
+  const head = isGzipMagic(initrd, 0) ? gunzipHead(initrd, 2048) : initrd.subarray(0, 2048);
+  if (head.length < 2048 || head[1080] !== 0x53 || head[1081] !== 0xef) return undefined; // not ext2/3/4: the kernel says what it is
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const imageKiB = (view.getUint32(1024 + 4, true) * (1024 << view.getUint32(1024 + 24, true))) / 1024;
+  const given = cmdline.get("ramdisk_size");
+  let limitKiB: number | undefined;
+  let source: string;
+  if (given !== undefined) {
+    limitKiB = Number(given);
+    source = `ramdisk_size=${given} on the command line`;
+  } else {
+    const kconfig = typeof kernel.source === "string" ? (await artifacts.kernel(kernel.id))?.kconfig : typeof system.kernel === "object" ? system.kernel.kconfig : undefined;
+    const value = kconfig ? valueOf(kconfig, "CONFIG_BLK_DEV_RAM_SIZE") : undefined;
+    limitKiB = value?.kind === "set" ? Number(value.value) : undefined;
+    source = `the ${kernel.id} kernel's RAM disk holds ${limitKiB} KiB (CONFIG_BLK_DEV_RAM_SIZE)`;
+  }
+  if (limitKiB === undefined || !Number.isFinite(limitKiB) || imageKiB <= limitKiB) return undefined;
+  return `root=${cmdline.get("root")}: the RAM disk image is ${imageKiB} KiB and ${source}${given === undefined ? "" : ` is smaller`}; add ramdisk_size=${imageKiB} to the command line, or make the image smaller`;
 }
 
 /** `system` with its file disks written: the RAM disk as its initrd, the IDE disks before its own. */
