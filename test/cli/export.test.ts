@@ -57,6 +57,8 @@ test("bootlab templates lists every template's id, title and seed; --json for to
     (JSON.parse(json.stdout) as Array<{ id: string; seed: string }>).map((t) => [t.id, t.seed]),
     TEMPLATES.map((t) => [t.id, t.source]),
   );
+  const disks = (JSON.parse(json.stdout) as Array<{ id: string; disks: Array<{ name: string; role: string; sizeMiB: number; fs: string }> }>).find((t) => t.id === "disks")!.disks;
+  assert.deepEqual(disks, [{ name: "data1", role: "ide", sizeMiB: 4, fs: "ext4" }, { name: "data2", role: "ide", sizeMiB: 4, fs: "ext4" }]);
   assert.equal(bootlab(["templates", "--nope"]).status, 2);
 });
 
