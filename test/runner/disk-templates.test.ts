@@ -36,7 +36,7 @@ for (const emulator of ["v86", "qemu"] as const) {
 
   test(`${emulator}: ramdisk-ext4 mounts the plan's ext4 image from /dev/ram as / (df -a shows /dev/root) and runs BusyBox init from it`, { skip }, async () => {
     const [df, mounts, inittab] = await shell(emulator, await plan("ramdisk-ext4"), ["df -a", "grep ' / ' /proc/mounts", "cat /etc/inittab"]);
-    assert.match(df!, /^\/dev\/root\s+8048\s+\d+\s+\d+\s+\d+% \/$/m, df);
+    assert.match(df!, /^\/dev\/root\s+1936\s+\d+\s+\d+\s+\d+% \/$/m, df);
     assert.match(df!, /^proc\s.*\/proc$/m, "rcS mounted what fstab lists");
     assert.match(mounts!, /^\/dev\/root \/ ext4 rw/m);
     assert.match(inittab!, /::sysinit:\/etc\/init\.d\/rcS/);

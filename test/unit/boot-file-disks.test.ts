@@ -33,14 +33,14 @@ function paths(image: Uint8Array): Map<string, { kind: string; data?: Uint8Array
 
 const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
 
-test("ramdisk-ext4: the initrd is one plain 8 MiB ext4 image (the plan boots initrds plain) with BusyBox and the template's /etc, no initramfs, on the full kernel", async () => {
+test("ramdisk-ext4: the initrd is one plain 2 MiB ext4 image (the plan boots initrds plain) with BusyBox and the template's /etc, no initramfs, on the full kernel", async () => {
   const plan = await planBoot(await templateBoot("ramdisk-ext4"), artifacts, { emulator: "v86" });
   assert.equal(plan.kernel.id, "full");
   assert.equal(plan.usesBase, false);
   assert.equal(plan.spec.initrds.length, 1);
   assert.deepEqual(plan.spec.disks, []);
   const image = plan.spec.initrds[0]!;
-  assert.equal(image.length, 8 << 20);
+  assert.equal(image.length, 2 << 20);
   const tree = paths(image);
   for (const path of ["/bin/busybox", "/sbin/init", "/bin/sh", "/dev/console", "/etc/inittab", "/etc/init.d/rcS", "/etc/fstab"]) assert.ok(tree.has(path), path);
   assert.ok(!tree.has("/init"), "the base's initramfs /init stays out of a disk");

@@ -164,7 +164,7 @@ const ramdiskExt4: Template = {
   title: "ext4 RAM disk root (initrd)",
   source: "seed 001",
   summary: [
-    "Seed 001's first system: BusyBox init with inittab, rcS and fstab, on an 8 MiB ext4 image loaded as the initrd, with no initramfs at all (the seed gzips the image; bootlab hands it over plain, which v86 loads faster).",
+    "Seed 001's first system: BusyBox init with inittab, rcS and fstab, on a 2 MiB ext4 image loaded as the initrd, with no initramfs at all (the seed gzips a 32 MiB one; the kernel copies the whole image into /dev/ram0, which costs v86 about a second per 1 MiB).",
     "root=/dev/ram makes the kernel copy the image into the RAM disk /dev/ram0 and mount it as /; init=/sbin/init is the program it runs from there. `df -a` shows the root as /dev/root.",
     "bootlab writes the image from these files at every boot (no dd, mkfs.ext4 or mount): the seed's steps, without root.",
   ],
@@ -176,7 +176,7 @@ const ramdiskExt4: Template = {
     {
       name: "root",
       role: "ramdisk",
-      sizeMiB: 8,
+      sizeMiB: 2,
       fs: "ext4",
       base: "busybox",
       files: busyboxEtc(`proc    /proc    proc    defaults    0    0
