@@ -4,8 +4,9 @@
 // data disks' files where /etc/fstab mounted them. Parity of the same boots is parity.test.ts's.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { RunnerSession, type BootPlan } from "../../src/core/boot/index.ts";
-import { findTool } from "../../src/cli/exec.ts";
+import { findTool, run } from "../../src/cli/exec.ts";
 import { createRunner } from "../../src/cli/runners/create.ts";
 import { planFor, templateSystems } from "./systems.ts";
 
@@ -78,3 +79,15 @@ for (const emulator of ["v86", "qemu"] as const) {
     assert.match(write!, /^guest$/m, "the data disks are writable");
   });
 }
+
+test("bootlab boot --template disks (the CLI's path to the same plan): the data disks' files, on v86 and QEMU", async () => {
+  const bin = fileURLToPath(new URL("../../src/cli/bin.mjs", import.meta.url));
+  for (const emulator of noQemu ? ["v86"] : ["v86", "qemu"]) {
+    const result = await run(process.execPath, [bin, "boot", "--template", "disks", "--emulator", emulator, "--accel", "tcg", "--timeout", "90"], {
+      input: "cat /mnt/data1/notes/todo.txt\npoweroff -f\n",
+      check: false,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^edit me in the page, then cat \/mnt\/data1\/notes\/todo\.txt\r?$/m, emulator);
+  }
+});
