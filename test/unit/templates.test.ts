@@ -64,6 +64,17 @@ test("the templates pass the linter with no errors or warnings against a BusyBox
       basePaths: template.base === "busybox" ? base : new Set(),
     });
     assert.deepEqual(diagnostics.filter((d) => d.severity !== "info"), [], template.id);
+    // A root disk with the base is linted like an initramfs over the base, against the same command line.
+    for (const disk of (template.disks ?? []).filter((d) => d.base === "busybox")) {
+      const onDisk = lintOverlay({
+        files: disk.files.map((f) =>
+          f.kind === "directory" ? { path: f.path, kind: f.kind, mode: f.mode } : { path: f.path, kind: f.kind, mode: f.mode, ...("text" in f ? { text: f.text } : {}) },
+        ),
+        cmdline: template.cmdline,
+        basePaths: base,
+      });
+      assert.deepEqual(onDisk.filter((d) => d.severity !== "info"), [], `${template.id} ${disk.name}`);
+    }
   }
 });
 
