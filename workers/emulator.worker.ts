@@ -360,6 +360,8 @@ const api: EmulatorApi = {
     const planned = await plan(assets, request.system);
     const initrd = planned.spec.initrds[0];
     if (!initrd) throw failure("export-failed", "this system has no initramfs: its root is on a disk");
+    // An ext2/ext4 initrd (magic 0xEF53 at 1080) is a RAM disk, not a cpio archive: the bundle carries it.
+    if (initrd[1080] === 0x53 && initrd[1081] === 0xef) throw failure("export-failed", "this system's initrd is an ext4 RAM disk, not an initramfs: export the bundle, which holds it as ramdisk.ext4.gz");
     const { gzipSync } = await import("fflate");
     const gz = gzipSync(initrd, { level: 9, mtime: 0 });
     return transfer(gz, [gz.buffer]);

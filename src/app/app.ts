@@ -6,7 +6,7 @@
 // starts; only then do xterm.js and (later still) Monaco load.
 import type { BaseEntry, BootRequest } from "../../workers/emulator.api.ts";
 import { lintOverlay, type Diagnostic } from "../core/lint/index.ts";
-import { defaultTemplate, findTemplate, requireTemplate, TEMPLATES, templateSystem, type Template } from "../core/templates/index.ts";
+import { defaultTemplate, findTemplate, requireTemplate, TEMPLATES, templateDisks, templateSystem, type Template } from "../core/templates/index.ts";
 import { ExtensibleApi, withCode, BootlabApiError, type BootlabApi, type ListedFile } from "./automation/bootlab-api.ts";
 import { EditorPane } from "./editor/editor-pane.ts";
 import { BootController } from "./emulator/boot-controller.ts";
@@ -498,7 +498,9 @@ class PlaygroundApp implements Playground {
   async reboot(options: { cold?: boolean } = {}): Promise<void> {
     const template = findTemplate(this.model.templateId) ?? defaultTemplate();
     this.lintNow();
-    const request: BootRequest = { system: templateSystem(template, { files: this.model.files(), cmdline: this.model.cmdline }) };
+    // A template's disks boot as the template has them: the page does not edit disk trees yet.
+    const disks = await templateDisks(template, (path) => this.bridge.artifact(path));
+    const request: BootRequest = { system: templateSystem(template, { files: this.model.files(), cmdline: this.model.cmdline, disks }) };
     if (options.cold) request.cold = true;
     if (matchMedia("(max-width: 760px)").matches) this.showPane("terminal");
     const started = await this.boot.boot(request);

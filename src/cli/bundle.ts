@@ -18,8 +18,9 @@ export interface LoadedBundle extends BootSpec {
 export async function loadBundle(path: string, option = "--bundle"): Promise<LoadedBundle> {
   const zip = await readUserFile(path, option);
   try {
-    const { manifest, kernel, initramfs } = readBundle(zip, { sources: false });
-    const loaded: LoadedBundle = { manifest, kernel, initrds: [initramfs], disks: [], cmdline: manifest.cmdline, memoryMiB: manifest.memoryMiB };
+    const { manifest, kernel, initramfs, ramdisk, disks } = readBundle(zip, { sources: false });
+    const initrd = initramfs ?? ramdisk;
+    const loaded: LoadedBundle = { manifest, kernel, initrds: initrd ? [initrd] : [], disks, cmdline: manifest.cmdline, memoryMiB: manifest.memoryMiB };
     if (manifest.network) loaded.network = true;
     return loaded;
   } catch (error) {

@@ -5,7 +5,7 @@ import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { KernelCmdline, NETWORK_HELP, PlanError, planBoot, type HostDisk, type BootPlan, type BootSystem, type EmulatorName, type PlanOptions } from "../core/boot/index.ts";
 import { overlayFromEntries, type OverlayFile } from "../core/rootfs/index.ts";
-import { findTemplate, templateFiles, templateSystem, TEMPLATES } from "../core/templates/index.ts";
+import { findTemplate, templateDisks, templateFiles, templateSystem, TEMPLATES } from "../core/templates/index.ts";
 import { loadBundle } from "./bundle.ts";
 import { CliError, EXIT_USAGE } from "./command.ts";
 import { openHostDisk } from "./input-file.ts";
@@ -47,7 +47,8 @@ export const SYSTEM_OPTIONS_HELP = `  --template ID          a playground templa
                          the same key: yours wins)
   --disk FILE            raw disk image, repeatable: /dev/sda, /dev/sdb (v86: at most 2, of
                          at most 1 GiB each, held in memory; QEMU: at most 4, read from FILE
-                         itself); the guest's writes do not reach FILE (QEMU: snapshot=on)
+                         itself); the guest's writes do not reach FILE (QEMU: snapshot=on,
+                         v86: a copy in memory), unless \`bootlab boot --disk-writes keep\`
   --memory MIB           guest memory (default 128, more when v86 needs it for a large initrd)
   --bundle FILE.zip      an export bundle from the page (kernel, initramfs, command line)
 ${NETWORK_HELP}`;
@@ -69,15 +70,17 @@ export async function systemFromOptions(values: SystemOptionValues): Promise<{ s
   let what: string;
   if (values.bundle !== undefined) {
     const bundle = await loadBundle(values.bundle);
-    system = { files: [], base: "none", kernel: { name: `${basename(values.bundle)}'s bzImage`, bytes: bundle.kernel, arch: bundle.manifest.arch }, kernelPinned: true, cmdline: bundle.cmdline, initrd: bundle.initrds[0]! };
+    system = { files: [], base: "none", kernel: { name: `${basename(values.bundle)}'s bzImage`, bytes: bundle.kernel, arch: bundle.manifest.arch }, kernelPinned: true, cmdline: bundle.cmdline };
+    if (bundle.initrds[0]) system.initrd = bundle.initrds[0];
+    if (bundle.disks.length) system.disks = bundle.disks;
     if (bundle.memoryMiB !== undefined) system.memoryMiB = bundle.memoryMiB;
     if (bundle.network) system.network = true;
     what = values.bundle;
   } else if (values.template !== undefined) {
     const template = findTemplate(values.template);
     if (!template) throw new CliError(`--template ${values.template}: no such template; the templates are ${TEMPLATES.map((t) => t.id).join(", ")}`, EXIT_USAGE);
-    const files = await templateFiles(template, (path) => artifacts.bytes(path));
-    system = templateSystem(template, { files, cmdline: template.cmdline });
+    const read = (path: string) => artifacts.bytes(path);
+    system = templateSystem(template, { files: await templateFiles(template, read), cmdline: template.cmdline, disks: await templateDisks(template, read) });
     what = template.id;
   } else {
     system = { files: [], base: "busybox", cmdline: "" };

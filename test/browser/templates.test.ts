@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { planBoot } from "../../src/core/boot/index.ts";
 import { bundleFromPlan, readBundle } from "../../src/core/bundle/index.ts";
-import { TEMPLATES, templateFiles, templateSystem } from "../../src/core/templates/index.ts";
+import { TEMPLATES, templateDisks, templateFiles, templateSystem } from "../../src/core/templates/index.ts";
 import { prebuiltArtifacts } from "../../src/cli/runners/artifacts.ts";
 import { collectPageErrors, launchChromium, serveDist, waitForPrompt, type LaunchedChromium, type StaticServer } from "./harness.ts";
 
@@ -29,7 +29,8 @@ describe("every template in the page", () => {
   for (const template of TEMPLATES) {
     test(`${template.id}: boots in the page, from the same initrd, kernel and command line as the CLI's plan`, async () => {
       const artifacts = await prebuiltArtifacts();
-      const system = templateSystem(template, { files: await templateFiles(template, (p) => artifacts.bytes(p)), cmdline: template.cmdline });
+      const read = (p: string) => artifacts.bytes(p);
+      const system = templateSystem(template, { files: await templateFiles(template, read), cmdline: template.cmdline, disks: await templateDisks(template, read) });
       const cli = await planBoot(system, artifacts, { emulator: "v86" });
 
       const page = await chromium.context.newPage();
@@ -40,7 +41,7 @@ describe("every template in the page", () => {
         const metrics = await waitForPrompt(page, 0, BOOT_MS);
         assert.equal(await page.getByTestId("template").inputValue(), template.id, "?template= opened the template");
         assert.ok(!page.url().includes("template="), "the parameter is dropped once used");
-        assert.equal(metrics.initrdSha256, createHash("sha256").update(cli.spec.initrds[0]!).digest("hex"), "the page's initrd is the CLI plan's");
+        assert.equal(metrics.initrdSha256, createHash("sha256").update(cli.spec.initrds[0] ?? new Uint8Array()).digest("hex"), "the page's initrd is the CLI plan's");
         assert.equal(metrics.kernel, cli.kernel.id);
         assert.equal(metrics.cmdline, cli.spec.cmdline);
 
@@ -53,6 +54,9 @@ describe("every template in the page", () => {
         const fromPage = readBundle(pageZip, { sources: false });
         const fromCli = readBundle(cliZip, { sources: false });
         assert.deepEqual(fromPage.initramfs, fromCli.initramfs, "the page's exported initramfs.cpio.gz is the CLI's");
+        // The disks the page wrote from the template's files are the CLI's, byte for byte.
+        assert.deepEqual(fromPage.ramdisk, fromCli.ramdisk, "the page's RAM disk is the CLI's");
+        assert.deepEqual(fromPage.disks, fromCli.disks, "the page's disk images are the CLI's");
         assert.equal(fromPage.manifest.cmdline, fromCli.manifest.cmdline);
         assert.equal(fromPage.manifest.template, template.id);
         assert.deepEqual(errors, []);

@@ -15,7 +15,8 @@ import { planBoot, type BootPlan } from "../../src/core/boot/index.ts";
 import { bundleFromPlan, readBundle } from "../../src/core/bundle/index.ts";
 import { readCpio } from "../../src/core/cpio/reader.ts";
 import type { OverlayFile } from "../../src/core/rootfs/overlay.ts";
-import { requireTemplate, templateFiles, templateSystem, TEMPLATES } from "../../src/core/templates/index.ts";
+import { readExt4, unwrapExt4Image } from "../../src/core/ext4/index.ts";
+import { requireTemplate, templateDisks, templateFiles, templateSystem, TEMPLATES } from "../../src/core/templates/index.ts";
 import { prebuiltArtifacts } from "../../src/cli/runners/artifacts.ts";
 
 const bin = fileURLToPath(new URL("../../src/cli/bin.mjs", import.meta.url));
@@ -56,6 +57,8 @@ test("bootlab templates lists every template's id, title and seed; --json for to
     (JSON.parse(json.stdout) as Array<{ id: string; seed: string }>).map((t) => [t.id, t.seed]),
     TEMPLATES.map((t) => [t.id, t.source]),
   );
+  const disks = (JSON.parse(json.stdout) as Array<{ id: string; disks: Array<{ name: string; role: string; sizeMiB: number; fs: string }> }>).find((t) => t.id === "disks")!.disks;
+  assert.deepEqual(disks, [{ name: "data1", role: "ide", sizeMiB: 4, fs: "ext4" }, { name: "data2", role: "ide", sizeMiB: 4, fs: "ext4" }]);
   assert.equal(bootlab(["templates", "--nope"]).status, 2);
 });
 
@@ -65,7 +68,7 @@ test("bootlab export --template busybox-init writes the plan's initrd and comman
   assert.match(result.stdout, /^wrote a\.zip \(\d+ bytes\): busybox-init on the \w+ kernel/);
   const zip = new Uint8Array(readFileSync(join(work, "a.zip")));
   const bundle = readBundle(zip);
-  assert.deepEqual(gunzipSync(bundle.initramfs), plan.spec.initrds[0], "the initramfs inflates to the plan's initrd");
+  assert.deepEqual(gunzipSync(bundle.initramfs!), plan.spec.initrds[0], "the initramfs inflates to the plan's initrd");
   assert.equal(bundle.manifest.cmdline, plan.spec.cmdline);
   assert.deepEqual(bundle.kernel, plan.spec.kernel);
   assert.equal(bundle.manifest.memoryMiB, plan.spec.memoryMiB);
@@ -86,7 +89,7 @@ test("--rootfs DIR lays a directory's files over the template's, in src/ and in 
   assert.equal(result.status, 0, result.stderr);
   const bundle = readBundle(new Uint8Array(readFileSync(join(work, "b.zip"))));
   assert.ok(bundle.sources.some((s) => s.path === "/etc/motd" && strFromU8(s.data) === "hello from my files\n"));
-  const motd = readCpio(bundle.initramfs).filter((e) => e.path === "etc/motd");
+  const motd = readCpio(bundle.initramfs!).filter((e) => e.path === "etc/motd");
   assert.deepEqual(motd.map((e) => e.kind === "file" && strFromU8(e.data)), ["hello from my files\n"]);
   assert.match(bundle.manifest.cmdline, / quiet$/);
 });
@@ -104,7 +107,7 @@ test("export refuses --bundle, no system, no -o and a disk, each a usage error (
     [["-o", "c.zip"], /want --template ID or --rootfs DIR/],
     [["--template", TEMPLATE], /missing -o FILE\.zip/],
     [["--template", "nope", "-o", "c.zip"], /--template nope: no such template/],
-    [["--template", TEMPLATE, "--disk", "a.zip", "-o", "c.zip"], /got disks, want none/],
+    [["--template", TEMPLATE, "--disk", "a.zip", "-o", "c.zip"], /got a disk image on the host, want one the plan wrote/],
   ] as const) {
     const result = bootlab(["export", ...args]);
     assert.equal(result.status, 2, `${args.join(" ")}: ${result.stderr}`);
@@ -128,5 +131,33 @@ test("boot --bundle goes through the plan's checks on both emulators: memory, a 
       assert.equal(result.status, 2, `${emulator} --memory ${memory}: ${result.stderr}`);
       assert.match(result.stderr, new RegExp(`memory: got ${memory} MiB, want a whole number between 16 and 3072`));
     }
+  }
+});
+
+test("the disk templates export their images (version 2 bundles) and boot --bundle on v86 and QEMU sees them", async () => {
+  const artifacts = await prebuiltArtifacts();
+  const read = (path: string) => artifacts.bytes(path);
+  for (const id of ["ramdisk-ext4", "disk-root", "disks"]) {
+    const result = bootlab(["export", "--template", id, "-o", `${id}.zip`]);
+    assert.equal(result.status, 0, result.stderr);
+    const zip = new Uint8Array(readFileSync(join(work, `${id}.zip`)));
+    const template = requireTemplate(id);
+    const system = templateSystem(template, { files: await templateFiles(template, read), cmdline: template.cmdline, disks: await templateDisks(template, read) });
+    const planned = await planBoot(system, artifacts, {});
+    assert.deepEqual(zip, bundleFromPlan(planned, { files: system.files, template: id, zipName: `${id}.zip` }), `${id}: the page's bytes`);
+    const bundle = readBundle(zip);
+    assert.equal(bundle.manifest.version, 2, id);
+    assert.deepEqual(bundle.disks, planned.spec.disks, `${id}: the plan's disk images`);
+    if (id === "ramdisk-ext4") assert.deepEqual(unwrapExt4Image(bundle.ramdisk!), planned.spec.initrds[0], "the RAM disk is the plan's image, gzip'd");
+  }
+  const data2 = readExt4(readBundle(new Uint8Array(readFileSync(join(work, "disks.zip")))).disks[1]!).find((e) => e.path === "README.txt");
+  assert.ok(data2?.kind === "file" && /second data disk/.test(strFromU8(data2.data)));
+  for (const emulator of ["v86", "qemu"]) {
+    const disks = bootlab(["boot", "--bundle", "disks.zip", "--emulator", emulator, "--accel", "tcg", "--quiet"], "cat /mnt/data1/README.txt /mnt/data2/README.txt\npoweroff -f\n");
+    assert.equal(disks.status, 0, `${emulator}: ${disks.stderr}`);
+    assert.match(disks.stdout, /first data disk, \/dev\/sda[\s\S]*second data disk, \/dev\/sdb/, emulator);
+    const ramdisk = bootlab(["boot", "--bundle", "ramdisk-ext4.zip", "--emulator", emulator, "--accel", "tcg", "--quiet"], "grep ' / ' /proc/mounts\npoweroff -f\n");
+    assert.equal(ramdisk.status, 0, `${emulator}: ${ramdisk.stderr}`);
+    assert.match(ramdisk.stdout, /^\/dev\/root \/ ext4 rw/m, emulator);
   }
 });

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { KernelCmdline, planBoot, type BootPlan, type BootSystem, type EmulatorName } from "../../src/core/boot/index.ts";
 import { directoryEntry, fileEntry, readCpio, symlinkEntry, type CpioEntry } from "../../src/core/cpio/index.ts";
-import { TEMPLATES, templateFiles, templateSystem } from "../../src/core/templates/index.ts";
+import { TEMPLATES, templateDisks, templateFiles, templateSystem } from "../../src/core/templates/index.ts";
 import { run } from "../../src/cli/exec.ts";
 import { writeHostTree } from "../../src/cli/host-tree.ts";
 import { prebuiltArtifacts } from "../../src/cli/runners/artifacts.ts";
@@ -43,9 +43,13 @@ export async function templateSystems(): Promise<TestSystem[]> {
   const artifacts = await prebuiltArtifacts();
   return Promise.all(
     TEMPLATES.map(async (template) => {
-      const files = await templateFiles(template, (path) => artifacts.bytes(path));
-      const system = templateSystem(template, { files, cmdline: template.cmdline });
-      const commands = template.files.some((f) => f.path === "/etc/inittab") ? [...PARITY_COMMANDS, "cat /etc/inittab"] : PARITY_COMMANDS;
+      const read = (path: string) => artifacts.bytes(path);
+      const system = templateSystem(template, { files: await templateFiles(template, read), cmdline: template.cmdline, disks: await templateDisks(template, read) });
+      const files = [...template.files, ...(template.disks ?? []).flatMap((d) => d.files)];
+      const commands = files.some((f) => f.path === "/etc/inittab") ? [...PARITY_COMMANDS, "cat /etc/inittab"] : [...PARITY_COMMANDS];
+      // The disks the plan wrote, as the guest sees them (sizes are the images', the same on both emulators).
+      if (template.disks?.some((d) => d.role === "ramdisk")) commands.push("df /");
+      if (template.id === "disks") commands.push("df /mnt/data1 /mnt/data2", "cat /mnt/data1/README.txt /mnt/data2/README.txt");
       return { name: `template ${template.id}`, system, commands };
     }),
   );

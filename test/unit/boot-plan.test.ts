@@ -12,14 +12,15 @@ import {
   type PlanOptions,
 } from "../../src/core/boot/index.ts";
 import { fileEntry, flattenEntries, packCpio, readCpio } from "../../src/core/cpio/index.ts";
-import { requireTemplate, TEMPLATES, templateFiles, templateSystem } from "../../src/core/templates/index.ts";
+import { requireTemplate, TEMPLATES, templateDisks, templateFiles, templateSystem } from "../../src/core/templates/index.ts";
 import { prebuiltArtifacts, prebuiltPath } from "../../src/cli/runners/artifacts.ts";
 
 const artifacts = await prebuiltArtifacts();
 
 async function templateBoot(id: string): Promise<BootSystem> {
   const template = requireTemplate(id);
-  return templateSystem(template, { files: await templateFiles(template, (p) => artifacts.bytes(p)), cmdline: template.cmdline });
+  const read = (p: string) => artifacts.bytes(p);
+  return templateSystem(template, { files: await templateFiles(template, read), cmdline: template.cmdline, disks: await templateDisks(template, read) });
 }
 
 async function problemsOf(system: BootSystem, options: PlanOptions = {}): Promise<string> {
@@ -54,6 +55,11 @@ test("every template plans: the defaults under its command line, its kernel, the
     assert.equal(plan.kernel.id, template.kernel, template.id);
     assert.equal(plan.usesBase, template.base === "busybox", template.id);
     assert.equal(plan.spec.memoryMiB, 128);
+    if (template.disks?.some((d) => d.role === "ramdisk")) continue; // the initrd is the RAM disk: see the file-disk tests
+    if (template.files.length === 0 && template.base === "none") {
+      assert.deepEqual(plan.spec.initrds, [], `${template.id}: no initramfs`);
+      continue;
+    }
     const initrd = plan.spec.initrds[0]!;
     if (template.base === "busybox") assert.deepEqual(initrd.subarray(0, base.length), base, `${template.id}: the plain base comes first`);
     const tree = new Map(flattenEntries(readCpio(initrd)).map((e) => [`/${e.path}`, e]));

@@ -17,6 +17,14 @@ test("builds the QEMU argument list from data", () => {
   assert.equal(qemuBinary("x86_64"), "qemu-system-x86_64");
 });
 
+test("a disk whose writes are kept is opened without snapshot=on", () => {
+  const args = qemuArgs({ kernel: "k", disks: [{ file: "kept.img", keepWrites: true }, "scratch.img"], cmdline: "", memoryMiB: 64 }, { accel: "tcg", arch: "i386" });
+  assert.deepEqual(args.filter((_, i) => args[i - 1] === "-drive"), [
+    "file=kept.img,format=raw,if=ide,index=0,media=disk",
+    "file=scratch.img,format=raw,if=ide,index=1,media=disk,snapshot=on",
+  ]);
+});
+
 test("no initrd, KVM and a monitor on stdio for people at a terminal", () => {
   const args = qemuArgs({ kernel: "k", disks: [], cmdline: "", memoryMiB: 64 }, { accel: "kvm", arch: "x86_64", serial: "mon:stdio" });
   assert.ok(!args.includes("-initrd"));

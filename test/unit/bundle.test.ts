@@ -56,13 +56,13 @@ const filesOf = (entries: CpioEntry[]) =>
 
 test("a bundle carries what the plan boots: its initrd (gzip'd), command line, memory, arch and kernel", () => {
   const bundle = readBundle(zip);
-  assert.deepEqual(gunzipSync(bundle.initramfs), plan.spec.initrds[0], "the initramfs inflates to the plan's initrd, byte for byte");
+  assert.deepEqual(gunzipSync(bundle.initramfs!), plan.spec.initrds[0], "the initramfs inflates to the plan's initrd, byte for byte");
   assert.equal(bundle.manifest.cmdline, plan.spec.cmdline);
   assert.match(bundle.manifest.cmdline, /^console=ttyS0 .*rdinit=\/init foo="a b" it's$/, "bootlab's defaults, then the system's parameters");
   assert.equal(bundle.manifest.memoryMiB, plan.spec.memoryMiB);
   assert.equal(bundle.manifest.arch, plan.kernel.arch);
   assert.deepEqual(bundle.kernel, kernel);
-  assert.equal(bundle.manifest.version, BUNDLE_FORMAT_VERSION);
+  assert.equal(bundle.manifest.version, 1, "a bundle without disks stays version 1, which older readers read");
   assert.equal(bundle.manifest.template, "minimal-init");
   assert.deepEqual(
     bundle.sources.map((s) => [s.path, s.mode, s.data]),
@@ -91,11 +91,11 @@ test("a bundle carries what the plan boots: its initrd (gzip'd), command line, m
 test("base and files: the concatenated layout, the files' archive after the base's, the files winning", () => {
   const bundle = readBundle(zip);
   assert.equal(bundle.manifest.layout, "concatenated");
-  const plain = gunzipSync(bundle.initramfs);
+  const plain = gunzipSync(bundle.initramfs!);
   const baseArchive = gunzipSync(base);
   assert.deepEqual(plain.subarray(0, baseArchive.length), baseArchive, "the base archive comes first, unchanged");
   // In stream order the files' entries come last, so they win, as in the kernel.
-  const entries = readCpio(bundle.initramfs);
+  const entries = readCpio(bundle.initramfs!);
   assert.deepEqual(
     (entries.filter((e) => e.path === "etc/hostname") as FileEntry[]).map((e) => new TextDecoder().decode(e.data)),
     ["base\n", "overlay\n"],
@@ -118,14 +118,14 @@ test("files without a base, and a base without files, are one archive (\"merged\
   const alone = await planBoot({ files, base: "none", cmdline: "" }, artifacts);
   const bundle = readBundle(bundleFromPlan(alone, options));
   assert.equal(bundle.manifest.layout, "merged");
-  assert.deepEqual(gunzipSync(bundle.initramfs), alone.spec.initrds[0]);
-  const paths = readCpio(bundle.initramfs).map((e) => e.path);
+  assert.deepEqual(gunzipSync(bundle.initramfs!), alone.spec.initrds[0]);
+  const paths = readCpio(bundle.initramfs!).map((e) => e.path);
   assert.ok(paths.includes("init") && !paths.includes("bin/busybox"));
 
   const bare = await planBoot({ files: [], base: "busybox", cmdline: "" }, artifacts);
   const baseOnly = readBundle(bundleFromPlan(bare, { files: [], template: "busybox-init" }));
   assert.equal(baseOnly.manifest.layout, "merged");
-  assert.deepEqual(gunzipSync(baseOnly.initramfs), gunzipSync(base));
+  assert.deepEqual(gunzipSync(baseOnly.initramfs!), gunzipSync(base));
   assert.deepEqual(baseOnly.sources, []);
   assert.match(strFromU8(unzipSync(bundleFromPlan(bare, { files: [], template: "busybox-init" }))["README.md"]!), /cpio stream \(one archive\)/);
 });
@@ -146,7 +146,7 @@ test("the same project gives the same zip bytes: another plan, another time zone
     else process.env.TZ = saved;
   }
   // The gzip header carries no time (bytes 4-7) and no name (flag byte 3).
-  const initramfs = readBundle(zip).initramfs;
+  const initramfs = readBundle(zip).initramfs!;
   assert.deepEqual([...initramfs.subarray(3, 8)], [0, 0, 0, 0, 0]);
 });
 
@@ -167,23 +167,44 @@ test("run-qemu.sh runs exactly the arguments qemuArgs gives, for KVM and for TCG
   assert.match(script, /^#!\/bin\/sh\n/);
 });
 
-test("a plan a bundle cannot hold is refused, saying why", async () => {
-  const disk = new Uint8Array(4096);
-  const diskRoot = await planBoot({ files: [], base: "busybox", cmdline: "root=/dev/sda", disks: [disk] }, artifacts);
+test("disks go into a version 2 bundle, as disks/sda.img, ...; run-qemu.sh attaches them; a disk root has no initramfs", async () => {
+  const disk = Uint8Array.from({ length: 8192 }, (_, i) => i % 251);
+  const diskRoot = await planBoot({ files: [], base: "busybox", cmdline: "root=/dev/sda", disks: [disk, disk.slice(0, 4096)] }, artifacts);
   assert.deepEqual(diskRoot.spec.initrds, []);
-  assert.throws(() => bundleFromPlan(diskRoot, { files: [], template: "disk-root" }), (e: unknown) => e instanceof BundleBuildError && /got a root on a disk, want an initramfs/.test(e.message));
+  const zipped = bundleFromPlan(diskRoot, { files: [], template: "disk-root" });
+  const read = readBundle(zipped);
+  assert.equal(read.manifest.version, 2);
+  assert.equal(read.manifest.initramfs, "");
+  assert.equal(read.initramfs, undefined);
+  assert.deepEqual(read.manifest.disks, [{ file: "disks/sda.img", device: "/dev/sda" }, { file: "disks/sdb.img", device: "/dev/sdb" }]);
+  assert.deepEqual(read.disks, [disk, disk.slice(0, 4096)]);
+  const args = bundleQemuArgs(read.manifest, "tcg");
+  assert.ok(!args.includes("-initrd"));
+  assert.deepEqual(args.filter((_, i) => args[i - 1] === "-drive"), [
+    "file=disks/sda.img,format=raw,if=ide,index=0,media=disk,snapshot=on",
+    "file=disks/sdb.img,format=raw,if=ide,index=1,media=disk,snapshot=on",
+  ]);
+  assert.match(strFromU8(unzipSync(zipped)["README.md"]!), /disks\/sda\.img.*\/dev\/sda/);
   const withDisk = await planBoot({ ...system, disks: [disk] }, artifacts);
-  assert.throws(() => bundleFromPlan(withDisk, options), (e: unknown) => e instanceof BundleBuildError && /got disks, want none/.test(e.message));
+  const both = readBundle(bundleFromPlan(withDisk, options));
+  assert.deepEqual(gunzipSync(both.initramfs!), withDisk.spec.initrds[0]);
+  assert.deepEqual(both.disks, [disk]);
+});
+
+test("a plan a bundle cannot hold is refused, saying why", async () => {
+  const hostDisk = { path: "/srv/images/root.img", size: 4096, head: new Uint8Array(4096) };
+  const withHostDisk = await planBoot({ ...system, disks: [hostDisk] }, artifacts);
+  assert.throws(() => bundleFromPlan(withHostDisk, options), (e: unknown) => e instanceof BundleBuildError && /disk \/srv\/images\/root\.img: got a disk image on the host, want one the plan wrote/.test(e.message));
   // src/ must hold the files the initramfs boots, not others.
   const other: OverlayFile[] = [{ path: "/init", kind: "file", mode: 0o755, text: "#!/bin/sh\necho other\n" }];
   assert.throws(() => bundleFromPlan(plan, { ...options, files: other }), (e: unknown) => e instanceof BundleBuildError && /want the files the plan was made from/.test(e.message));
 });
 
 test("the writer refuses a kernel that is not a bzImage, and an initramfs that is not gzip", () => {
-  const input = { kernel, initramfs: readBundle(zip).initramfs, layout: "merged" as const, files, cmdline: "", template: "", memoryMiB: 128, arch: "i386" as const };
+  const input = { kernel, initramfs: readBundle(zip).initramfs!, layout: "merged" as const, files, cmdline: "", template: "", memoryMiB: 128, arch: "i386" as const };
   assert.doesNotThrow(() => buildBundle(input));
   assert.throws(() => buildBundle({ ...input, kernel: new Uint8Array(4096) }), /HdrS/);
-  assert.throws(() => buildBundle({ ...input, initramfs: packCpio(baseEntries) }), /want a \.cpio\.gz/);
+  assert.throws(() => buildBundle({ ...input, initramfs: packCpio(baseEntries) }), /initramfs: got \d+ bytes without the gzip magic \(1f 8b\); want it gzip'd/);
 });
 
 // ---- broken bundles ----
@@ -277,7 +298,7 @@ test("a manifest that is not JSON, not ours, or malformed says which field", () 
 });
 
 test("a bundle from a newer format says so", () => {
-  assertBundleError(editManifest((m) => (m.version = BUNDLE_FORMAT_VERSION + 1)), BundleNewerFormatError, /format version 2, but this bootlab reads versions up to 1/);
+  assertBundleError(editManifest((m) => (m.version = BUNDLE_FORMAT_VERSION + 1)), BundleNewerFormatError, /format version 3, but this bootlab reads versions up to 2/);
 });
 
 test("errors carry a code for postMessage and comlink", () => {

@@ -3,11 +3,11 @@ import assert from "node:assert/strict";
 import { TEMPLATES, DEFAULT_TEMPLATE_ID, defaultTemplate, findTemplate, requireTemplate, isPrebuiltFile } from "../../src/core/templates/index.ts";
 import { lintOverlay } from "../../src/core/lint/index.ts";
 
-test("the templates cover seeds 000, 001, 002 and 004, with unique ids", () => {
+test("the templates cover seeds 000 to 004, with unique ids", () => {
   const ids = TEMPLATES.map((t) => t.id);
   assert.equal(new Set(ids).size, ids.length);
   const sources = TEMPLATES.map((t) => t.source).join(" ");
-  for (const seed of ["000", "001", "002", "004"]) assert.match(sources, new RegExp(seed));
+  for (const seed of ["000", "001", "002", "003", "004"]) assert.match(sources, new RegExp(seed));
   assert.equal(defaultTemplate().id, DEFAULT_TEMPLATE_ID);
   assert.equal(TEMPLATES[0]!.id, DEFAULT_TEMPLATE_ID);
 });
@@ -64,10 +64,49 @@ test("the templates pass the linter with no errors or warnings against a BusyBox
       basePaths: template.base === "busybox" ? base : new Set(),
     });
     assert.deepEqual(diagnostics.filter((d) => d.severity !== "info"), [], template.id);
+    // A root disk with the base is linted like an initramfs over the base, against the same command line.
+    for (const disk of (template.disks ?? []).filter((d) => d.base === "busybox")) {
+      const onDisk = lintOverlay({
+        files: disk.files.map((f) =>
+          f.kind === "directory" ? { path: f.path, kind: f.kind, mode: f.mode } : { path: f.path, kind: f.kind, mode: f.mode, ...("text" in f ? { text: f.text } : {}) },
+        ),
+        cmdline: template.cmdline,
+        basePaths: base,
+      });
+      assert.deepEqual(onDisk.filter((d) => d.severity !== "info"), [], `${template.id} ${disk.name}`);
+    }
   }
 });
 
 test("unknown templates are named in the error", () => {
   assert.equal(findTemplate("nope"), undefined);
   assert.throws(() => requireTemplate("nope"), /unknown template "nope"; the templates are: busybox-init/);
+});
+
+test("the disk templates: a RAM disk root, an IDE disk root with the prebuilt hello as /init, two data disks that fstab mounts", () => {
+  const ramdisk = requireTemplate("ramdisk-ext4");
+  assert.deepEqual(ramdisk.disks?.map((d) => [d.role, d.base, d.fs]), [["ramdisk", "busybox", "ext4"]]);
+  assert.match(ramdisk.cmdline, /root=\/dev\/ram rw rootfstype=ext4 init=\/sbin\/init/);
+  assert.equal(ramdisk.files.length, 0);
+  const diskRoot = requireTemplate("disk-root");
+  assert.match(diskRoot.cmdline, /root=\/dev\/sda init=\/init/);
+  const init = diskRoot.disks![0]!.files.find((f) => f.path === "/init");
+  assert.ok(init && isPrebuiltFile(init) && init.artifact === "i386/hello");
+  const disks = requireTemplate("disks");
+  assert.deepEqual(disks.disks?.map((d) => [d.name, d.role]), [["data1", "ide"], ["data2", "ide"]]);
+  const fstab = disks.files.find((f) => f.path === "/etc/fstab");
+  assert.ok(fstab && "text" in fstab);
+  assert.match(fstab.text, /\/dev\/sda\s+\/mnt\/data1\s+ext4/);
+  assert.match(fstab.text, /\/dev\/sdb\s+\/mnt\/data2\s+ext4/);
+  for (const template of [ramdisk, diskRoot, disks]) {
+    assert.equal(template.kernel, "full", template.id);
+    for (const disk of template.disks!) {
+      const paths = disk.files.map((f) => f.path);
+      assert.equal(new Set(paths).size, paths.length, `${template.id} ${disk.name}`);
+      for (const path of paths) {
+        const parent = path.slice(0, path.lastIndexOf("/"));
+        if (parent !== "" && parent !== "/etc") assert.ok(paths.includes(parent), `${template.id} ${disk.name}: ${parent} of ${path} is listed`);
+      }
+    }
+  }
 });

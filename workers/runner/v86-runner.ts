@@ -102,6 +102,8 @@ export class V86Runner implements Runner {
   private halted = false;
   /** The instruction count when this runner's guest started (a restored one starts where its snapshot was). */
   private jitBase = 0;
+  /** hda and hdb: v86 writes the guest's disk writes into these buffers. */
+  private diskBuffers: ArrayBuffer[] = [];
 
   constructor(private readonly options: V86RunnerOptions) {}
 
@@ -139,8 +141,9 @@ export class V86Runner implements Runner {
     config.bzimage = { buffer: ownedBuffer(spec.kernel) };
     config.cmdline = spec.cmdline;
     if (initrd) config.initrd = { buffer: ownedBuffer(initrd) };
-    if (disks[0]) config.hda = { buffer: ownedBuffer(disks[0]) };
-    if (disks[1]) config.hdb = { buffer: ownedBuffer(disks[1]) };
+    this.diskBuffers = disks.map(ownedBuffer);
+    if (this.diskBuffers[0]) config.hda = { buffer: this.diskBuffers[0] };
+    if (this.diskBuffers[1]) config.hdb = { buffer: this.diskBuffers[1] };
     // The fetch backend (network.ts): DHCP and DNS inside v86, HTTP to port 80 through fetch().
     if (spec.network) config.net_device = { type: V86_NIC, relay_url: "fetch" };
     Object.assign(config, this.options.v86Options);
@@ -328,6 +331,14 @@ export class V86Runner implements Runner {
    */
   onExit(listener: (exit: RunnerExit) => void): Disposable {
     return this.exits.add(listener);
+  }
+
+  /**
+   * The disks (hda, hdb) as the guest has written them so far: views of the buffers v86 works
+   * on, valid after stop(). What the guest did not sync is still in its page cache, not here.
+   */
+  disks(): Uint8Array[] {
+    return this.diskBuffers.map((buffer) => new Uint8Array(buffer));
   }
 
   send(data: Uint8Array | string): void {

@@ -6,7 +6,7 @@
 // emulator worker, started on the first export, so that neither the page nor a running guest
 // stalls meanwhile.
 import type { ExportRequest } from "../../../workers/emulator.api.ts";
-import { defaultTemplate, findTemplate, templateSystem } from "../../core/templates/index.ts";
+import { defaultTemplate, findTemplate, templateDisks, templateSystem } from "../../core/templates/index.ts";
 import { EmulatorBridge } from "../emulator/bridge.ts";
 import type { Playground } from "../playground.ts";
 
@@ -19,16 +19,16 @@ export interface ExportedFile {
 export class Exporter {
   private bridge: EmulatorBridge | undefined;
 
-  constructor(private readonly playground: Pick<Playground, "model" | "prebuiltUrl">) {}
+  constructor(private readonly playground: Pick<Playground, "model" | "prebuiltUrl" | "artifact">) {}
 
   async bundle(): Promise<ExportedFile> {
     const name = `${fileStem(this.playground.model.name)}.zip`;
-    const bytes = await this.worker().exportBundle(this.request(name));
+    const bytes = await this.worker().exportBundle(await this.request(name));
     return { blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/zip" }), name };
   }
 
   async initramfs(): Promise<ExportedFile> {
-    const bytes = await this.worker().exportInitramfs(this.request());
+    const bytes = await this.worker().exportInitramfs(await this.request());
     return { blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/gzip" }), name: `${fileStem(this.playground.model.name)}-initramfs.cpio.gz` };
   }
 
@@ -37,10 +37,11 @@ export class Exporter {
     this.bridge = undefined;
   }
 
-  private request(zipName?: string): ExportRequest {
+  private async request(zipName?: string): Promise<ExportRequest> {
     const model = this.playground.model;
     const template = findTemplate(model.templateId) ?? defaultTemplate();
-    const request: ExportRequest = { system: templateSystem(template, { files: model.files(), cmdline: model.cmdline }), template: model.templateId };
+    const disks = await templateDisks(template, (path) => this.playground.artifact(path));
+    const request: ExportRequest = { system: templateSystem(template, { files: model.files(), cmdline: model.cmdline, disks }), template: model.templateId };
     if (zipName) request.zipName = zipName;
     return request;
   }

@@ -1,11 +1,13 @@
 // `bootlab boot`: boot a kernel and root filesystem in v86 (default) or QEMU, either attached
 // to the terminal or driven by stdin, and exit with a code that says how the boot ended.
 import { writeFile } from "node:fs/promises";
+import { V86Runner } from "../../../workers/runner/v86-runner.ts";
 import { parseArgs } from "node:util";
 import type { ReadStream } from "node:tty";
 import {
   bootTimeline,
   EXIT_CODES,
+  isHostDisk,
   RunnerSession,
   timelineSvg,
   timelineText,
@@ -14,14 +16,14 @@ import {
   type GuestArch,
   type OutcomeReport,
   type QemuAccel,
+  type BootSpec,
 } from "../../core/boot/index.ts";
-import { CliError, EXIT_USAGE, type Command } from "../command.ts";
+import { CliError, EXIT_FAILED, EXIT_USAGE, type Command } from "../command.ts";
 import { oneOf, timeoutSeconds } from "../options.ts";
 import { onTerminationSignal } from "../signals.ts";
 import { loadHostDisks } from "../input-file.ts";
 import { attachTerminal, type AttachEnd } from "../runners/attach-terminal.ts";
 import { createRunner, type EmulatorChoice } from "../runners/create.ts";
-import { V86Runner } from "../../../workers/runner/v86-runner.ts";
 import { warmStartFor, type WarmStart } from "../warm-cache.ts";
 import { kvmStatus } from "../runners/kvm.ts";
 import { QemuRunner } from "../runners/qemu-runner.ts";
@@ -53,6 +55,12 @@ How the boot went is printed on stderr in the words the page's status line uses.
 Options:
   --emulator v86|qemu    emulator (default v86)
 ${SYSTEM_OPTIONS_HELP}
+  --disk-writes discard|keep
+                         whether the guest's writes to the --disk images reach the files;
+                         discard (default): QEMU opens them with snapshot=on, v86 works on a
+                         copy in memory; keep: QEMU writes to the files, v86 writes its copy
+                         back over each file that changed when the guest stops (only what the
+                         guest synced: run sync, or umount, before poweroff -f)
   --timeout SECONDS      give up after this long (default ${DEFAULT_TIMEOUT_S}; at a terminal: none unless given)
   --accel auto|kvm|tcg   QEMU accelerator (default auto: KVM when /dev/kvm is usable)
   --arch i386|x86_64     QEMU binary for the kernel (default i386; v86 is i386 only)
@@ -106,8 +114,11 @@ export const bootCommand: Command = {
         timeline: { type: "boolean", default: false },
         "timeline-svg": { type: "string" },
         warm: { type: "boolean", default: false },
+        "disk-writes": { type: "string", default: "discard" },
       },
     });
+    const diskWrites = oneOf("--disk-writes", values["disk-writes"], ["discard", "keep"] as const);
+    if (diskWrites === "keep" && !values.disk?.length) throw new CliError("--disk-writes keep: no --disk FILE to keep the guest's writes in", EXIT_USAGE);
     const emulator = oneOf("--emulator", values.emulator, ["v86", "qemu"] as const);
     const accel = oneOf("--accel", values.accel, ["auto", "kvm", "tcg"] as const);
     const arch = oneOf("--arch", values.arch, ["i386", "x86_64"] as const);
@@ -121,6 +132,7 @@ export const bootCommand: Command = {
       if (!kvm.usable) throw new CliError(`--accel kvm: ${kvm.reason}; use --accel tcg`, EXIT_EMULATOR);
     }
     const { system } = await systemFromOptions(values);
+    if (diskWrites === "keep") system.disks = system.disks?.map((disk) => (isHostDisk(disk) ? { ...disk, keepWrites: true } : disk));
     if (arch === "x86_64" && (system.kernel === undefined || typeof system.kernel === "string")) {
       throw new CliError("--arch x86_64: no 64-bit kernel is prebuilt; give one with --kernel FILE", EXIT_USAGE);
     }
@@ -197,6 +209,31 @@ async function bootAndReport(plan: BootPlan, options: BootRunOptions): Promise<n
   } finally {
     offSignals();
     await session.stop();
+    if (runner instanceof V86Runner) await keepV86DiskWrites(plan.spec, spec, runner, options.quiet);
+  }
+}
+
+/**
+ * --disk-writes keep on v86: each kept disk whose bytes the guest changed is written back over
+ * its file (v86 worked on a copy in memory). `loaded` is the spec v86 booted, with the bytes read.
+ */
+async function keepV86DiskWrites(planned: BootSpec, loaded: BootSpec, runner: V86Runner, quiet: boolean): Promise<void> {
+  const now = runner.disks();
+  for (const [index, disk] of planned.disks.entries()) {
+    if (!isHostDisk(disk) || !disk.keepWrites) continue;
+    const before = loaded.disks[index] as Uint8Array;
+    const after = now[index];
+    if (!after) continue;
+    if (Buffer.compare(before, after) === 0) {
+      if (!quiet) process.stderr.write(`bootlab boot: the guest changed nothing on ${disk.path}\n`);
+      continue;
+    }
+    try {
+      await writeFile(disk.path, after);
+    } catch (error) {
+      throw new CliError(`--disk-writes keep: could not write the guest's changes back to ${disk.path}: ${(error as Error).message}`, EXIT_FAILED);
+    }
+    if (!quiet) process.stderr.write(`bootlab boot: kept the guest's writes in ${disk.path}\n`);
   }
 }
 

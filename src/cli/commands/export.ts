@@ -22,8 +22,9 @@ Options:
 ${withoutOptions(SYSTEM_OPTIONS_HELP, ["--bundle", "--disk"])}
   --quiet                print nothing but errors
 
-A bundle holds a kernel and one initramfs: a system whose root is on a disk (--disk,
-root=/dev/sda) cannot be exported yet, and --bundle is for \`bootlab boot\`.
+A bundle holds the kernel, the initramfs (or the RAM disk) and the disk images the plan boots:
+the disks of a template (ramdisk-ext4, disk-root, disks) go in; disk images on the host
+(--disk) do not, and --bundle is for \`bootlab boot\`.
 
 Exit codes:
   0  the bundle was written (what it holds is printed)
@@ -89,10 +90,17 @@ export const exportCommand: Command = {
       throw new CliError(`-o ${output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}: could not write the bundle`, EXIT_FAILED);
     }
     if (!values.quiet) {
-      const { manifest, initramfs } = readBundle(zip, { sources: false });
+      const { manifest, initramfs, ramdisk, disks } = readBundle(zip, { sources: false });
+      const initrd = initramfs
+        ? `initramfs ${initramfs.length} bytes (${manifest.layout === "concatenated" ? "base archive, then your files" : "one archive"}), `
+        : ramdisk
+          ? `RAM disk ${ramdisk.length} bytes (gzip'd ext4), `
+          : "no initrd, ";
+      const diskText = disks.length ? `${disks.length} disk(s) (${manifest.disks!.map((d) => `${d.file} as ${d.device}`).join(", ")}), ` : "";
       process.stdout.write(
         `wrote ${output} (${zip.length} bytes): ${what} on the ${plan.kernel.id} kernel (${plan.kernel.arch}), ` +
-          `initramfs ${initramfs.length} bytes (${manifest.layout === "concatenated" ? "base archive, then your files" : "one archive"}), ` +
+          initrd +
+          diskText +
           `${manifest.sources.length} file(s) under src/, ${manifest.memoryMiB} MiB\n` +
           `command line: ${manifest.cmdline}\n` +
           `boot it: bootlab boot --bundle ${output}\n`,

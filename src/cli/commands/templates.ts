@@ -10,7 +10,9 @@ Lists the playground's templates: id, title and the tutorial (seed) each comes f
 line. The id is what \`bootlab boot --template ID\` and \`bootlab export --template ID\` take.
 
 Options:
-  --json    print a JSON list instead: [{ "id", "title", "seed", "kernel", "base", "cmdline" }]
+  --json    print a JSON list instead: [{ "id", "title", "seed", "kernel", "base", "cmdline",
+            "disks": [{ "name", "role", "sizeMiB", "fs" }] }] (disks: what the plan writes
+            from the template's files; a RAM disk is the initrd, IDE disks are /dev/sda, ...)
 
 Exit codes:
   0  listed
@@ -27,7 +29,15 @@ export const templatesCommand: Command = {
   async run(args) {
     const { values } = parseArgs({ args, strict: true, allowPositionals: false, options: { json: { type: "boolean", default: false } } });
     if (values.json) {
-      const list = TEMPLATES.map((t) => ({ id: t.id, title: t.title, seed: t.source, kernel: t.kernel, base: t.base, cmdline: t.cmdline }));
+      const list = TEMPLATES.map((t) => ({
+        id: t.id,
+        title: t.title,
+        seed: t.source,
+        kernel: t.kernel,
+        base: t.base,
+        cmdline: t.cmdline,
+        disks: (t.disks ?? []).map((d) => ({ name: d.name, role: d.role, sizeMiB: d.sizeMiB, fs: d.fs })),
+      }));
       process.stdout.write(JSON.stringify(list, null, 2) + "\n");
       return EXIT_OK;
     }

@@ -26,6 +26,7 @@ import {
   type Disposable,
   type GuestArch,
   type QemuAccel,
+  type QemuDisk,
   type Runner,
   type RunnerExit,
   type RunnerTimings,
@@ -80,12 +81,12 @@ export class QemuRunner implements Runner {
       initrd = join(dir, "initrd.img");
       await writeFile(initrd, prepareInitrd(spec.initrds));
     }
-    const disks: string[] = [];
+    const disks: (string | QemuDisk)[] = [];
     for (const [index, disk] of spec.disks.entries()) {
-      // A disk on the host is opened where it lies (QEMU reads it copy-on-write: snapshot=on);
-      // bytes in memory are written out for QEMU first.
+      // A disk on the host is opened where it lies (QEMU reads it copy-on-write: snapshot=on,
+      // unless its writes are to be kept); bytes in memory are written out for QEMU first.
       if (isHostDisk(disk)) {
-        disks.push(disk.path);
+        disks.push(disk.keepWrites ? { file: disk.path, keepWrites: true } : disk.path);
         continue;
       }
       const file = join(dir, `disk${index}.img`);

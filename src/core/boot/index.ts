@@ -22,3 +22,4 @@ export * from "./init-failure.ts";
 export * from "./respawn.ts";
 export * from "./outcome.ts";
 export * from "./session.ts";
+export * from "./file-disks.ts";

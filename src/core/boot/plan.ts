@@ -17,6 +17,9 @@ import { packCpio } from "../cpio/writer.ts";
 import { overlayBytes, overlayEntries, type OverlayFile } from "../rootfs/overlay.ts";
 import { KernelCmdline } from "./cmdline.ts";
 import { DEFAULT_CMDLINE } from "./defaults.ts";
+import { baseTreeEntries, fileDiskProblems, writeFileDisks, type FileDisk } from "./file-disks.ts";
+import { isGzipMagic } from "../cpio/gzip-member.ts";
+import { gunzipHead } from "../ext4/gzip.ts";
 import { readElf } from "./elf.ts";
 import { inflateInitrd } from "./initrd.ts";
 import type { KernelInfo, PrebuiltArtifacts } from "./prebuilt.ts";
@@ -51,6 +54,11 @@ export interface BootSystem {
   disks?: readonly DiskImage[];
   /** The user's own initrd (a cpio, cpio.gz or RAM-disk image), used instead of the base. */
   initrd?: Uint8Array;
+  /**
+   * Disks made of files (file-disks.ts), written by the plan: a RAM disk becomes the initrd, IDE
+   * disks come before `disks`.
+   */
+  fileDisks?: readonly FileDisk[];
   /** Console text that means the system is up, for systems without a shell prompt. */
   readyPattern?: string;
   /** A network card on the emulator's own network (network.ts); the kernel must drive it. */
@@ -119,9 +127,11 @@ function rootKind(cmdline: KernelCmdline): RootKind {
   return "block";
 }
 
-export async function planBoot(system: BootSystem, artifacts: PrebuiltArtifacts, options: PlanOptions = {}): Promise<BootPlan> {
+export async function planBoot(described: BootSystem, artifacts: PrebuiltArtifacts, options: PlanOptions = {}): Promise<BootPlan> {
   const problems: string[] = [];
   const notes: string[] = [];
+  // Disks made of files are written first; from here on they are images like the user's own.
+  const system = described.fileDisks?.length ? await withFileDisks(described, artifacts) : described;
 
   // The command line: the system's parameters over the defaults.
   const userText = system.cmdline;
@@ -199,6 +209,10 @@ export async function planBoot(system: BootSystem, artifacts: PrebuiltArtifacts,
   if (system.memoryMiB !== undefined && (!Number.isInteger(system.memoryMiB) || system.memoryMiB < MIN_MEMORY_MIB || system.memoryMiB > MAX_MEMORY_MIB)) {
     problems.push(`memory: got ${system.memoryMiB} MiB, want a whole number between ${MIN_MEMORY_MIB} and ${MAX_MEMORY_MIB}`);
   }
+  if (kernel && root === "ramdisk" && system.initrd !== undefined) {
+    const problem = await ramdiskSizeProblem(system, cmdline, kernel, artifacts);
+    if (problem) problems.push(problem);
+  }
   if (problems.length || !kernel) throw new PlanError(problems.length ? problems : ["no kernel to boot"]);
 
   // The initrd: base, then the user's initrd or files; one plain archive the runners boot as it is.
@@ -236,6 +250,51 @@ export async function planBoot(system: BootSystem, artifacts: PrebuiltArtifacts,
   if (typeof kernel.source === "string") planned.kernel.bzImage = kernel.source;
   if (system.network) planned.spec.network = true;
   return planned;
+}
+
+/**
+ * The kernel copies a RAM-disk image into /dev/ram0, which holds ramdisk_size= KiB, or
+ * CONFIG_BLK_DEV_RAM_SIZE without it (4096 in most kernels, 65536 in bootlab's full one); a
+ * larger image fails as "RAMDISK: incomplete write" and then a VFS panic that does not say why.
+ */
+async function ramdiskSizeProblem(system: BootSystem, cmdline: KernelCmdline, kernel: PickedKernel, artifacts: PrebuiltArtifacts): Promise<string | undefined> {
+  const initrd = system.initrd!;
+  const head = isGzipMagic(initrd, 0) ? gunzipHead(initrd, 2048) : initrd.subarray(0, 2048);
+  if (head.length < 2048 || head[1080] !== 0x53 || head[1081] !== 0xef) return undefined; // not ext2/3/4: the kernel says what it is
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const imageKiB = (view.getUint32(1024 + 4, true) * (1024 << view.getUint32(1024 + 24, true))) / 1024;
+  const given = cmdline.get("ramdisk_size");
+  let limitKiB: number | undefined;
+  let source: string;
+  if (given !== undefined) {
+    limitKiB = Number(given);
+    source = `ramdisk_size=${given} on the command line`;
+  } else {
+    const kconfig = typeof kernel.source === "string" ? (await artifacts.kernel(kernel.id))?.kconfig : typeof system.kernel === "object" ? system.kernel.kconfig : undefined;
+    const value = kconfig ? valueOf(kconfig, "CONFIG_BLK_DEV_RAM_SIZE") : undefined;
+    limitKiB = value?.kind === "set" ? Number(value.value) : undefined;
+    source = `the ${kernel.id} kernel's RAM disk holds ${limitKiB} KiB (CONFIG_BLK_DEV_RAM_SIZE)`;
+  }
+  if (limitKiB === undefined || !Number.isFinite(limitKiB) || imageKiB <= limitKiB) return undefined;
+  return `root=${cmdline.get("root")}: the RAM disk image is ${imageKiB} KiB and ${source}${given === undefined ? "" : ` is smaller`}; add ramdisk_size=${imageKiB} to the command line, or make the image smaller`;
+}
+
+/** `system` with its file disks written: the RAM disk as its initrd, the IDE disks before its own. */
+async function withFileDisks(system: BootSystem, artifacts: PrebuiltArtifacts): Promise<BootSystem> {
+  const disks = system.fileDisks!;
+  const problems = fileDiskProblems(disks);
+  if (system.initrd !== undefined && disks.some((d) => d.role === "ramdisk")) problems.push("disks: a RAM disk made of files is the initrd, so the system cannot bring an initrd of its own too");
+  const baseEntry = artifacts.base("i386");
+  const needsBase = disks.some((d) => d.base === "busybox");
+  if (needsBase && !baseEntry) problems.push("prebuilt/manifest.json lists no i386 base archive; rebuild with `bootlab build`");
+  if (problems.length) throw new PlanError(problems);
+  const base = needsBase ? baseTreeEntries(await artifacts.plainInitrd(baseEntry!.path)) : undefined;
+  const written = writeFileDisks(disks, base, problems);
+  if (problems.length) throw new PlanError(problems);
+  const { fileDisks: _written, ...rest } = system;
+  const out: BootSystem = { ...rest, disks: [...written.ide, ...(system.disks ?? [])] };
+  if (written.ramdisk) out.initrd = written.ramdisk;
+  return out;
 }
 
 /** The last overlay entry at `path` (later entries win, as in the kernel's unpacker). */

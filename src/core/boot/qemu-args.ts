@@ -10,12 +10,18 @@ export interface QemuFiles {
   kernel: string;
   /** One file: several archives must be joined first (concatInitrds). */
   initrd?: string;
-  /** Raw images, attached as IDE disks in order (/dev/sda, /dev/sdb, ...). */
-  disks: readonly string[];
+  /** Raw images, attached as IDE disks in order (/dev/sda, /dev/sdb, ...): a file name, or a QemuDisk. */
+  disks: readonly (string | QemuDisk)[];
   cmdline: string;
   memoryMiB: number;
   /** A network card on QEMU's user-mode network (network.ts). */
   network?: boolean;
+}
+
+/** A disk whose guest writes may reach the file: keepWrites opens it without snapshot=on. */
+export interface QemuDisk {
+  file: string;
+  keepWrites: boolean;
 }
 
 export interface QemuArgsOptions {
@@ -53,13 +59,12 @@ export function qemuArgs(files: QemuFiles, options: QemuArgsOptions): string[] {
   ];
   if (files.initrd !== undefined) args.push("-initrd", files.initrd);
   args.push("-append", files.cmdline);
-  files.disks.forEach((disk, index) => {
-    if (disk.includes(",")) {
-      // QEMU's -drive option list uses "," as separator; a doubled comma is a literal one.
-      disk = disk.replaceAll(",", ",,");
-    }
+  files.disks.forEach((entry, index) => {
+    const { file, keepWrites } = typeof entry === "string" ? { file: entry, keepWrites: false } : entry;
+    // QEMU's -drive option list uses "," as separator; a doubled comma is a literal one.
+    const disk = file.replaceAll(",", ",,");
     // snapshot=on: the guest's writes go to a temporary overlay, never to the image itself.
-    args.push("-drive", `file=${disk},format=raw,if=ide,index=${index},media=disk,snapshot=on`);
+    args.push("-drive", `file=${disk},format=raw,if=ide,index=${index},media=disk${keepWrites ? "" : ",snapshot=on"}`);
   });
   // -nodefaults left out the default NIC: the one card both emulators have (network.ts), on
   // user-mode networking (DHCP 10.0.2.15, DNS 10.0.2.3, the host's loopback at 10.0.2.2).

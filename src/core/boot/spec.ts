@@ -28,13 +28,19 @@ export interface BootSpec {
 
 /**
  * A disk image the runner opens itself instead of bytes in memory: a file on the host, read by
- * QEMU where it lies (copy-on-write, so the guest's writes do not reach it). `head` is its
+ * QEMU where it lies (copy-on-write, so the guest's writes do not reach it, unless keepWrites). `head` is its
  * first bytes, enough to tell what file system it holds.
  */
 export interface HostDisk {
   path: string;
   size: number;
   head: Uint8Array;
+  /**
+   * The guest's writes reach the file (`bootlab boot --disk-writes keep`): QEMU opens it
+   * read-write, without snapshot=on; v86, which works on a copy in memory, writes the copy back
+   * when the guest stops. Otherwise they are discarded.
+   */
+  keepWrites?: boolean;
 }
 
 export type DiskImage = Uint8Array | HostDisk;

@@ -1,15 +1,17 @@
-// The export bundle: one zip that boots anywhere. It holds the kernel and the initramfs the plan
-// boots (src/core/boot/plan.ts: the same bytes and command line as the page and `bootlab boot`),
-// run-qemu.sh, the user's files under src/ for reading, a README and bundle.json.
+// The export bundle: one zip that boots anywhere. It holds the kernel and the initramfs (or the
+// RAM disk) and the disk images the plan boots (src/core/boot/plan.ts: the same bytes and
+// command line as the page and `bootlab boot`), run-qemu.sh, the user's files under src/ for
+// reading, a README and bundle.json.
 // The same project gives the same bytes: a fixed gzip header, fixed timestamps, fixed member order.
 import { gzipSync, zipSync, type Zippable, type ZipOptions } from "fflate";
 import type { BootPlan } from "../boot/plan.ts";
-import { isBzImage, type GuestArch } from "../boot/spec.ts";
+import { isBzImage, isHostDisk, type GuestArch } from "../boot/spec.ts";
+import { isExt4Image } from "../ext4/reader.ts";
 import { normalizeEntryPath } from "../cpio/path.ts";
 import { packCpio } from "../cpio/writer.ts";
 import { overlayBytes, overlayEntries, type OverlayFile } from "../rootfs/overlay.ts";
 import { BundleBuildError } from "./errors.ts";
-import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, type BundleManifest, type InitramfsLayout } from "./manifest.ts";
+import { BUNDLE_FORMAT, type BundleManifest, type InitramfsLayout, type ManifestDisk } from "./manifest.ts";
 import { bundleReadme } from "./readme.ts";
 import { RUN_SCRIPT_NAME, runQemuScript } from "./run-script.ts";
 
@@ -17,6 +19,9 @@ export const MANIFEST_NAME = "bundle.json";
 export const README_NAME = "README.md";
 export const KERNEL_NAME = "bzImage";
 export const INITRAMFS_NAME = "initramfs.cpio.gz";
+export const RAMDISK_NAME = "ramdisk.ext4.gz";
+/** Disk images go under disks/, named by the device the guest sees: disks/sda.img. */
+export const DISKS_DIR = "disks/";
 export const SOURCES_DIR = "src/";
 
 export interface BundleFromPlanOptions {
@@ -30,27 +35,24 @@ export interface BundleFromPlanOptions {
 
 /**
  * The bundle of what `plan` boots: its kernel, its one initrd gzip'd (level 9, mtime 0, so the
- * same plan gives the same bytes), its final command line, memory and architecture. The page's
- * Export and `bootlab export` both call this, so they write the same zip for the same project.
- * Throws BundleBuildError for a plan a bundle cannot hold (no initrd, attached disks) or files
- * that are not the plan's.
+ * same plan gives the same bytes; an ext4 initrd is the RAM disk), its disk images, its final
+ * command line, memory and architecture. The page's Export and `bootlab export` both call this,
+ * so they write the same zip for the same project. Throws BundleBuildError for a plan a bundle
+ * cannot hold (a disk that is a file on the host, several initrds) or files that are not the plan's.
  */
 export function bundleFromPlan(plan: BootPlan, options: BundleFromPlanOptions): Uint8Array {
-  const { initrds, disks } = plan.spec;
-  if (initrds.length === 0) {
-    throw new BundleBuildError(
-      `this system boots no initramfs (kernel command line: ${plan.spec.cmdline}): got a root on a disk, want an initramfs; a bundle holds a kernel and one initramfs, so a disk root cannot be exported yet`,
-    );
-  }
+  const { initrds } = plan.spec;
   if (initrds.length > 1) throw new BundleBuildError(`the plan boots ${initrds.length} initrds, want one (the plan joins its archives into one)`);
-  if (disks.length > 0) {
-    throw new BundleBuildError(`this system attaches ${disks.length} disk(s): got disks, want none; a bundle holds a kernel and one initramfs, so disks cannot be exported yet`);
-  }
-  const initrd = initrds[0]!;
-  const filesOffset = filesArchiveOffset(initrd, options.files);
+  const disks = plan.spec.disks.map((disk) => {
+    if (isHostDisk(disk)) throw new BundleBuildError(`disk ${disk.path}: got a disk image on the host, want one the plan wrote; a bundle carries the disks of a template or a project, not --disk files`);
+    return disk;
+  });
+  const initrd = initrds[0];
+  const ramdisk = initrd !== undefined && isExt4Image(initrd);
+  const filesOffset = initrd === undefined || ramdisk ? undefined : filesArchiveOffset(initrd, options.files);
   const input: BundleInput = {
     kernel: plan.spec.kernel,
-    initramfs: gzipSync(initrd, { level: 9, mtime: 0 }),
+    disks,
     // One archive unless the files' archive follows another (the base, or the user's own initrd).
     layout: filesOffset === undefined ? "merged" : "concatenated",
     files: options.files,
@@ -59,6 +61,7 @@ export function bundleFromPlan(plan: BootPlan, options: BundleFromPlanOptions): 
     memoryMiB: plan.spec.memoryMiB,
     arch: plan.kernel.arch,
   };
+  if (initrd !== undefined) input[ramdisk ? "ramdisk" : "initramfs"] = gzipSync(initrd, { level: 9, mtime: 0 });
   if (plan.spec.network) input.network = true;
   if (filesOffset !== undefined) input.filesOffset = filesOffset;
   if (options.zipName !== undefined) input.zipName = options.zipName;
@@ -92,8 +95,12 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export interface BundleInput {
   /** The bzImage. */
   kernel: Uint8Array;
-  /** The initramfs as booted, gzip-compressed (.cpio.gz): shipped as it is. */
-  initramfs: Uint8Array;
+  /** The initramfs as booted, gzip-compressed (.cpio.gz): shipped as it is. Absent with a RAM disk or a disk root. */
+  initramfs?: Uint8Array;
+  /** The RAM-disk image (ext4) that is the initrd, gzip-compressed, instead of an initramfs. */
+  ramdisk?: Uint8Array;
+  /** Raw disk images, /dev/sda first. */
+  disks?: readonly Uint8Array[];
   /** One archive ("merged"), or the files' archive after another ("concatenated"). */
   layout: InitramfsLayout;
   /** With "concatenated": where the files' archive starts in the inflated initramfs, for the README's commands. */
@@ -122,23 +129,31 @@ export function buildBundle(input: BundleInput): Uint8Array {
   if (!isBzImage(input.kernel)) {
     throw new BundleBuildError(`kernel: got ${input.kernel.length} bytes without the "HdrS" boot header at 0x202; want a bzImage`);
   }
-  if (input.initramfs[0] !== 0x1f || input.initramfs[1] !== 0x8b) {
-    throw new BundleBuildError(`initramfs: got ${input.initramfs.length} bytes without the gzip magic (1f 8b); want a .cpio.gz`);
+  for (const [name, bytes] of [["initramfs", input.initramfs], ["ramdisk", input.ramdisk]] as const) {
+    if (bytes && (bytes[0] !== 0x1f || bytes[1] !== 0x8b)) throw new BundleBuildError(`${name}: got ${bytes.length} bytes without the gzip magic (1f 8b); want it gzip'd`);
   }
-  const initramfs = input.initramfs;
+  if (input.initramfs && input.ramdisk) throw new BundleBuildError("got an initramfs and a RAM disk, want one initrd");
+  const disks: ManifestDisk[] = (input.disks ?? []).map((_, i) => ({ file: `${DISKS_DIR}sd${String.fromCharCode(97 + i)}.img`, device: `/dev/sd${String.fromCharCode(97 + i)}` }));
+  // Version 1 unless the bundle needs what version 2 added, so older readers keep reading it.
+  const version = input.initramfs === undefined || disks.length > 0 ? 2 : 1;
 
   const sources = input.files.filter((f) => f.kind === "file").map((f) => ({ path: f.path, file: SOURCES_DIR + normalizeEntryPath(f.path), mode: f.mode, data: overlayBytes(f) }));
   const members: Array<{ path: string; data: Uint8Array; mode: number; compress: boolean }> = [
     { path: KERNEL_NAME, data: input.kernel, mode: 0o644, compress: false },
-    { path: INITRAMFS_NAME, data: initramfs, mode: 0o644, compress: false },
+    ...(input.initramfs ? [{ path: INITRAMFS_NAME, data: input.initramfs, mode: 0o644, compress: false }] : []),
+    ...(input.ramdisk ? [{ path: RAMDISK_NAME, data: input.ramdisk, mode: 0o644, compress: false }] : []),
+    // A disk image is mostly free blocks: deflated, it is about as small as its files.
+    ...disks.map((disk, i) => ({ path: disk.file, data: input.disks![i]!, mode: 0o644, compress: true })),
     ...sources.map((s) => ({ path: s.file, data: s.data, mode: s.mode, compress: true })),
   ];
   const manifest: BundleManifest = {
     format: BUNDLE_FORMAT,
-    version: BUNDLE_FORMAT_VERSION,
+    version,
     arch: input.arch,
     kernel: KERNEL_NAME,
-    initramfs: INITRAMFS_NAME,
+    initramfs: input.initramfs ? INITRAMFS_NAME : "",
+    ...(input.ramdisk ? { ramdisk: RAMDISK_NAME } : {}),
+    ...(disks.length ? { disks } : {}),
     layout: input.layout,
     cmdline: input.cmdline,
     template: input.template,

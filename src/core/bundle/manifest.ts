@@ -5,7 +5,12 @@ import type { GuestArch } from "../boot/spec.ts";
 import { BundleManifestError, BundleNewerFormatError } from "./errors.ts";
 
 export const BUNDLE_FORMAT = "bootlab-bundle";
-export const BUNDLE_FORMAT_VERSION = 1;
+/**
+ * The newest version this bootlab reads and writes. Version 2 added disks: a bundle is written as
+ * version 1 unless it needs them (disks, a RAM disk, no initramfs), so a bundle a version 1
+ * reader could boot still says 1.
+ */
+export const BUNDLE_FORMAT_VERSION = 2;
 
 /**
  * How many cpio archives the (inflated) initramfs holds: "merged", one archive (the user's files
@@ -37,14 +42,26 @@ export interface ManifestSource {
   mode: number;
 }
 
+/** A disk image in the zip (version 2), attached as the IDE disk `device`, in the manifest's order. */
+export interface ManifestDisk {
+  /** The zip member: "disks/sda.img". */
+  file: string;
+  /** Where the guest finds it: "/dev/sda". */
+  device: string;
+}
+
 export interface BundleManifest {
   format: typeof BUNDLE_FORMAT;
   version: number;
   arch: GuestArch;
   /** The zip member with the bzImage. */
   kernel: string;
-  /** The zip member with the initramfs (.cpio.gz). */
+  /** The zip member with the initramfs (.cpio.gz); version 2: empty when the system boots no initramfs. */
   initramfs: string;
+  /** Version 2: the zip member with the gzip'd RAM-disk image that is the initrd (root=/dev/ram), instead of an initramfs. */
+  ramdisk?: string;
+  /** Version 2: raw disk images, attached in order as /dev/sda, /dev/sdb, ... */
+  disks?: ManifestDisk[];
   layout: InitramfsLayout;
   cmdline: string;
   /** The template the project started from, e.g. "minimal-init". */
@@ -83,6 +100,7 @@ export function parseManifest(text: string): BundleManifest {
   if (layout !== "merged" && layout !== "concatenated") {
     throw new BundleManifestError(`"layout" is ${JSON.stringify(layout)}, want "merged" or "concatenated"`);
   }
+  const version = m.version;
   const memoryMiB = m.memoryMiB;
   if (typeof memoryMiB !== "number" || !Number.isInteger(memoryMiB) || memoryMiB < 16) {
     throw new BundleManifestError(`"memoryMiB" is ${JSON.stringify(memoryMiB)}, want a whole number of at least 16`);
@@ -90,10 +108,11 @@ export function parseManifest(text: string): BundleManifest {
   if (m.network !== undefined && typeof m.network !== "boolean") throw new BundleManifestError(`"network" is ${JSON.stringify(m.network)}, want true or false`);
   const manifest: BundleManifest = {
     format: BUNDLE_FORMAT,
-    version: m.version,
+    version,
     arch,
     kernel: stringField(m, "kernel"),
-    initramfs: stringField(m, "initramfs"),
+    // Version 1 always has an initramfs; version 2 may boot a RAM disk or a disk instead.
+    initramfs: stringField(m, "initramfs", version >= 2),
     layout,
     cmdline: stringField(m, "cmdline", true),
     template: stringField(m, "template", true),
@@ -111,6 +130,17 @@ export function parseManifest(text: string): BundleManifest {
     }),
   };
   if (m.network === true) manifest.network = true;
+  if (version >= 2) {
+    if (m.ramdisk !== undefined) manifest.ramdisk = stringField(m, "ramdisk");
+    if (m.disks !== undefined) {
+      manifest.disks = arrayField(m, "disks").map((d, i) => {
+        const where = `disks[${i}]`;
+        const o = objectAt(d, where);
+        return { file: stringField(o, "file", false, where), device: stringField(o, "device", false, where) };
+      });
+    }
+    if (manifest.ramdisk !== undefined && manifest.initramfs !== "") throw new BundleManifestError(`"ramdisk" and "initramfs" are both set; the initrd is one of them`);
+  }
   return manifest;
 }
 

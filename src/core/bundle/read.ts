@@ -3,6 +3,7 @@
 // naming the part and the problem.
 import { isBzImage } from "../boot/spec.ts";
 import { CpioError } from "../cpio/errors.ts";
+import { unwrapExt4Image } from "../ext4/gzip.ts";
 import { readCpio } from "../cpio/reader.ts";
 import { MANIFEST_NAME } from "./build.ts";
 import { BundleCorruptPartError, BundleManifestError, BundleMissingPartError, BundleNotZipError } from "./errors.ts";
@@ -19,8 +20,12 @@ export interface BundleSource {
 export interface Bundle {
   manifest: BundleManifest;
   kernel: Uint8Array;
-  /** The initramfs (.cpio.gz), checked to be a readable cpio archive. */
-  initramfs: Uint8Array;
+  /** The initramfs (.cpio.gz), checked to be a readable cpio archive; undefined when the bundle has none (version 2). */
+  initramfs?: Uint8Array;
+  /** The gzip'd RAM-disk image that is the initrd instead (version 2), checked to hold ext2/3/4. */
+  ramdisk?: Uint8Array;
+  /** Raw disk images, /dev/sda first (version 2). */
+  disks: Uint8Array[];
   /** The user's files (empty when read with sources: false). */
   sources: BundleSource[];
 }
@@ -34,6 +39,7 @@ export const BUNDLE_PART_LIMITS = {
   manifest: 4 * 1024 * 1024,
   kernel: 128 * 1024 * 1024,
   initramfs: 512 * 1024 * 1024,
+  disk: 1024 * 1024 * 1024,
   source: 64 * 1024 * 1024,
 } as const;
 export const MAX_BUNDLE_BYTES = 1024 * 1024 * 1024;
@@ -81,13 +87,29 @@ export function readBundle(zip: Uint8Array, options: ReadBundleOptions = {}): Bu
   if (!isBzImage(kernel)) {
     throw new BundleCorruptPartError(manifest.kernel, `it is ${kernel.length} bytes without the "HdrS" boot header at 0x202, so it is not a bzImage`);
   }
-  const initramfs = read(manifest.initramfs, BUNDLE_PART_LIMITS.initramfs);
-  try {
-    readCpio(initramfs);
-  } catch (error) {
-    if (error instanceof CpioError) throw new BundleCorruptPartError(manifest.initramfs, `it is not a readable cpio archive (${error.message})`);
-    throw error;
+  const bundle: Bundle = { manifest, kernel, disks: [], sources: [] };
+  if (manifest.initramfs !== "") {
+    const initramfs = read(manifest.initramfs, BUNDLE_PART_LIMITS.initramfs);
+    try {
+      readCpio(initramfs);
+    } catch (error) {
+      if (error instanceof CpioError) throw new BundleCorruptPartError(manifest.initramfs, `it is not a readable cpio archive (${error.message})`);
+      throw error;
+    }
+    bundle.initramfs = initramfs;
   }
-  const sources = options.sources === false ? [] : manifest.sources.map((s) => ({ path: s.path, mode: s.mode, data: read(s.file, BUNDLE_PART_LIMITS.source) }));
-  return { manifest, kernel, initramfs, sources };
+  if (manifest.ramdisk !== undefined) {
+    const ramdisk = read(manifest.ramdisk, BUNDLE_PART_LIMITS.initramfs);
+    let image: Uint8Array | undefined;
+    try {
+      image = unwrapExt4Image(ramdisk, BUNDLE_PART_LIMITS.disk);
+    } catch {
+      image = undefined;
+    }
+    if (!image) throw new BundleCorruptPartError(manifest.ramdisk, "it is not a gzip'd ext2/ext4 image");
+    bundle.ramdisk = ramdisk;
+  }
+  bundle.disks = (manifest.disks ?? []).map((disk) => read(disk.file, BUNDLE_PART_LIMITS.disk));
+  if (options.sources !== false) bundle.sources = manifest.sources.map((s) => ({ path: s.path, mode: s.mode, data: read(s.file, BUNDLE_PART_LIMITS.source) }));
+  return bundle;
 }

@@ -12,8 +12,12 @@ export const RUN_SCRIPT_NAME = "run-qemu.sh";
 
 /** The exact argument list (after the binary) the script runs with `accel`, files relative to the bundle. */
 export function bundleQemuArgs(manifest: BundleManifest, accel: QemuAccel): string[] {
+  const initrd = manifest.initramfs || manifest.ramdisk;
+  // The disks keep snapshot=on: the guest's writes go to a temporary overlay, so the images in
+  // the bundle stay as exported and every run starts the same.
+  const disks = (manifest.disks ?? []).map((disk) => disk.file);
   return qemuArgs(
-    { kernel: manifest.kernel, initrd: manifest.initramfs, disks: [], cmdline: manifest.cmdline, memoryMiB: manifest.memoryMiB, network: manifest.network === true },
+    { kernel: manifest.kernel, ...(initrd ? { initrd } : {}), disks, cmdline: manifest.cmdline, memoryMiB: manifest.memoryMiB, network: manifest.network === true },
     // mon:stdio: a person at a terminal leaves with Ctrl-A X, and Ctrl-C reaches the guest.
     { accel, arch: manifest.arch, serial: "mon:stdio" },
   );
@@ -24,8 +28,8 @@ export function runQemuScript(manifest: BundleManifest): string {
   const command = (accel: QemuAccel) => `${shellCommand(binary, bundleQemuArgs(manifest, accel))} "$@"`;
   const debianPackage = "qemu-system-x86";
   return `#!/bin/sh
-# Boots this bootlab bundle in QEMU: ${manifest.kernel} with ${manifest.initramfs}, the serial
-# console on this terminal. Leave QEMU with Ctrl-A X; the guest's "poweroff -f" also ends it.
+# Boots this bootlab bundle in QEMU: ${[manifest.kernel, manifest.initramfs || manifest.ramdisk, ...(manifest.disks ?? []).map((d) => d.file)].filter(Boolean).join(", ")}, the serial
+# console on this terminal; the disks' writes are not kept (snapshot=on). Leave QEMU with Ctrl-A X; the guest's "poweroff -f" also ends it.
 #   ./${RUN_SCRIPT_NAME}                 boot with software emulation (TCG), like the browser's v86
 #   BOOTLAB_ACCEL=kvm ./${RUN_SCRIPT_NAME}   use KVM instead (a small system gains little; under nested
 #                                     virtualisation KVM can hang once Linux starts)

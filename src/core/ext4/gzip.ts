@@ -11,7 +11,7 @@ export function gzipImage(image: Uint8Array, level: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 
 }
 
 /** The first `want` bytes of the first gzip member, or fewer if it is shorter or corrupt. */
-function gunzipHead(bytes: Uint8Array, want: number): Uint8Array {
+export function gunzipHead(bytes: Uint8Array, want: number): Uint8Array {
   const chunks: Uint8Array[] = [];
   let got = 0;
   const inflater = new Gunzip((chunk) => {

@@ -2,7 +2,7 @@
 // page needs something different (the serial console, a prompt without pressing Enter) a comment
 // in the file says so.
 import { networkTemplate } from "./network.ts";
-import type { Template } from "./template.ts";
+import type { Template, TemplateFile } from "./template.ts";
 
 /** Shared by every template: the console is the serial port the page's terminal shows. */
 const SERIAL_CONSOLE = "console=ttyS0";
@@ -150,7 +150,110 @@ const tinySystem: Template = {
   files: [],
 };
 
+/** busybox-init's /etc (inittab, rcS, fstab, profile, hostname, passwd, group), for the disk systems. */
+function busyboxEtc(fstab: string): TemplateFile[] {
+  return busyboxInit.files.flatMap((file): TemplateFile[] => {
+    if (!file.path.startsWith("/etc")) return [];
+    if (file.path === "/etc/fstab" && file.kind === "file") return [{ ...file, text: fstab }];
+    return [file];
+  });
+}
+
+/** Seed 001's first system: the same BusyBox init, on an ext4 RAM disk instead of an initramfs. */
+const ramdiskExt4: Template = {
+  id: "ramdisk-ext4",
+  title: "ext4 RAM disk root (initrd)",
+  source: "seed 001",
+  summary: [
+    "Seed 001's first system: BusyBox init with inittab, rcS and fstab, on a 2 MiB ext4 image loaded as the initrd, with no initramfs at all (the seed gzips a 32 MiB one; the kernel copies the whole image into /dev/ram0, which costs v86 about a second per 1 MiB).",
+    "root=/dev/ram makes the kernel copy the image into the RAM disk /dev/ram0 and mount it as /; init=/sbin/init is the program it runs from there. `df -a` shows the root as /dev/root.",
+    "bootlab writes the image from these files at every boot (no dd, mkfs.ext4 or mount): the seed's steps, without root.",
+  ],
+  base: "none",
+  kernel: "full",
+  cmdline: `${SERIAL_CONSOLE} root=/dev/ram rw rootfstype=ext4 init=/sbin/init`,
+  files: [],
+  disks: [
+    {
+      name: "root",
+      role: "ramdisk",
+      sizeMiB: 2,
+      fs: "ext4",
+      base: "busybox",
+      files: busyboxEtc(`proc    /proc    proc    defaults    0    0
+tmpfs   /tmp     tmpfs   defaults    0    0
+sysfs   /sys     sysfs   defaults    0    0
+`),
+    },
+  ],
+};
+
+/** Seed 004: a static C init on a hard disk image. */
+const diskRoot: Template = {
+  id: "disk-root",
+  title: "Static C init on a disk",
+  source: "seed 004",
+  summary: [
+    "Seed 004's system: no initramfs; the root file system is an ext4 disk image on the IDE controller, /dev/sda, and its /init is the static C program hello.c.",
+    "root=/dev/sda init=/init: the kernel mounts the disk (read-only, as the seed does) and runs /init from it. The disk also holds BusyBox (and /dev, where the kernel mounts devtmpfs for the console): boot init=/bin/sh to look around it.",
+  ],
+  base: "none",
+  kernel: "full",
+  cmdline: `${SERIAL_CONSOLE} root=/dev/sda init=/init`,
+  readyPattern: "Hello",
+  files: [],
+  disks: [{ name: "root", role: "ide", sizeMiB: 8, fs: "ext4", base: "busybox", files: [{ kind: "file", path: "/init", mode: 0o755, artifact: "i386/hello" }] }],
+};
+
+/** Seed 003: several hard disks, mounted through /etc/fstab. */
+const severalDisks: Template = {
+  id: "disks",
+  title: "Several disks, mounted by fstab",
+  source: "seed 003",
+  summary: [
+    "Seed 003 mounts several hard disks: here the root stays the BusyBox initramfs and two ext4 data disks, /dev/sda and /dev/sdb, are mounted on /mnt/data1 and /mnt/data2 by /etc/fstab (mount -a in rcS).",
+    "Each disk is written from its own files at every boot; try `df`, `cat /mnt/data1/README.txt`, or a line of your own in /etc/fstab. v86 has two hard-disk slots (hda, hdb), so the root is not a third disk.",
+  ],
+  base: "busybox",
+  kernel: "full",
+  cmdline: SERIAL_CONSOLE,
+  files: [
+    ...busyboxInit.files.filter((file) => !file.path.startsWith("/etc")),
+    ...busyboxEtc(`proc       /proc        proc    defaults    0    0
+tmpfs      /tmp         tmpfs   defaults    0    0
+sysfs      /sys         sysfs   defaults    0    0
+/dev/sda   /mnt/data1   ext4    defaults    0    0
+/dev/sdb   /mnt/data2   ext4    defaults    0    0
+`),
+    { kind: "directory", path: "/mnt", mode: 0o755 },
+    { kind: "directory", path: "/mnt/data1", mode: 0o755 },
+    { kind: "directory", path: "/mnt/data2", mode: 0o755 },
+  ],
+  disks: [
+    {
+      name: "data1",
+      role: "ide",
+      sizeMiB: 4,
+      fs: "ext4",
+      base: "none",
+      files: [
+        { kind: "file", path: "/README.txt", mode: 0o644, text: "This file is on the first data disk, /dev/sda, mounted on /mnt/data1.\n" },
+        { kind: "directory", path: "/notes", mode: 0o755 },
+        { kind: "file", path: "/notes/todo.txt", mode: 0o644, text: "edit me in the page, then cat /mnt/data1/notes/todo.txt\n" },
+      ],
+    },
+    {
+      name: "data2",
+      role: "ide",
+      sizeMiB: 4,
+      fs: "ext4",
+      base: "none",
+      files: [{ kind: "file", path: "/README.txt", mode: 0o644, text: "This file is on the second data disk, /dev/sdb, mounted on /mnt/data2.\n" }],
+    },
+  ],
+};
+
 /** Every template, the default first. */
-export const TEMPLATES: readonly Template[] = [busyboxInit, minimalInit, staticHello, tinySystem, networkTemplate];
+export const TEMPLATES: readonly Template[] = [busyboxInit, minimalInit, staticHello, tinySystem, ramdiskExt4, diskRoot, severalDisks, networkTemplate];
 
 export const DEFAULT_TEMPLATE_ID = busyboxInit.id;

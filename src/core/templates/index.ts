@@ -9,6 +9,7 @@ export type {
   TemplateTextFile,
   TemplatePrebuiltFile,
   TemplateDirectory,
+  TemplateDisk,
   TemplateKernel,
 } from "./template.ts";
 export { isPrebuiltFile } from "./template.ts";
@@ -31,4 +32,4 @@ export function requireTemplate(id: string): Template {
 export function defaultTemplate(): Template {
   return requireTemplate(DEFAULT_TEMPLATE_ID);
 }
-export { templateFiles, templateSystem, type ArtifactReader } from "./system.ts";
+export { templateDisks, templateFiles, templateSystem, type ArtifactReader } from "./system.ts";

@@ -30,6 +30,22 @@ export interface TemplateDirectory {
 
 export type TemplateFile = TemplateTextFile | TemplatePrebuiltFile | TemplateDirectory;
 
+/**
+ * A disk the template's files form (see src/core/boot/file-disks.ts, which writes it): a gzip'd
+ * ext4 RAM disk that is the whole initrd, or an IDE disk (/dev/sda, /dev/sdb, ... in order).
+ */
+export interface TemplateDisk {
+  /** "root", "data1": names the disk in messages and in the page. */
+  name: string;
+  role: "ramdisk" | "ide";
+  sizeMiB: number;
+  fs: "ext4";
+  /** Whether the BusyBox base tree (without its /init) goes into the image under these files. */
+  base: "busybox" | "none";
+  /** The disk's files, as guest paths on that disk ("/etc/fstab" of a root disk, "/hello.txt"). */
+  files: readonly TemplateFile[];
+}
+
 export interface Template {
   /** Stable identifier, used in saved projects and share links. */
   id: string;
@@ -38,8 +54,10 @@ export interface Template {
   source: string;
   /** Two or three lines on what the template shows. */
   summary: readonly string[];
-  /** The overlay laid over the base archive. */
+  /** The overlay laid over the base archive (the initramfs); empty for a system whose root is a disk. */
   files: readonly TemplateFile[];
+  /** Disks made of files, written when the system boots. */
+  disks?: readonly TemplateDisk[];
   /** Whether the BusyBox base archive (BusyBox, its links, directories, device nodes) goes under the overlay. */
   base: "busybox" | "none";
   /**

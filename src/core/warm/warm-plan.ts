@@ -16,6 +16,7 @@ import { overlayEntries, type OverlayFile } from "../rootfs/overlay.ts";
 import { artifactSha256, type PrebuiltArtifacts } from "../boot/prebuilt.ts";
 import type { BootPlan, BootSystem } from "../boot/plan.ts";
 import { concatInitrds, type BootSpec } from "../boot/spec.ts";
+import { KernelCmdline } from "../boot/cmdline.ts";
 
 /** Bumped when the snapshot boot or the agent's protocol changes: older snapshots are not used. */
 export const WARM_FORMAT = 1;
@@ -50,6 +51,8 @@ export async function planWarm(system: BootSystem, plan: BootPlan, artifacts: Pr
   if (system.initrd !== undefined) return cold("an initrd of your own boots cold");
   if (plan.spec.disks.length > 0) return cold("systems with disks boot cold");
   if (plan.spec.network) return cold("systems with a network boot cold (the network card's state is not in the snapshot)");
+  const root = KernelCmdline.parse(plan.spec.cmdline).get("root");
+  if (root !== undefined && root !== "") return cold(`a root file system outside the initramfs (root=${root}) boots cold`);
   if (system.base === "busybox" && !plan.usesBase) return cold("a root file system outside the initramfs boots cold");
   if (!plan.kernel.bzImage) return cold("your own kernel boots cold");
   if (plan.expectations.initHint) return cold(`the init cannot run (${plan.expectations.initHint}); a cold boot shows the kernel's own error`);
