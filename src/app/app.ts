@@ -132,7 +132,7 @@ class PlaygroundApp implements Playground {
       onCmdline: (cmdline) => {
         if (!this.options.readOnly) this.model.setCmdline(cmdline);
       },
-      onBoot: () => void this.reboot().catch(() => undefined),
+      onBoot: (options) => void this.reboot(options).catch(() => undefined),
       onStop: () => void this.boot.stop(),
       onTheme: () => this.theme.cycle(),
     });
@@ -151,7 +151,7 @@ class PlaygroundApp implements Playground {
           if (!this.options.readOnly) this.model.writeText(path, text);
         },
         onToggleExecutable: (path) => this.toggleExecutable(path),
-        onBoot: () => void this.reboot().catch(() => undefined),
+        onBoot: (options) => void this.reboot(options).catch(() => undefined),
       },
       this.theme.theme,
     );

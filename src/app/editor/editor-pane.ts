@@ -13,7 +13,7 @@ type MonacoApi = typeof Monaco;
 export interface EditorHandlers {
   onEdit(path: string, text: string): void;
   onToggleExecutable(path: string): void;
-  onBoot(): void;
+  onBoot(options?: { cold?: boolean }): void;
 }
 
 const MARKER_OWNER = "bootlab-lint";
@@ -83,6 +83,7 @@ export class EditorPane implements Disposable {
       unusualLineTerminators: "off",
     });
     this.editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => this.handlers.onBoot());
+    this.editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.Enter, () => this.handlers.onBoot({ cold: true }));
     if (this.current) this.show(this.current);
   }
 

@@ -7,7 +7,8 @@ import type { ThemeChoice } from "./theme.ts";
 export interface ToolbarHandlers {
   onTemplate(templateId: string): void;
   onCmdline(cmdline: string): void;
-  onBoot(): void;
+  /** `cold`: Shift held, boot from the kernel's first instruction even when a warm boot would do. */
+  onBoot(options?: { cold?: boolean }): void;
   onStop(): void;
   onTheme(): void;
 }
@@ -48,7 +49,7 @@ export class Toolbar implements Disposable {
     });
     this.bootButton = h(
       "button",
-      { class: "button primary", type: "button", "data-testid": "boot", title: `Boot (${isMac ? "⌘" : "Ctrl"}+Enter)`, onclick: () => handlers.onBoot() },
+      { class: "button primary", type: "button", "data-testid": "boot", title: `Boot (${isMac ? "⌘" : "Ctrl"}+Enter); Shift+click or ${isMac ? "⌘" : "Ctrl"}+Shift+Enter: a cold boot`, onclick: (event: Event) => handlers.onBoot({ cold: (event as MouseEvent).shiftKey }) },
       "Boot",
     );
     this.stopButton = h("button", { class: "button danger", type: "button", "data-testid": "stop", onclick: () => handlers.onStop(), disabled: true }, "Stop");
