@@ -6,6 +6,7 @@
 // starts; only then do xterm.js and (later still) Monaco load.
 import type { BaseEntry, BootRequest } from "../../workers/emulator.api.ts";
 import { lintOverlay, type Diagnostic } from "../core/lint/index.ts";
+import { LAN_NAME } from "../core/boot/network.ts";
 import { defaultTemplate, findTemplate, requireTemplate, TEMPLATES, templateDisks, templateSystem, type Template } from "../core/templates/index.ts";
 import { ExtensibleApi, withCode, BootlabApiError, type BootlabApi, type ListedFile } from "./automation/bootlab-api.ts";
 import { EditorPane } from "./editor/editor-pane.ts";
@@ -105,6 +106,12 @@ class PlaygroundApp implements Playground {
   private base: BaseEntry[] | undefined;
   private basePromise: Promise<BaseEntry[]> | undefined;
   private notifyTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * `?lan=NAME`: every boot's network card joins the virtual LAN NAME (BootSystem.lan), shared
+   * by the tabs of this browser that name it: two guests that ping each other. It stays in the
+   * address, so a reload stays on the LAN.
+   */
+  private readonly lan = lanFromUrl((message) => this.notify(message, "error"));
 
   constructor(
     private readonly root: HTMLElement,
@@ -502,6 +509,7 @@ class PlaygroundApp implements Playground {
     const disks = await templateDisks(template, (path) => this.bridge.artifact(path));
     const request: BootRequest = { system: templateSystem(template, { files: this.model.files(), cmdline: this.model.cmdline, disks }) };
     if (options.cold) request.cold = true;
+    if (this.lan !== undefined) request.system = { ...request.system, lan: this.lan };
     if (matchMedia("(max-width: 760px)").matches) this.showPane("terminal");
     const started = await this.boot.boot(request);
     // What the plan decided on the user's behalf (another kernel, say) is worth a notice.
@@ -622,4 +630,14 @@ declare global {
     /** The automation API (docs/page-api.md); see automation/bootlab-api.ts. */
     bootlab?: BootlabApi;
   }
+}
+
+/** The LAN the page's guests join (`?lan=NAME`), if the address names a valid one. */
+function lanFromUrl(complain: (message: string) => void): string | undefined {
+  const name = new URL(location.href).searchParams.get("lan");
+  if (name === null) return undefined;
+  if (LAN_NAME.test(name)) return name;
+  // Later: notify() needs the status line, which exists once the constructor has run.
+  queueMicrotask(() => complain(`?lan=${JSON.stringify(name.slice(0, 60))} is not a LAN name: use 1 to 40 letters, digits, "-", "_" or "."; this page boots without a LAN.`));
+  return undefined;
 }

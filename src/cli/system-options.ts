@@ -22,6 +22,7 @@ export const SYSTEM_OPTIONS = {
   memory: { type: "string" },
   bundle: { type: "string" },
   net: { type: "boolean" },
+  lan: { type: "string" },
 } as const;
 
 export interface SystemOptionValues {
@@ -33,6 +34,7 @@ export interface SystemOptionValues {
   memory?: string | undefined;
   bundle?: string | undefined;
   net?: boolean | undefined;
+  lan?: string | undefined;
 }
 
 /** The help lines of the system options, for commands that take them. */
@@ -51,7 +53,13 @@ export const SYSTEM_OPTIONS_HELP = `  --template ID          a playground templa
                          v86: a copy in memory), unless \`bootlab boot --disk-writes keep\`
   --memory MIB           guest memory (default 128, more when v86 needs it for a large initrd)
   --bundle FILE.zip      an export bundle from the page (kernel, initramfs, command line)
-${NETWORK_HELP}`;
+${NETWORK_HELP}
+  --lan NAME             a network card on the virtual LAN NAME instead: the guests booted on
+                         the same LAN share one Ethernet, with no DHCP server, router or
+                         internet (give addresses with ifconfig, or run udhcpd in one guest).
+                         QEMU: a multicast socket (230.0.0.1, a port picked by NAME), so the
+                         QEMUs of this host meet; v86: the guests of one process (the page:
+                         the tabs of one browser, ?lan=NAME)`;
 
 /** A system from the options; `what` names it in messages ("busybox-init + my-dir/"). */
 export async function systemFromOptions(values: SystemOptionValues): Promise<{ system: BootSystem; what: string }> {
@@ -105,6 +113,10 @@ export async function systemFromOptions(values: SystemOptionValues): Promise<{ s
   if (memoryMiB !== undefined) system.memoryMiB = memoryMiB;
   if (disks.length) system.disks = [...(system.disks ?? []), ...disks];
   if (values.net) system.network = true;
+  if (values.lan !== undefined) {
+    if (values.net) throw new CliError("--net and --lan: a guest has one network card; give one of them", EXIT_USAGE);
+    system.lan = values.lan;
+  }
   return { system, what };
 }
 

@@ -228,7 +228,7 @@ test("defaults, the link's template and command line, warnings for unknown param
   assert.equal(config.template, "tiny-system");
   assert.equal(config.cmdline, "console=ttyS0");
   assert.equal(config.theme, "dark");
-  assert.deepEqual(warnings, ['unknown parameter "colour" ignored (known: embed, template, cmdline, readonly, boot, theme, origin)', 'parameter "theme" given 2 times; the last one counts']);
+  assert.deepEqual(warnings, ['unknown parameter "colour" ignored (known: embed, template, cmdline, readonly, boot, theme, origin, lan)', 'parameter "theme" given 2 times; the last one counts']);
   assert.ok(isEmbedUrl(`${PLAYGROUND}/?embed`));
   assert.ok(!isEmbedUrl(`${PLAYGROUND}/?embed=0`));
   assert.ok(!isEmbedUrl(`${PLAYGROUND}/index.html`));

@@ -16,6 +16,7 @@ import {
   type RunnerExit,
   type RunnerTimings,
 } from "../../src/core/boot/index.ts";
+import { joinLan, type LanConnection } from "./lan.ts";
 import { isAgentBufferWaiting, receivedBytes, warmDeliveries, type AgentBuffer } from "../../src/core/warm/index.ts";
 
 /** A v86 state taken with the warm-boot agent waiting (see warm-snapshot.ts, src/core/warm). */
@@ -102,6 +103,8 @@ export class V86Runner implements Runner {
   private halted = false;
   /** The instruction count when this runner's guest started (a restored one starts where its snapshot was). */
   private jitBase = 0;
+  /** The virtual LAN the guest's card is on (BootSpec.lan), while it runs. */
+  private lan: LanConnection | undefined;
   /** hda and hdb: v86 writes the guest's disk writes into these buffers. */
   private diskBuffers: ArrayBuffer[] = [];
 
@@ -145,9 +148,11 @@ export class V86Runner implements Runner {
     if (this.diskBuffers[0]) config.hda = { buffer: this.diskBuffers[0] };
     if (this.diskBuffers[1]) config.hdb = { buffer: this.diskBuffers[1] };
     // The fetch backend (network.ts): DHCP and DNS inside v86, HTTP to port 80 through fetch().
-    if (spec.network) config.net_device = { type: V86_NIC, relay_url: "fetch" };
+    // On a LAN the card has no backend of v86's: joinLan connects it once the emulator exists.
+    if (spec.network) config.net_device = spec.lan === undefined ? { type: V86_NIC, relay_url: "fetch" } : { type: V86_NIC };
     Object.assign(config, this.options.v86Options);
     await this.create(config);
+    if (spec.network && spec.lan !== undefined && this.instance) this.lan = joinLan(this.instance, spec.lan);
     const emulatorStartMs = performance.now() - startedAt;
     if (!this.stopped) await this.instance!.run();
     this.startJitTimer();
@@ -307,6 +312,8 @@ export class V86Runner implements Runner {
   }
 
   private detach(instance: V86): void {
+    this.lan?.leave();
+    this.lan = undefined;
     instance.remove_listener("serial0-output-byte", this.onSerialByte);
     (instance as unknown as BusListeners).remove_listener(CPU_HALT_EVENT, this.onHalt);
     this.flush();

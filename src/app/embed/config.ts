@@ -52,7 +52,8 @@ export class EmbedConfigError extends Error {
   readonly code = "bad-embed-config";
 }
 
-const KNOWN = new Set(["embed", "template", "cmdline", "readonly", "boot", "theme", "origin"]);
+// "lan" is the page's own (app.ts: the virtual LAN the guest joins), read there for embeds too.
+const KNOWN = new Set(["embed", "template", "cmdline", "readonly", "boot", "theme", "origin", "lan"]);
 const TEMPLATE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const MAX_CMDLINE = 2047; // the x86 boot protocol's limit
 

@@ -20,6 +20,7 @@ import {
   ListenerSet,
   prepareInitrd,
   qemuArgs,
+  randomLanMac,
   qemuBinary,
   validateBootSpec,
   type BootSpec,
@@ -94,7 +95,7 @@ export class QemuRunner implements Runner {
       disks.push(file);
     }
     const args = qemuArgs(
-      { kernel, initrd, disks, cmdline: spec.cmdline, memoryMiB: spec.memoryMiB, network: spec.network === true },
+      { kernel, initrd, disks, cmdline: spec.cmdline, memoryMiB: spec.memoryMiB, network: spec.network === true, ...(spec.lan !== undefined ? { lan: { name: spec.lan, mac: randomLanMac() } } : {}) },
       { accel: this.accel, arch: this.arch, serial: "stdio" },
     );
     // requireTool throws a CliError naming the Debian package when the binary is missing.

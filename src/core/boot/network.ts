@@ -57,6 +57,15 @@ export const NETWORK_HELP = `  --net                  a network card (NE2000 PCI
                          reaches a server on the host's localhost:PORT (v86's equivalent of
                          10.0.2.2)`;
 
+/**
+ * A virtual LAN's name (BootSystem.lan): the guests booted with the same name share one
+ * Ethernet segment. In the page that is every tab of the browser (a BroadcastChannel named
+ * after the LAN); under Node, every v86 guest of the process. The LAN has no DHCP server,
+ * router or name server: the guests give themselves addresses (ifconfig eth0 10.0.0.1) or one
+ * of them runs udhcpd. Nothing on it reaches the internet or the page's origin.
+ */
+export const LAN_NAME = /^[\w.-]{1,40}$/;
+
 /** What a guest printed of its DHCP lease. */
 export interface GuestLease {
   address: string;

@@ -16,6 +16,7 @@ import { isOff, valueOf, type Kconfig } from "../kconfig/index.ts";
 import { packCpio } from "../cpio/writer.ts";
 import { overlayBytes, overlayEntries, type OverlayFile } from "../rootfs/overlay.ts";
 import { KernelCmdline } from "./cmdline.ts";
+import { LAN_NAME } from "./network.ts";
 import { DEFAULT_CMDLINE } from "./defaults.ts";
 import { baseTreeEntries, fileDiskProblems, writeFileDisks, type FileDisk } from "./file-disks.ts";
 import { isGzipMagic } from "../cpio/gzip-member.ts";
@@ -63,6 +64,12 @@ export interface BootSystem {
   readyPattern?: string;
   /** A network card on the emulator's own network (network.ts); the kernel must drive it. */
   network?: boolean;
+  /**
+   * A network card on a virtual LAN of this name instead (network.ts, `LAN_NAME`): every guest
+   * booted on the same LAN shares one Ethernet segment (the tabs of one browser, the v86
+   * guests of one process), with no DHCP server or router on it unless a guest runs one.
+   */
+  lan?: string;
 }
 
 export interface PlanOptions {
@@ -209,6 +216,9 @@ export async function planBoot(described: BootSystem, artifacts: PrebuiltArtifac
   if (system.memoryMiB !== undefined && (!Number.isInteger(system.memoryMiB) || system.memoryMiB < MIN_MEMORY_MIB || system.memoryMiB > MAX_MEMORY_MIB)) {
     problems.push(`memory: got ${system.memoryMiB} MiB, want a whole number between ${MIN_MEMORY_MIB} and ${MAX_MEMORY_MIB}`);
   }
+  if (system.lan !== undefined && !LAN_NAME.test(system.lan)) {
+    problems.push(`LAN name: got ${JSON.stringify(system.lan.slice(0, 80))}, want 1 to 40 letters, digits, "-", "_" or "."`);
+  }
   if (kernel && root === "ramdisk" && system.initrd !== undefined) {
     const problem = await ramdiskSizeProblem(system, cmdline, kernel, artifacts);
     if (problem) problems.push(problem);
@@ -248,7 +258,8 @@ export async function planBoot(described: BootSystem, artifacts: PrebuiltArtifac
     expectations,
   };
   if (typeof kernel.source === "string") planned.kernel.bzImage = kernel.source;
-  if (system.network) planned.spec.network = true;
+  if (system.network || system.lan !== undefined) planned.spec.network = true;
+  if (system.lan !== undefined) planned.spec.lan = system.lan;
   return planned;
 }
 
@@ -349,8 +360,8 @@ function kernelNeeds(system: BootSystem, cmdline: KernelCmdline, root: RootKind,
     if (readElf(bytes)) needs.push({ symbols: ["CONFIG_BINFMT_ELF"], what: "ELF programs", because: `${initFile.path} (an ELF program)` });
     else if (bytes[0] === 0x23 && bytes[1] === 0x21) needs.push({ symbols: ["CONFIG_BINFMT_SCRIPT"], what: "#! scripts", because: `${initFile.path} (a script)` });
   }
-  if (system.network) {
-    const because = "the network";
+  if (system.network || system.lan !== undefined) {
+    const because = system.lan !== undefined ? `the LAN "${system.lan}"` : "the network";
     needs.push({ symbols: ["CONFIG_NE2K_PCI"], what: "the NE2000 PCI network card driver (the card both emulators give the guest)", because });
     needs.push({ symbols: ["CONFIG_INET"], what: "IPv4 (TCP/IP)", because });
     needs.push({ symbols: ["CONFIG_PACKET"], what: "packet sockets, which udhcpc uses", because });

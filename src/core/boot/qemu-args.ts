@@ -16,6 +16,8 @@ export interface QemuFiles {
   memoryMiB: number;
   /** A network card on QEMU's user-mode network (network.ts). */
   network?: boolean;
+  /** With `network`: the card joins this virtual LAN instead (qemuLanSocket), with this MAC address. */
+  lan?: { name: string; mac: string };
 }
 
 /** A disk whose guest writes may reach the file: keepWrites opens it without snapshot=on. */
@@ -68,8 +70,25 @@ export function qemuArgs(files: QemuFiles, options: QemuArgsOptions): string[] {
   });
   // -nodefaults left out the default NIC: the one card both emulators have (network.ts), on
   // user-mode networking (DHCP 10.0.2.15, DNS 10.0.2.3, the host's loopback at 10.0.2.2).
-  if (files.network) args.push("-nic", `user,model=${QEMU_NIC_MODEL}`);
+  // A LAN: QEMU's multicast socket backend, one group per LAN name, so every QEMU of the host
+  // booted on that LAN shares the segment; each needs its own MAC address (QEMU's default is
+  // the same for all).
+  if (files.network && files.lan) args.push("-nic", `socket,model=${QEMU_NIC_MODEL},mcast=${qemuLanSocket(files.lan.name)},mac=${files.lan.mac}`);
+  else if (files.network) args.push("-nic", `user,model=${QEMU_NIC_MODEL}`);
   return args;
+}
+
+/** The multicast group and port of a LAN: 230.0.0.1 and a port from 20000 to 39999 picked by the name. */
+export function qemuLanSocket(name: string): string {
+  let hash = 0x811c9dc5;
+  for (const char of name) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return `230.0.0.1:${20000 + (hash % 20000)}`;
+}
+
+/** A locally administered MAC address in QEMU's range, different for each guest of a LAN. */
+export function randomLanMac(random: () => number = Math.random): string {
+  const byte = () => Math.floor(random() * 256).toString(16).padStart(2, "0");
+  return `52:54:00:${byte()}:${byte()}:${byte()}`;
 }
 
 /** `args` as one POSIX shell command line, each word quoted only when it has to be. */

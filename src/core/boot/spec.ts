@@ -24,6 +24,8 @@ export interface BootSpec {
    * networking, v86's fetch backend. Undefined or false: no network.
    */
   network?: boolean;
+  /** With `network`: the card joins this virtual LAN instead of the emulator's own network (plan.ts `BootSystem.lan`). */
+  lan?: string;
 }
 
 /**
