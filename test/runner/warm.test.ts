@@ -105,4 +105,19 @@ describe("warm boots equal cold boots on v86", () => {
     }
     await handOver?.dispose();
   });
+
+  it("a guest with a network card is not restored into: the warm boot makes its own emulator", async () => {
+    const system: BootSystem = { files: [], base: "busybox", cmdline: "" };
+    const plan = await planFor(system);
+    const networked = await newRunner();
+    await networked.start((await planFor({ ...system, lan: `warm-${process.pid}` })).spec);
+    const { snapshot, archive } = await warmParts(system, plan);
+    const warm = await newRunner();
+    try {
+      const timings = await warm.startWarm(snapshot, archive, { handOver: networked });
+      assert.equal(timings.reused, false);
+    } finally {
+      await Promise.all([warm.dispose(), networked.dispose()]);
+    }
+  });
 });

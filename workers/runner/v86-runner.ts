@@ -103,6 +103,8 @@ export class V86Runner implements Runner {
   private halted = false;
   /** The instruction count when this runner's guest started (a restored one starts where its snapshot was). */
   private jitBase = 0;
+  /** Whether the emulator has no disks and no network backend, as a warm snapshot's machine has (surrender). */
+  private bareMachine = true;
   /** The virtual LAN the guest's card is on (BootSpec.lan), while it runs. */
   private lan: LanConnection | undefined;
   /** hda and hdb: v86 writes the guest's disk writes into these buffers. */
@@ -145,6 +147,7 @@ export class V86Runner implements Runner {
     config.cmdline = spec.cmdline;
     if (initrd) config.initrd = { buffer: ownedBuffer(initrd) };
     this.diskBuffers = disks.map(ownedBuffer);
+    this.bareMachine = disks.length === 0 && !spec.network;
     if (this.diskBuffers[0]) config.hda = { buffer: this.diskBuffers[0] };
     if (this.diskBuffers[1]) config.hdb = { buffer: this.diskBuffers[1] };
     // The fetch backend (network.ts): DHCP and DNS inside v86, HTTP to port 80 through fetch().
@@ -259,7 +262,9 @@ export class V86Runner implements Runner {
    */
   surrender(): V86 | undefined {
     const instance = this.instance;
-    if (!instance || this.stopped) return undefined;
+    // Only a machine like the snapshot's: no disks attached, no network backend on its card
+    // (a restored guest must not find the previous boot's disks or network under it).
+    if (!instance || this.stopped || !this.bareMachine) return undefined;
     this.detach(instance);
     this.instance = undefined;
     this.stopped = true;
