@@ -7,7 +7,8 @@
 import type { BaseEntry, BootRequest } from "../../workers/emulator.api.ts";
 import { lintOverlay, type Diagnostic } from "../core/lint/index.ts";
 import { defaultTemplate, findTemplate, requireTemplate, TEMPLATES, templateSystem, type Template } from "../core/templates/index.ts";
-import { ExtensibleApi, withCode, BootlabApiError, type BootlabApi, type ListedFile } from "./automation/bootlab-api.ts";
+import { ExtensibleApi, BootlabApiError, type BootlabApi, type ListedFile } from "./automation/bootlab-api.ts";
+import { makeApi, type ApiImplementation } from "./automation/methods.ts";
 import { EditorPane } from "./editor/editor-pane.ts";
 import { BootController } from "./emulator/boot-controller.ts";
 import { EmulatorBridge } from "./emulator/bridge.ts";
@@ -211,7 +212,7 @@ class PlaygroundApp implements Playground {
     this.root.removeAttribute("aria-busy");
 
     this.extensibleApi = new ExtensibleApi(this.coreApi());
-    this.api = this.extensibleApi.api;
+    this.api = makeApi(this.extensibleApi.implementation, { readOnly: options.readOnly, argumentCode: "bad-argument" });
   }
 
   async start(): Promise<void> {
@@ -536,6 +537,11 @@ class PlaygroundApp implements Playground {
     this.extensibleApi.registerApiExtension(extension);
   }
 
+  /** The same calls for another caller, e.g. the embedding page, which may write in a read-only embed. */
+  apiFor(caller: { readOnly: boolean; argumentCode: string }): BootlabApi {
+    return makeApi(this.extensibleApi.implementation, caller);
+  }
+
   baseEntries(): Promise<BaseEntry[]> {
     return this.loadBase();
   }
@@ -546,71 +552,53 @@ class PlaygroundApp implements Playground {
 
   // ---- window.bootlab --------------------------------------------------------------------
 
-  private coreApi(): Omit<BootlabApi, "shareLink" | "exportBundle"> {
-    const writable = () => {
-      if (this.options.readOnly) throw new BootlabApiError("read-only", "this playground is read-only");
-    };
+  /** The calls behind window.bootlab and the embed protocol; automation/methods.ts checks their arguments first. */
+  private coreApi(): Omit<ApiImplementation, "shareLink" | "exportBundle"> {
     return {
-      listFiles: () =>
-        withCode("list-failed", async () => {
-          const overlay = this.model.files().map(
-            (f): ListedFile => ({
-              path: f.path,
-              kind: f.kind,
-              mode: f.mode,
-              size: f.data?.length ?? new TextEncoder().encode(f.text ?? "").length,
-              readOnly: false,
-              binary: f.data !== undefined,
-            }),
-          );
-          const overlayPaths = new Set(overlay.map((f) => f.path));
-          const base = await this.loadBase().catch(() => [] as BaseEntry[]);
-          const template = findTemplate(this.model.templateId) ?? defaultTemplate();
-          const baseListed = template.base === "none" ? [] : base.filter((e) => !overlayPaths.has(e.path)).map((e): ListedFile => ({ path: e.path, kind: e.kind, mode: e.mode, size: e.size, readOnly: true, binary: e.kind === "file" }));
-          return [...overlay, ...baseListed].sort((a, b) => a.path.localeCompare(b.path));
-        }),
-      readFile: (path) =>
-        withCode("read-failed", () => {
-          const normalized = normalizeGuestPath(path.trim());
-          const file = this.model.get(normalized);
-          if (!file) {
-            const inBase = this.base?.some((e) => e.path === normalized);
-            throw new BootlabApiError("not-found", inBase ? `${normalized} is a read-only file of the base archive, not one of your files` : `${normalized} does not exist in your files`);
-          }
-          if (file.kind !== "file") throw new BootlabApiError("not-a-file", `${normalized} is a folder`);
-          if (file.text === undefined) throw new BootlabApiError("binary", `${normalized} is a binary file`);
-          return file.text;
-        }),
-      writeFile: (path, text, options) =>
-        withCode("write-failed", () => {
-          writable();
-          if (typeof text !== "string") throw new BootlabApiError("bad-argument", `writeFile: text must be a string, got ${typeof text}`);
-          const mode = options?.mode;
-          if (mode !== undefined && (!Number.isInteger(mode) || mode < 0 || mode > 0o7777)) {
-            throw new BootlabApiError("bad-argument", `writeFile: mode must be an integer from 0 to 0o7777, got ${String(mode)}`);
-          }
-          const normalized = normalizeGuestPath(path.trim());
-          this.model.writeText(normalized, text, mode);
-          if (this.selectedPath === normalized || !this.selectedPath) this.select(normalized, false);
-          this.lintNow();
-        }),
-      removeFile: (path) =>
-        withCode("remove-failed", () => {
-          writable();
-          this.model.remove(path);
-          if (this.selectedPath === normalizeGuestPath(path.trim())) this.select(this.preferredFile(), false);
-        }),
-      setCmdline: (cmdline) =>
-        withCode("cmdline-failed", () => {
-          writable();
-          if (typeof cmdline !== "string") throw new BootlabApiError("bad-argument", `setCmdline: want a string, got ${typeof cmdline}`);
-          this.model.setCmdline(cmdline);
-        }),
-      reboot: (options) => withCode("boot-failed", async () => void (await this.reboot({ cold: options?.cold === true }))),
-      send: (text) => withCode("send-failed", () => this.boot.send(String(text))),
-      output: () => withCode("output-failed", () => this.boot.output()),
-      waitFor: (pattern, ms) => withCode("wait-failed", () => this.boot.waitFor(pattern, ms)),
-      metrics: () => withCode("metrics-failed", () => this.boot.metrics()),
+      listFiles: async () => {
+        const overlay = this.model.files().map(
+          (f): ListedFile => ({
+            path: f.path,
+            kind: f.kind,
+            mode: f.mode,
+            size: f.data?.length ?? new TextEncoder().encode(f.text ?? "").length,
+            readOnly: false,
+            binary: f.data !== undefined,
+          }),
+        );
+        const overlayPaths = new Set(overlay.map((f) => f.path));
+        const base = await this.loadBase().catch(() => [] as BaseEntry[]);
+        const template = findTemplate(this.model.templateId) ?? defaultTemplate();
+        const baseListed = template.base === "none" ? [] : base.filter((e) => !overlayPaths.has(e.path)).map((e): ListedFile => ({ path: e.path, kind: e.kind, mode: e.mode, size: e.size, readOnly: true, binary: e.kind === "file" }));
+        return [...overlay, ...baseListed].sort((a, b) => a.path.localeCompare(b.path));
+      },
+      readFile: (path) => {
+        const normalized = normalizeGuestPath(path.trim());
+        const file = this.model.get(normalized);
+        if (!file) {
+          const inBase = this.base?.some((e) => e.path === normalized);
+          throw new BootlabApiError("not-found", inBase ? `${normalized} is a read-only file of the base archive, not one of your files` : `${normalized} does not exist in your files`);
+        }
+        if (file.kind !== "file") throw new BootlabApiError("not-a-file", `${normalized} is a folder`);
+        if (file.text === undefined) throw new BootlabApiError("binary", `${normalized} is a binary file`);
+        return file.text;
+      },
+      writeFile: (path, text, options) => {
+        const normalized = normalizeGuestPath(path.trim());
+        this.model.writeText(normalized, text, options?.mode);
+        if (this.selectedPath === normalized || !this.selectedPath) this.select(normalized, false);
+        this.lintNow();
+      },
+      removeFile: (path) => {
+        this.model.remove(path);
+        if (this.selectedPath === normalizeGuestPath(path.trim())) this.select(this.preferredFile(), false);
+      },
+      setCmdline: (cmdline) => this.model.setCmdline(cmdline),
+      reboot: (options) => this.reboot(options),
+      send: (text) => this.boot.send(text),
+      output: () => this.boot.output(),
+      waitFor: (pattern, ms) => this.boot.waitFor(pattern, ms),
+      metrics: () => this.boot.metrics(),
     };
   }
 }
