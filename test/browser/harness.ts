@@ -61,7 +61,7 @@ export interface StaticServer {
  * Serves `dir` on 127.0.0.1 (a free port). With `subPath` ("/lab/") the site lives under that
  * path only, like a project page on a static host.
  */
-export async function serveDir(dir: string, options: { subPath?: string; port?: number } = {}): Promise<StaticServer> {
+export async function serveDir(dir: string, options: { subPath?: string; port?: number; bytesPerSecond?: number } = {}): Promise<StaticServer> {
   const subPath = options.subPath ?? "/";
   const root = resolve(dir);
   const sent = new Map<string, number>();
@@ -85,7 +85,9 @@ export async function serveDir(dir: string, options: { subPath?: string; port?: 
       "Content-Length": String(body.length),
       "Cache-Control": "no-cache",
     });
-    response.end(request.method === "HEAD" ? undefined : body);
+    if (request.method === "HEAD") response.end();
+    else if (options.bytesPerSecond) void sendSlowly(response, body, options.bytesPerSecond);
+    else response.end(body);
   });
   await new Promise<void>((ready) => server.listen(options.port ?? 0, "127.0.0.1", ready));
   const address = server.address();
@@ -97,8 +99,18 @@ export async function serveDir(dir: string, options: { subPath?: string; port?: 
   };
 }
 
+/** A slow connection: `body` in 16 KiB pieces at about `bytesPerSecond`. */
+async function sendSlowly(response: ServerResponse, body: Buffer, bytesPerSecond: number): Promise<void> {
+  const piece = 16 * 1024;
+  for (let offset = 0; offset < body.length && !response.destroyed; offset += piece) {
+    response.write(body.subarray(offset, offset + piece));
+    await new Promise((resolve) => setTimeout(resolve, (piece / bytesPerSecond) * 1000));
+  }
+  response.end();
+}
+
 /** buildSite() and serveDir() in one; close() stops the server and removes the build. */
-export async function serveDist(options: { subPath?: string } = {}): Promise<StaticServer & { dir: string }> {
+export async function serveDist(options: { subPath?: string; bytesPerSecond?: number } = {}): Promise<StaticServer & { dir: string }> {
   const site = await buildSite();
   const server = await serveDir(site.dir, options);
   return {
