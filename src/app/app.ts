@@ -16,6 +16,7 @@ import { DEFAULT_OPTIONS, type Playground, type PlaygroundExtension, type Playgr
 import { projectFromTemplate } from "./project/from-template.ts";
 import { ProjectModel, type ProjectState } from "./project/model.ts";
 import { toLintFiles } from "./project/overlay.ts";
+import { fileFromDisk, MAX_UPLOAD_BYTES } from "./project/from-disk.ts";
 import { baseName, normalizeGuestPath } from "../core/rootfs/guest-path.ts";
 import { Autosave } from "./storage/autosave.ts";
 import { ProjectStore } from "./storage/project-store.ts";
@@ -106,6 +107,8 @@ class PlaygroundApp implements Playground {
   private base: BaseEntry[] | undefined;
   private basePromise: Promise<BaseEntry[]> | undefined;
   private notifyTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly uploadInput: HTMLInputElement;
+  private uploadDirectory = "/";
 
   constructor(
     private readonly root: HTMLElement,
@@ -145,6 +148,13 @@ class PlaygroundApp implements Playground {
       onRename: (path) => void this.renamePath(path),
       onDelete: (path) => void this.deletePath(path),
       onToggleExecutable: (path) => this.toggleExecutable(path),
+      onUpload: (directory) => this.chooseUpload(directory),
+    });
+    this.uploadInput = h("input", { type: "file", multiple: true, class: "visually-hidden", "data-testid": "upload-input", tabindex: "-1", "aria-label": "Add files from disk" });
+    this.uploadInput.addEventListener("change", () => {
+      const files = [...(this.uploadInput.files ?? [])];
+      this.uploadInput.value = "";
+      void this.addFilesFromDisk(files, this.uploadDirectory);
     });
     this.editor = new EditorPane(
       {
@@ -208,7 +218,7 @@ class PlaygroundApp implements Playground {
       ),
     );
     if (options.chrome === "minimal") this.toolbar.element.classList.add("minimal");
-    this.root.replaceChildren(this.toolbar.element, this.tabs, this.workspace, this.status.element);
+    this.root.replaceChildren(this.toolbar.element, this.tabs, this.workspace, this.status.element, this.uploadInput);
     this.root.removeAttribute("aria-busy");
 
     this.extensibleApi = new ExtensibleApi(this.coreApi());
@@ -323,7 +333,8 @@ class PlaygroundApp implements Playground {
   private showTemplate(): void {
     const template = findTemplate(this.model.templateId);
     this.toolbar.setTemplate(template?.id ?? defaultTemplate().id);
-    this.tree.setTemplateInfo(this.options.chrome === "minimal" ? undefined : template);
+    // An imported project describes itself; the template it was laid over is not what it is.
+    this.tree.setTemplateInfo(this.options.chrome === "minimal" ? undefined : (this.model.description ?? template));
   }
 
   /** Switching never silently discards edits: an edited project is kept as it is, or the user says otherwise. */
@@ -429,6 +440,52 @@ class PlaygroundApp implements Playground {
     if (choice !== "delete") return;
     this.runFileOperation(() => this.model.remove(path));
     if (this.selectedPath && (this.selectedPath === path || this.selectedPath.startsWith(`${path}/`))) this.select(this.preferredFile(), false);
+  }
+
+  private chooseUpload(directory: string): void {
+    if (this.guardReadOnly()) return;
+    this.uploadDirectory = directory;
+    this.uploadInput.click();
+  }
+
+  /**
+   * Files from disk into the project: one file asks where it goes (so a program can become
+   * /init), several go into `directory`. Text stays editable; anything else is kept as bytes.
+   */
+  async addFilesFromDisk(files: File[], directory: string): Promise<void> {
+    if (this.guardReadOnly() || files.length === 0) return;
+    const folder = directory === "/" ? "" : directory;
+    const added: string[] = [];
+    for (const file of files) {
+      if (file.size > MAX_UPLOAD_BYTES) {
+        this.notify(`${file.name} is ${(file.size / 1048576).toFixed(0)} MiB; files of up to ${MAX_UPLOAD_BYTES / 1048576} MiB can be added.`, "error");
+        continue;
+      }
+      let path = `${folder}/${file.name}`;
+      if (files.length === 1) {
+        const chosen = await askText(`Add ${file.name}`, "Path in the guest (a file there is replaced), e.g. /init for a program", path, (t) => {
+          try {
+            const target = normalizeGuestPath(t.trim());
+            return this.model.get(target)?.kind === "directory" || this.model.isImplicitDirectory(target) ? `${target} is a folder` : undefined;
+          } catch (error) {
+            return error instanceof Error ? error.message : String(error);
+          }
+        }, "Add");
+        if (chosen === undefined) return;
+        path = chosen.trim();
+      }
+      const content = fileFromDisk(new Uint8Array(await file.arrayBuffer()));
+      const target = normalizeGuestPath(path);
+      this.runFileOperation(() => {
+        if (content.data) this.model.writeBinary(target, content.data, content.mode);
+        else this.model.writeText(target, content.text ?? "", content.mode);
+        added.push(`${target} (${content.what})`);
+      });
+    }
+    if (added.length === 0) return;
+    this.select(normalizeGuestPath(added[0]!.split(" ")[0]!), false);
+    this.lintNow();
+    this.notify(`Added ${added.join(", ")}. Boot to try it.`);
   }
 
   private toggleExecutable(path: string): void {
