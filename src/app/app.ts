@@ -24,6 +24,7 @@ import { choose, askText } from "./ui/dialogs.ts";
 import { h } from "./ui/dom.ts";
 import { FileTree } from "./ui/file-tree.ts";
 import { ConsoleAnnotations } from "./ui/console-annotations.ts";
+import { ConsoleTools } from "./ui/console-tools.ts";
 import { StatusLine } from "./ui/status-line.ts";
 import { SerialTerminal } from "./ui/terminal.ts";
 import { ThemeController } from "./ui/theme.ts";
@@ -96,6 +97,7 @@ class PlaygroundApp implements Playground {
   private readonly status: StatusLine;
   private readonly timeline: TimelinePanel;
   private readonly annotations: ConsoleAnnotations;
+  private readonly consoleTools: ConsoleTools;
   /** One redraw of the timeline and the annotations per frame, however many batches arrive. */
   private insightFrame: number | undefined;
   private readonly workspace: HTMLElement;
@@ -186,6 +188,12 @@ class PlaygroundApp implements Playground {
       isProjectFile: (path) => this.model.get(path)?.kind === "file",
       openFile: (path) => this.select(path, true),
     });
+    this.consoleTools = new ConsoleTools({
+      terminal: this.terminal,
+      output: () => this.boot.output(),
+      send: (data) => void this.boot.send(data).catch(() => undefined),
+      notify: (message, kind) => this.notify(message, kind),
+    });
     this.status = new StatusLine({
       onOpenFile: (path) => this.select(path, true),
       isOverlayFile: (path) => this.model.get(path)?.kind === "file",
@@ -204,9 +212,12 @@ class PlaygroundApp implements Playground {
           { class: "pane-header" },
           h("span", { class: "title" }, "Serial console · ttyS0"),
           h("span", { class: "spacer" }),
-          h("span", { class: "badge", style: "color: var(--muted); font-size: 12px" }, "Ctrl-C interrupts"),
+          h("span", { class: "badge console-hint", style: "color: var(--muted); font-size: 12px" }, "Ctrl-C interrupts"),
+          this.consoleTools.actions,
         ),
+        this.consoleTools.searchBar,
         h("div", { class: "pane-body" }, this.terminal.element, this.annotations.tooltip),
+        this.consoleTools.keys,
         this.timeline.element,
       ),
     );
@@ -254,6 +265,11 @@ class PlaygroundApp implements Playground {
       this.scheduleLint();
     });
     window.addEventListener("keydown", (event) => {
+      if ((event.key === "F" || event.key === "f") && event.shiftKey && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        this.consoleTools.openSearch();
+        return;
+      }
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
         // Shift: a cold boot, from the kernel's first instruction, even when a warm one would do.
