@@ -5,22 +5,18 @@
 // kernel, BIOS, base archive and wasm before anything else; the saved project is read; the boot
 // starts; only then do xterm.js and (later still) Monaco load.
 import type { BaseEntry, BootRequest } from "../../workers/emulator.api.ts";
-import { lintOverlay, type Diagnostic } from "../core/lint/index.ts";
 import { defaultTemplate, findTemplate, requireTemplate, TEMPLATES, templateSystem, type Template } from "../core/templates/index.ts";
-import { ExtensibleApi, BootlabApiError, type BootlabApi, type ListedFile } from "./automation/bootlab-api.ts";
-import { makeApi, type ApiImplementation } from "./automation/methods.ts";
+import { ExtensibleApi, type BootlabApi } from "./automation/bootlab-api.ts";
+import { makeApi } from "./automation/methods.ts";
 import { EditorPane } from "./editor/editor-pane.ts";
 import { BootController } from "./emulator/boot-controller.ts";
 import { EmulatorBridge } from "./emulator/bridge.ts";
 import { DEFAULT_OPTIONS, type Playground, type PlaygroundExtension, type PlaygroundOptions } from "./playground.ts";
 import { projectFromTemplate } from "./project/from-template.ts";
 import { ProjectModel, type ProjectState } from "./project/model.ts";
-import { toLintFiles } from "./project/overlay.ts";
-import { fileFromDisk, MAX_UPLOAD_BYTES } from "./project/from-disk.ts";
-import { baseName, normalizeGuestPath } from "../core/rootfs/guest-path.ts";
 import { Autosave } from "./storage/autosave.ts";
 import { ProjectStore } from "./storage/project-store.ts";
-import { choose, askText } from "./ui/dialogs.ts";
+import { choose } from "./ui/dialogs.ts";
 import { h } from "./ui/dom.ts";
 import { FileTree } from "./ui/file-tree.ts";
 import { ConsoleAnnotations } from "./ui/console-annotations.ts";
@@ -30,10 +26,11 @@ import { SerialTerminal } from "./ui/terminal.ts";
 import { ThemeController } from "./ui/theme.ts";
 import { TimelinePanel } from "./ui/timeline-panel.ts";
 import { Toolbar } from "./ui/toolbar.ts";
+import { playgroundCalls } from "./page/api.ts";
+import { FileCommands } from "./page/file-commands.ts";
+import { isNarrow, PageLayout } from "./page/layout.ts";
+import { ProjectLint } from "./page/lint.ts";
 
-type PaneName = "files" | "editor" | "terminal";
-
-const LINT_DELAY_MS = 150;
 
 /** Extension modules (share links, embed mode), when they exist in this build. */
 const extensionModules = import.meta.glob<PlaygroundExtension>(["./share/extension.ts", "./embed/extension.ts"]);
@@ -100,17 +97,13 @@ class PlaygroundApp implements Playground {
   private readonly consoleTools: ConsoleTools;
   /** One redraw of the timeline and the annotations per frame, however many batches arrive. */
   private insightFrame: number | undefined;
-  private readonly workspace: HTMLElement;
-  private readonly tabs: HTMLElement;
+  private readonly layout: PageLayout;
+  private readonly files: FileCommands;
+  private readonly lint: ProjectLint;
   private autosave: Autosave | undefined;
   private selectedPath: string | undefined;
-  private diagnostics: Diagnostic[] = [];
-  private lintTimer: ReturnType<typeof setTimeout> | undefined;
-  private base: BaseEntry[] | undefined;
   private basePromise: Promise<BaseEntry[]> | undefined;
   private notifyTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly uploadInput: HTMLInputElement;
-  private uploadDirectory = "/";
 
   constructor(
     private readonly root: HTMLElement,
@@ -143,27 +136,33 @@ class PlaygroundApp implements Playground {
       onTheme: () => this.theme.cycle(),
     });
     this.toolbarSlot = this.toolbar.extensionSlot;
+    const app = this;
+    this.files = new FileCommands({
+      model: this.model,
+      readOnly: options.readOnly,
+      get selectedPath() {
+        return app.selectedPath;
+      },
+      select: (path, fromUser) => this.select(path, fromUser),
+      preferredFile: () => this.preferredFile(),
+      lintNow: () => void this.lint.now(),
+      notify: (message, kind) => this.notify(message, kind),
+    });
     this.tree = new FileTree({
       onSelect: (path) => this.select(path, true),
-      onNewFile: (directory) => void this.newFile(directory),
-      onNewFolder: (directory) => void this.newFolder(directory),
-      onRename: (path) => void this.renamePath(path),
-      onDelete: (path) => void this.deletePath(path),
-      onToggleExecutable: (path) => this.toggleExecutable(path),
-      onUpload: (directory) => this.chooseUpload(directory),
-    });
-    this.uploadInput = h("input", { type: "file", multiple: true, class: "visually-hidden", "data-testid": "upload-input", tabindex: "-1", "aria-label": "Add files from disk" });
-    this.uploadInput.addEventListener("change", () => {
-      const files = [...(this.uploadInput.files ?? [])];
-      this.uploadInput.value = "";
-      void this.addFilesFromDisk(files, this.uploadDirectory);
+      onNewFile: (directory) => void this.files.newFile(directory),
+      onNewFolder: (directory) => void this.files.newFolder(directory),
+      onRename: (path) => void this.files.renamePath(path),
+      onDelete: (path) => void this.files.deletePath(path),
+      onToggleExecutable: (path) => this.files.toggleExecutable(path),
+      onUpload: (directory) => this.files.chooseUpload(directory),
     });
     this.editor = new EditorPane(
       {
         onEdit: (path, text) => {
           if (!this.options.readOnly) this.model.writeText(path, text);
         },
-        onToggleExecutable: (path) => this.toggleExecutable(path),
+        onToggleExecutable: (path) => this.files.toggleExecutable(path),
         onBoot: () => void this.reboot().catch(() => undefined),
       },
       this.theme.theme,
@@ -173,7 +172,7 @@ class PlaygroundApp implements Playground {
     this.timeline = new TimelinePanel(
       {
         onStage: (_stage, lineIndex) => {
-          if (matchMedia("(max-width: 760px)").matches) this.showPane("terminal");
+          if (isNarrow()) this.layout.showPane("terminal");
           if (this.terminal.scrollToConsoleLine(lineIndex)) this.annotations.showLine(lineIndex);
         },
       },
@@ -198,41 +197,32 @@ class PlaygroundApp implements Playground {
       onOpenFile: (path) => this.select(path, true),
       isOverlayFile: (path) => this.model.get(path)?.kind === "file",
     });
+    this.lint = new ProjectLint(this.model, { editor: this.editor, tree: this.tree, status: this.status });
 
-    this.workspace = h(
-      "main",
-      { class: "workspace", "data-active": "terminal" },
-      h("section", { class: "pane pane-files", "aria-label": "Files" }, h("div", { class: "pane-header" }, h("span", { class: "title" }, "Files")), this.tree.element),
-      h("section", { class: "pane pane-editor", "aria-label": "Editor" }, this.editor.header, this.editor.body),
-      h(
-        "section",
-        { class: "pane pane-terminal", "aria-label": "Serial console" },
-        h(
-          "div",
-          { class: "pane-header" },
-          h("span", { class: "title" }, "Serial console · ttyS0"),
-          h("span", { class: "spacer" }),
-          h("span", { class: "badge console-hint", style: "color: var(--muted); font-size: 12px" }, "Ctrl-C interrupts"),
-          this.consoleTools.actions,
-        ),
-        this.consoleTools.searchBar,
-        h("div", { class: "pane-body" }, this.terminal.element, this.annotations.tooltip),
-        this.consoleTools.keys,
-        this.timeline.element,
-      ),
-    );
-    this.tabs = h(
-      "nav",
-      { class: "tabs", role: "tablist", "aria-label": "Panes" },
-      ...(["files", "editor", "terminal"] as const).map((pane) =>
-        h("button", { type: "button", role: "tab", "data-pane": pane, "aria-selected": String(pane === "terminal"), onclick: () => this.showPane(pane) }, pane[0]!.toUpperCase() + pane.slice(1)),
-      ),
-    );
+    this.layout = new PageLayout({
+      files: this.tree.element,
+      editor: [this.editor.header, this.editor.body],
+      consoleActions: this.consoleTools.actions,
+      console: [this.consoleTools.searchBar, h("div", { class: "pane-body" }, this.terminal.element, this.annotations.tooltip), this.consoleTools.keys, this.timeline.element],
+      onTerminalShown: () => this.terminal.focus(),
+    });
     if (options.chrome === "minimal") this.toolbar.element.classList.add("minimal");
-    this.root.replaceChildren(this.toolbar.element, this.tabs, this.workspace, this.status.element, this.uploadInput);
+    this.root.replaceChildren(this.toolbar.element, this.layout.tabs, this.layout.workspace, this.status.element, this.files.uploadInput);
     this.root.removeAttribute("aria-busy");
 
-    this.extensibleApi = new ExtensibleApi(this.coreApi());
+    this.extensibleApi = new ExtensibleApi(
+      playgroundCalls({
+        model: this.model,
+        boot: this.boot,
+        base: () => this.lint.base,
+        loadBase: () => this.loadBase(),
+        selectedPath: () => this.selectedPath,
+        select: (path, fromUser) => this.select(path, fromUser),
+        preferredFile: () => this.preferredFile(),
+        lintNow: () => void this.lint.now(),
+        reboot: (options) => this.reboot(options),
+      }),
+    );
     this.api = makeApi(this.extensibleApi.implementation, { readOnly: options.readOnly, argumentCode: "bad-argument" });
   }
 
@@ -262,7 +252,7 @@ class PlaygroundApp implements Playground {
       if (change.kind !== "cmdline") this.editor.sync(this.model.files());
       if (change.kind === "cmdline" || change.kind === "replaced") this.toolbar.setCmdline(this.model.cmdline);
       if (change.kind === "replaced") this.showTemplate();
-      this.scheduleLint();
+      this.lint.schedule();
     });
     window.addEventListener("keydown", (event) => {
       if ((event.key === "F" || event.key === "f") && event.shiftKey && (event.ctrlKey || event.metaKey)) {
@@ -397,164 +387,19 @@ class PlaygroundApp implements Playground {
     const file = path ? this.model.get(path) : undefined;
     this.editor.show(file, this.model.files().length === 0 ? "This template has no files of its own. Add one with + File, e.g. /etc/inittab." : undefined);
     if (fromUser && file?.kind === "file") {
-      this.showPane("editor");
+      this.layout.showPane("editor");
       this.editor.focus();
     }
   }
 
-  private validateNewPath(text: string): string | undefined {
-    try {
-      const path = normalizeGuestPath(text.trim());
-      if (this.model.has(path)) return `${path} already exists`;
-      return undefined;
-    } catch (error) {
-      return error instanceof Error ? error.message : String(error);
-    }
-  }
-
-  private async newFile(directory: string): Promise<void> {
-    if (this.guardReadOnly()) return;
-    const prefix = directory === "/" ? "/etc/" : `${directory}/`;
-    const text = await askText("New file", "Path of the new file, e.g. /etc/motd", prefix, (t) => this.validateNewPath(t), "Create");
-    if (text === undefined) return;
-    const path = normalizeGuestPath(text.trim());
-    const script = path.startsWith("/etc/init.d/") || path.endsWith(".sh") || path === "/init";
-    this.runFileOperation(() => this.model.writeText(path, script ? "#!/bin/sh\n" : "", script ? 0o755 : 0o644));
-    this.select(path, true);
-  }
-
-  private async newFolder(directory: string): Promise<void> {
-    if (this.guardReadOnly()) return;
-    const prefix = directory === "/" ? "/" : `${directory}/`;
-    const text = await askText("New folder", "Path of the new folder, e.g. /etc/init.d", prefix, (t) => this.validateNewPath(t), "Create");
-    if (text === undefined) return;
-    this.runFileOperation(() => this.model.addDirectory(text));
-  }
-
-  private async renamePath(path: string): Promise<void> {
-    if (this.guardReadOnly()) return;
-    const text = await askText(`Rename ${baseName(path)}`, "New path (you can move it to another folder)", path, (t) => {
-      try {
-        const target = normalizeGuestPath(t.trim());
-        return target !== path && this.model.has(target) ? `${target} already exists` : undefined;
-      } catch (error) {
-        return error instanceof Error ? error.message : String(error);
-      }
-    }, "Rename");
-    if (text === undefined) return;
-    const target = normalizeGuestPath(text.trim());
-    this.runFileOperation(() => this.model.rename(path, target));
-    if (this.selectedPath === path) this.select(target, false);
-  }
-
-  private async deletePath(path: string): Promise<void> {
-    if (this.guardReadOnly()) return;
-    const isFolder = this.model.get(path)?.kind === "directory" || this.model.isImplicitDirectory(path);
-    const choice = await choose(`Delete ${path}?`, isFolder ? "The folder and everything in it will be deleted." : "The file will be deleted from your project.", [
-      { value: "delete", label: "Delete", kind: "danger" },
-    ] as const);
-    if (choice !== "delete") return;
-    this.runFileOperation(() => this.model.remove(path));
-    if (this.selectedPath && (this.selectedPath === path || this.selectedPath.startsWith(`${path}/`))) this.select(this.preferredFile(), false);
-  }
-
-  private chooseUpload(directory: string): void {
-    if (this.guardReadOnly()) return;
-    this.uploadDirectory = directory;
-    this.uploadInput.click();
-  }
-
-  /**
-   * Files from disk into the project: one file asks where it goes (so a program can become
-   * /init), several go into `directory`. Text stays editable; anything else is kept as bytes.
-   */
-  async addFilesFromDisk(files: File[], directory: string): Promise<void> {
-    if (this.guardReadOnly() || files.length === 0) return;
-    const folder = directory === "/" ? "" : directory;
-    const added: string[] = [];
-    for (const file of files) {
-      if (file.size > MAX_UPLOAD_BYTES) {
-        this.notify(`${file.name} is ${(file.size / 1048576).toFixed(0)} MiB; files of up to ${MAX_UPLOAD_BYTES / 1048576} MiB can be added.`, "error");
-        continue;
-      }
-      let path = `${folder}/${file.name}`;
-      if (files.length === 1) {
-        const chosen = await askText(`Add ${file.name}`, "Path in the guest (a file there is replaced), e.g. /init for a program", path, (t) => {
-          try {
-            const target = normalizeGuestPath(t.trim());
-            return this.model.get(target)?.kind === "directory" || this.model.isImplicitDirectory(target) ? `${target} is a folder` : undefined;
-          } catch (error) {
-            return error instanceof Error ? error.message : String(error);
-          }
-        }, "Add");
-        if (chosen === undefined) return;
-        path = chosen.trim();
-      }
-      const content = fileFromDisk(new Uint8Array(await file.arrayBuffer()));
-      const target = normalizeGuestPath(path);
-      this.runFileOperation(() => {
-        if (content.data) this.model.writeBinary(target, content.data, content.mode);
-        else this.model.writeText(target, content.text ?? "", content.mode);
-        added.push(`${target} (${content.what})`);
-      });
-    }
-    if (added.length === 0) return;
-    this.select(normalizeGuestPath(added[0]!.split(" ")[0]!), false);
-    this.lintNow();
-    this.notify(`Added ${added.join(", ")}. Boot to try it.`);
-  }
-
-  private toggleExecutable(path: string): void {
-    if (this.guardReadOnly()) return;
-    const file = this.model.get(path);
-    if (!file || file.kind !== "file") return;
-    this.runFileOperation(() => this.model.setExecutable(path, (file.mode & 0o111) === 0));
-    if (this.selectedPath === path) this.editor.show(this.model.get(path));
-  }
-
-  private runFileOperation(operation: () => unknown): void {
-    try {
-      operation();
-    } catch (error) {
-      this.notify(error instanceof Error ? error.message : String(error), "error");
-    }
-  }
-
-  private guardReadOnly(): boolean {
-    if (this.options.readOnly) this.notify("This playground is read-only.", "error");
-    return this.options.readOnly;
-  }
-
-  // ---- Lint ------------------------------------------------------------------------------
-
-  private scheduleLint(): void {
-    if (this.lintTimer !== undefined) clearTimeout(this.lintTimer);
-    this.lintTimer = setTimeout(() => this.lintNow(), LINT_DELAY_MS);
-  }
-
-  private lintNow(): Diagnostic[] {
-    if (this.lintTimer !== undefined) clearTimeout(this.lintTimer);
-    this.lintTimer = undefined;
-    const template = findTemplate(this.model.templateId) ?? defaultTemplate();
-    const basePaths = template.base === "none" ? new Set<string>() : this.base ? new Set(this.base.map((e) => e.path)) : undefined;
-    this.diagnostics = lintOverlay({ files: toLintFiles(this.model.files()), cmdline: this.model.cmdline, ...(basePaths ? { basePaths } : {}) });
-    this.editor.setDiagnostics(this.diagnostics);
-    const counts = new Map<string, number>();
-    for (const d of this.diagnostics) if (d.severity !== "info") counts.set(d.path, (counts.get(d.path) ?? 0) + 1);
-    this.tree.setProblems(counts);
-    this.status.setLint(
-      this.diagnostics.filter((d) => d.severity === "error").length,
-      this.diagnostics.filter((d) => d.severity === "warning").length,
-    );
-    return this.diagnostics;
-  }
+  // ---- The base archive ------------------------------------------------------------------
 
   private loadBase(): Promise<BaseEntry[]> {
     this.basePromise ??= this.bridge.baseEntries().then(
       (entries) => {
-        this.base = entries;
+        this.lint.base = entries;
         this.tree.setBase(entries);
-        this.scheduleLint();
+        this.lint.schedule();
         return entries;
       },
       (error: unknown) => {
@@ -571,10 +416,10 @@ class PlaygroundApp implements Playground {
   /** Boots the project: warm when a snapshot serves it (issue 11), cold when asked or when none can. */
   async reboot(options: { cold?: boolean } = {}): Promise<void> {
     const template = findTemplate(this.model.templateId) ?? defaultTemplate();
-    this.lintNow();
+    this.lint.now();
     const request: BootRequest = { system: templateSystem(template, { files: this.model.files(), cmdline: this.model.cmdline }) };
     if (options.cold) request.cold = true;
-    if (matchMedia("(max-width: 760px)").matches) this.showPane("terminal");
+    if (isNarrow()) this.layout.showPane("terminal");
     const started = await this.boot.boot(request);
     // What the plan decided on the user's behalf (another kernel, say) is worth a notice.
     if (started.notes.length) this.notify(started.notes.join(" "));
@@ -592,12 +437,6 @@ class PlaygroundApp implements Playground {
   }
 
   // ---- Chrome ----------------------------------------------------------------------------
-
-  private showPane(pane: PaneName): void {
-    this.workspace.dataset.active = pane;
-    for (const tab of this.tabs.querySelectorAll<HTMLElement>("button")) tab.setAttribute("aria-selected", String(tab.dataset.pane === pane));
-    if (pane === "terminal") this.terminal.focus();
-  }
 
   notify(message: string, kind: "info" | "error" = "info"): void {
     const previous = this.boot.lastBootStatus;
@@ -623,57 +462,6 @@ class PlaygroundApp implements Playground {
     return this.bridge.artifact(path);
   }
 
-  // ---- window.bootlab --------------------------------------------------------------------
-
-  /** The calls behind window.bootlab and the embed protocol; automation/methods.ts checks their arguments first. */
-  private coreApi(): Omit<ApiImplementation, "shareLink" | "exportBundle"> {
-    return {
-      listFiles: async () => {
-        const overlay = this.model.files().map(
-          (f): ListedFile => ({
-            path: f.path,
-            kind: f.kind,
-            mode: f.mode,
-            size: f.data?.length ?? new TextEncoder().encode(f.text ?? "").length,
-            readOnly: false,
-            binary: f.data !== undefined,
-          }),
-        );
-        const overlayPaths = new Set(overlay.map((f) => f.path));
-        const base = await this.loadBase().catch(() => [] as BaseEntry[]);
-        const template = findTemplate(this.model.templateId) ?? defaultTemplate();
-        const baseListed = template.base === "none" ? [] : base.filter((e) => !overlayPaths.has(e.path)).map((e): ListedFile => ({ path: e.path, kind: e.kind, mode: e.mode, size: e.size, readOnly: true, binary: e.kind === "file" }));
-        return [...overlay, ...baseListed].sort((a, b) => a.path.localeCompare(b.path));
-      },
-      readFile: (path) => {
-        const normalized = normalizeGuestPath(path.trim());
-        const file = this.model.get(normalized);
-        if (!file) {
-          const inBase = this.base?.some((e) => e.path === normalized);
-          throw new BootlabApiError("not-found", inBase ? `${normalized} is a read-only file of the base archive, not one of your files` : `${normalized} does not exist in your files`);
-        }
-        if (file.kind !== "file") throw new BootlabApiError("not-a-file", `${normalized} is a folder`);
-        if (file.text === undefined) throw new BootlabApiError("binary", `${normalized} is a binary file`);
-        return file.text;
-      },
-      writeFile: (path, text, options) => {
-        const normalized = normalizeGuestPath(path.trim());
-        this.model.writeText(normalized, text, options?.mode);
-        if (this.selectedPath === normalized || !this.selectedPath) this.select(normalized, false);
-        this.lintNow();
-      },
-      removeFile: (path) => {
-        this.model.remove(path);
-        if (this.selectedPath === normalizeGuestPath(path.trim())) this.select(this.preferredFile(), false);
-      },
-      setCmdline: (cmdline) => this.model.setCmdline(cmdline),
-      reboot: (options) => this.reboot(options),
-      send: (text) => this.boot.send(text),
-      output: () => this.boot.output(),
-      waitFor: (pattern, ms) => this.boot.waitFor(pattern, ms),
-      metrics: () => this.boot.metrics(),
-    };
-  }
 }
 
 declare global {
