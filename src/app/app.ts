@@ -30,7 +30,10 @@ import { playgroundCalls } from "./page/api.ts";
 import { FileCommands } from "./page/file-commands.ts";
 import { isNarrow, PageLayout } from "./page/layout.ts";
 import { ProjectLint } from "./page/lint.ts";
+import { keepForOffline } from "./offline/register.ts";
 
+/** After the first prompt, the editor loads; the files are kept for offline use after that. */
+const OFFLINE_DELAY_MS = 1500;
 
 /** Extension modules (share links, embed mode), when they exist in this build. */
 const extensionModules = import.meta.glob<PlaygroundExtension>(["./share/extension.ts", "./embed/extension.ts"]);
@@ -239,6 +242,15 @@ class PlaygroundApp implements Playground {
       this.toolbar.setRunning(this.boot.running || status.phase === "starting" || status.phase === "booting");
       // The outcome may end a bar (the prompt) without new bytes.
       this.scheduleInsight();
+    });
+    // Once a boot reached its prompt, keep what this visit used for the next one, offline too.
+    const offline = this.boot.status.on((status) => {
+      if (status.phase !== "ready") return;
+      offline.dispose();
+      setTimeout(() => {
+        const artifacts = this.bridge.lastDownloads.filter((d) => d.done && d.name !== "v86.wasm").map((d) => new URL(d.name, this.prebuiltUrl).href);
+        void keepForOffline(artifacts);
+      }, OFFLINE_DELAY_MS);
     });
     this.boot.bootStarted.on(() => {
       this.terminal.reset();

@@ -79,8 +79,16 @@ export async function serveDir(dir: string, options: { subPath?: string; port?: 
       return;
     }
     const body = readFileSync(file);
+    // As static hosts do: an ETag, and 304 Not Modified (no body) when the browser has it.
+    const stat = statSync(file);
+    const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+    if (request.headers["if-none-match"] === etag) {
+      response.writeHead(304, { ETag: etag, "Cache-Control": "no-cache" }).end();
+      return;
+    }
     sent.set(url.pathname, (sent.get(url.pathname) ?? 0) + body.length);
     response.writeHead(200, {
+      ETag: etag,
       "Content-Type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream",
       "Content-Length": String(body.length),
       "Cache-Control": "no-cache",

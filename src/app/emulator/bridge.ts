@@ -37,6 +37,8 @@ export class EmulatorBridge {
   readonly exits = new Emitter<{ bootId: number; reason: string }>();
   /** The worker's downloads (wasm, kernel, base, ...) as their bytes arrive. */
   readonly downloads = new Emitter<FetchProgress[]>();
+  /** The worker's downloads as last reported (every one so far). */
+  lastDownloads: FetchProgress[] = [];
   /** Fires when the worker had to be terminated and replaced. */
   readonly restarts = new Emitter<string>();
   private worker!: Worker;
@@ -47,7 +49,10 @@ export class EmulatorBridge {
     this.events = proxy<EmulatorEvents>({
       serial: (bootId, bytes) => this.serial.emit({ bootId, bytes }),
       exit: (bootId, reason) => this.exits.emit({ bootId, reason }),
-      fetchProgress: (downloads) => this.downloads.emit(downloads),
+      fetchProgress: (downloads) => {
+        this.lastDownloads = downloads;
+        this.downloads.emit(downloads);
+      },
     });
     this.startWorker();
   }
