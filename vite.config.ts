@@ -2,9 +2,11 @@
 // the lazily loaded Monaco editor. `base: "./"` makes every URL relative, so dist/ works from
 // any static host and under any sub-path. The prebuilt artifacts (kernel, BIOS, base archive)
 // are served from prebuilt/ during `npm start` and copied into dist/prebuilt by `npm run build`.
-import { createReadStream, cpSync, existsSync, statSync } from "node:fs";
-import { extname, join, normalize, resolve, sep } from "node:path";
+import { createHash } from "node:crypto";
+import { createReadStream, cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { extname, join, normalize, relative, resolve, sep } from "node:path";
 import { defineConfig, type Plugin } from "vite";
+import { serviceWorker } from "./src/app/offline/service-worker.ts";
 
 /** prebuilt/ by default; BOOTLAB_PREBUILT_DIR points at another build's output (say, a fresh `bootlab build`). */
 const PREBUILT_DIR = resolve(import.meta.dirname, process.env.BOOTLAB_PREBUILT_DIR ?? "prebuilt");
@@ -41,8 +43,33 @@ function prebuiltArtifacts(): Plugin {
         this.warn("prebuilt/manifest.json is missing: the built site has no kernel to boot. Run `npx bootlab build` first.");
       }
       if (existsSync(PREBUILT_DIR)) cpSync(PREBUILT_DIR, join(outDir, "prebuilt"), { recursive: true });
+      writeServiceWorker(outDir);
     },
   };
+}
+
+/** Every file below `dir`, as paths relative to it with "/" separators. */
+function filesBelow(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join("/"))
+    .sort();
+}
+
+/**
+ * sw.js (src/app/offline/service-worker.ts), versioned by the build: a hash of every file the
+ * build emitted and of prebuilt/manifest.json (which names each artifact's sha256), so a new
+ * build or new artifacts make a new version and a new cache.
+ */
+function writeServiceWorker(outDir: string): void {
+  const shell = filesBelow(outDir).filter((path) => !path.startsWith("prebuilt/") && path !== "sw.js");
+  const hash = createHash("sha256");
+  for (const path of shell) hash.update(`${path}\0`).update(readFileSync(join(outDir, path))).update("\0");
+  const manifest = join(outDir, "prebuilt", "manifest.json");
+  if (existsSync(manifest)) hash.update(readFileSync(manifest));
+  const version = hash.digest("hex").slice(0, 16);
+  const source = `// bootlab's service worker, version ${version}: made by vite.config.ts from src/app/offline/service-worker.ts.\n(${serviceWorker.toString()})(${JSON.stringify(version)}, ${JSON.stringify(shell)});\n`;
+  writeFileSync(join(outDir, "sw.js"), source);
 }
 
 export default defineConfig({

@@ -55,8 +55,20 @@ export interface BootStarted {
   snapshotMs?: number;
 }
 
+/** One download of the worker (the wasm, a kernel, the base archive, ...) as its bytes arrive. */
+export interface FetchProgress {
+  /** "v86.wasm", or the path under prebuilt/ ("i386/tiny/bzImage", "i386/base.cpio.gz", ...). */
+  name: string;
+  loaded: number;
+  /** From Content-Length, when the server sent one. */
+  total?: number;
+  done: boolean;
+}
+
 /** Receives what the guest does. Passed as a comlink proxy. */
 export interface EmulatorEvents {
+  /** Every download so far, when one advances (a few times a second at most) and when one ends. */
+  fetchProgress?(downloads: FetchProgress[]): void;
   /** Serial console output, batched (at most one message per animation frame's worth of time). */
   serial(bootId: number, bytes: Uint8Array): void;
   /** The emulator ended by itself. */
@@ -98,7 +110,7 @@ export interface EmulatorFailure {
 
 export interface EmulatorApi {
   /** Starts fetching and caching what a boot of `system` needs; resolves when it is here. */
-  prepare(assets: AssetUrls, system: BootSystem): Promise<void>;
+  prepare(assets: AssetUrls, system: BootSystem, events?: EmulatorEvents): Promise<void>;
   /** The base archive's entries (fetching it if needed). */
   baseEntries(assets: AssetUrls): Promise<BaseEntry[]>;
   /** Stops a running guest, plans the system (the plan's problems reject with "plan-refused") and boots it. */

@@ -21,6 +21,7 @@ import type {
   EmulatorEvents,
   EmulatorFailure,
   EmulatorFailureCode,
+  FetchProgress,
 } from "./emulator.api.ts";
 
 /** Serial output is posted to the page at most this often, so a chatty guest cannot flood it. */
@@ -44,7 +45,49 @@ async function failingAs<T>(code: EmulatorFailureCode, body: () => Promise<T>): 
   }
 }
 
-async function fetchBytes(url: string): Promise<Uint8Array> {
+/** The worker's downloads, reported to the page as their bytes arrive (EmulatorEvents.fetchProgress). */
+const downloads = new Map<string, FetchProgress>();
+let progressEvents: EmulatorEvents | undefined;
+let progressTimer: ReturnType<typeof setTimeout> | undefined;
+const PROGRESS_INTERVAL_MS = 100;
+
+function noteDownload(name: string, loaded: number, total: number | undefined, done: boolean): void {
+  // A compressed transfer's Content-Length counts other bytes than the body: then it says nothing.
+  const known = total !== undefined && total >= loaded ? total : undefined;
+  const first = !downloads.has(name);
+  downloads.set(name, known === undefined ? { name, loaded, done } : { name, loaded, total: known, done });
+  if (first || done) reportDownloads();
+  else progressTimer ??= setTimeout(reportDownloads, PROGRESS_INTERVAL_MS);
+}
+
+function reportDownloads(): void {
+  if (progressTimer !== undefined) clearTimeout(progressTimer);
+  progressTimer = undefined;
+  void progressEvents?.fetchProgress?.([...downloads.values()]);
+}
+
+/** `response`'s body, counted into the downloads as it is read. */
+function countedBody(response: Response, name: string): ReadableStream<Uint8Array> | null {
+  const total = Number(response.headers.get("Content-Length")) || undefined;
+  let loaded = 0;
+  noteDownload(name, 0, total, false);
+  return (
+    response.body?.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          loaded += chunk.byteLength;
+          noteDownload(name, loaded, total, false);
+          controller.enqueue(chunk);
+        },
+        flush() {
+          noteDownload(name, loaded, total, true);
+        },
+      }),
+    ) ?? null
+  );
+}
+
+async function fetchBytes(url: string, name = new URL(url).pathname): Promise<Uint8Array> {
   let response: Response;
   try {
     response = await fetch(url);
@@ -58,7 +101,7 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
     );
   }
   if (!response.ok) throw failure("artifact-fetch-failed", `could not fetch ${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+  return new Uint8Array(await new Response(countedBody(response, name)).arrayBuffer());
 }
 
 /** prebuilt/ as its manifest describes it, per prebuilt URL (fetched once; a failure is retried on the next call). */
@@ -67,8 +110,8 @@ function prebuilt(assets: AssetUrls): Promise<PrebuiltArtifacts> {
   let pending = prebuiltByUrl.get(assets.prebuilt);
   if (!pending) {
     pending = failingAs("artifact-fetch-failed", async () => {
-      const text = new TextDecoder().decode(await fetchBytes(`${assets.prebuilt}manifest.json`));
-      return new PrebuiltArtifacts(parsePrebuiltManifest(JSON.parse(text)), (path) => fetchBytes(`${assets.prebuilt}${path}`));
+      const text = new TextDecoder().decode(await fetchBytes(`${assets.prebuilt}manifest.json`, "manifest.json"));
+      return new PrebuiltArtifacts(parsePrebuiltManifest(JSON.parse(text)), (path) => fetchBytes(`${assets.prebuilt}${path}`, path));
     });
     prebuiltByUrl.set(assets.prebuilt, pending);
     pending.catch(() => prebuiltByUrl.delete(assets.prebuilt));
@@ -96,7 +139,9 @@ function v86Module(): Promise<WebAssembly.Module> {
     compiledWasm = (async () => {
       const response = await fetch(url);
       if (!response.ok) throw failure("artifact-fetch-failed", `could not fetch v86.wasm: HTTP ${response.status}`);
-      return WebAssembly.compileStreaming(response).catch(async () => WebAssembly.compile(await (await fetch(url)).arrayBuffer()));
+      // Compiled as it streams in, counted on the way (the headers keep application/wasm).
+      const counted = new Response(countedBody(response, "v86.wasm"), { status: response.status, statusText: response.statusText, headers: response.headers });
+      return WebAssembly.compileStreaming(counted).catch(async () => WebAssembly.compile(await (await fetch(url)).arrayBuffer()));
     })();
     compiledWasm.catch(() => (compiledWasm = undefined));
   }
@@ -200,7 +245,8 @@ let parked: Session | undefined;
 let bootCounter = 0;
 
 const api: EmulatorApi = {
-  async prepare(assets, system) {
+  async prepare(assets, system, events) {
+    if (events) progressEvents = events;
     // Everything a boot of this system fetches, fetched now: planning it does exactly that.
     await Promise.all([plan(assets, system, "v86"), bios(assets), failingAs("artifact-fetch-failed", v86Module)]);
   },
@@ -226,6 +272,7 @@ const api: EmulatorApi = {
 
   async boot(assets, request, events) {
     const bootId = ++bootCounter;
+    progressEvents = events;
     lastAssets = assets;
     const previous = session ?? parked;
     if (session) await parked?.stop();

@@ -5,33 +5,36 @@
 // kernel, BIOS, base archive and wasm before anything else; the saved project is read; the boot
 // starts; only then do xterm.js and (later still) Monaco load.
 import type { BaseEntry, BootRequest } from "../../workers/emulator.api.ts";
-import { lintOverlay, type Diagnostic } from "../core/lint/index.ts";
 import { LAN_NAME } from "../core/boot/network.ts";
 import { defaultTemplate, findTemplate, requireTemplate, TEMPLATES, templateDisks, templateSystem, type Template } from "../core/templates/index.ts";
-import { ExtensibleApi, withCode, BootlabApiError, type BootlabApi, type ListedFile } from "./automation/bootlab-api.ts";
+import { ExtensibleApi, type BootlabApi } from "./automation/bootlab-api.ts";
+import { makeApi } from "./automation/methods.ts";
 import { EditorPane } from "./editor/editor-pane.ts";
 import { BootController } from "./emulator/boot-controller.ts";
 import { EmulatorBridge } from "./emulator/bridge.ts";
 import { DEFAULT_OPTIONS, type Playground, type PlaygroundExtension, type PlaygroundOptions } from "./playground.ts";
 import { projectFromTemplate } from "./project/from-template.ts";
 import { ProjectModel, type ProjectState } from "./project/model.ts";
-import { toLintFiles } from "./project/overlay.ts";
-import { baseName, normalizeGuestPath } from "../core/rootfs/guest-path.ts";
 import { Autosave } from "./storage/autosave.ts";
 import { ProjectStore } from "./storage/project-store.ts";
-import { choose, askText } from "./ui/dialogs.ts";
+import { choose } from "./ui/dialogs.ts";
 import { h } from "./ui/dom.ts";
 import { FileTree } from "./ui/file-tree.ts";
 import { ConsoleAnnotations } from "./ui/console-annotations.ts";
+import { ConsoleTools } from "./ui/console-tools.ts";
 import { StatusLine } from "./ui/status-line.ts";
 import { SerialTerminal } from "./ui/terminal.ts";
 import { ThemeController } from "./ui/theme.ts";
 import { TimelinePanel } from "./ui/timeline-panel.ts";
 import { Toolbar } from "./ui/toolbar.ts";
+import { playgroundCalls } from "./page/api.ts";
+import { FileCommands } from "./page/file-commands.ts";
+import { isNarrow, PageLayout } from "./page/layout.ts";
+import { ProjectLint } from "./page/lint.ts";
+import { keepForOffline } from "./offline/register.ts";
 
-type PaneName = "files" | "editor" | "terminal";
-
-const LINT_DELAY_MS = 150;
+/** After the first prompt, the editor loads; the files are kept for offline use after that. */
+const OFFLINE_DELAY_MS = 1500;
 
 /** Extension modules (share links, embed mode), when they exist in this build. */
 const extensionModules = import.meta.glob<PlaygroundExtension>(["./share/extension.ts", "./embed/extension.ts"]);
@@ -95,15 +98,14 @@ class PlaygroundApp implements Playground {
   private readonly status: StatusLine;
   private readonly timeline: TimelinePanel;
   private readonly annotations: ConsoleAnnotations;
+  private readonly consoleTools: ConsoleTools;
   /** One redraw of the timeline and the annotations per frame, however many batches arrive. */
   private insightFrame: number | undefined;
-  private readonly workspace: HTMLElement;
-  private readonly tabs: HTMLElement;
+  private readonly layout: PageLayout;
+  private readonly files: FileCommands;
+  private readonly lint: ProjectLint;
   private autosave: Autosave | undefined;
   private selectedPath: string | undefined;
-  private diagnostics: Diagnostic[] = [];
-  private lintTimer: ReturnType<typeof setTimeout> | undefined;
-  private base: BaseEntry[] | undefined;
   private basePromise: Promise<BaseEntry[]> | undefined;
   private notifyTimer: ReturnType<typeof setTimeout> | undefined;
   /**
@@ -144,20 +146,33 @@ class PlaygroundApp implements Playground {
       onTheme: () => this.theme.cycle(),
     });
     this.toolbarSlot = this.toolbar.extensionSlot;
+    const app = this;
+    this.files = new FileCommands({
+      model: this.model,
+      readOnly: options.readOnly,
+      get selectedPath() {
+        return app.selectedPath;
+      },
+      select: (path, fromUser) => this.select(path, fromUser),
+      preferredFile: () => this.preferredFile(),
+      lintNow: () => void this.lint.now(),
+      notify: (message, kind) => this.notify(message, kind),
+    });
     this.tree = new FileTree({
       onSelect: (path) => this.select(path, true),
-      onNewFile: (directory) => void this.newFile(directory),
-      onNewFolder: (directory) => void this.newFolder(directory),
-      onRename: (path) => void this.renamePath(path),
-      onDelete: (path) => void this.deletePath(path),
-      onToggleExecutable: (path) => this.toggleExecutable(path),
+      onNewFile: (directory) => void this.files.newFile(directory),
+      onNewFolder: (directory) => void this.files.newFolder(directory),
+      onRename: (path) => void this.files.renamePath(path),
+      onDelete: (path) => void this.files.deletePath(path),
+      onToggleExecutable: (path) => this.files.toggleExecutable(path),
+      onUpload: (directory) => this.files.chooseUpload(directory),
     });
     this.editor = new EditorPane(
       {
         onEdit: (path, text) => {
           if (!this.options.readOnly) this.model.writeText(path, text);
         },
-        onToggleExecutable: (path) => this.toggleExecutable(path),
+        onToggleExecutable: (path) => this.files.toggleExecutable(path),
         onBoot: (options) => void this.reboot(options).catch(() => undefined),
       },
       this.theme.theme,
@@ -167,7 +182,7 @@ class PlaygroundApp implements Playground {
     this.timeline = new TimelinePanel(
       {
         onStage: (_stage, lineIndex) => {
-          if (matchMedia("(max-width: 760px)").matches) this.showPane("terminal");
+          if (isNarrow()) this.layout.showPane("terminal");
           if (this.terminal.scrollToConsoleLine(lineIndex)) this.annotations.showLine(lineIndex);
         },
       },
@@ -182,43 +197,43 @@ class PlaygroundApp implements Playground {
       isProjectFile: (path) => this.model.get(path)?.kind === "file",
       openFile: (path) => this.select(path, true),
     });
+    this.consoleTools = new ConsoleTools({
+      terminal: this.terminal,
+      output: () => this.boot.output(),
+      send: (data) => void this.boot.send(data).catch(() => undefined),
+      notify: (message, kind) => this.notify(message, kind),
+    });
     this.status = new StatusLine({
       onOpenFile: (path) => this.select(path, true),
       isOverlayFile: (path) => this.model.get(path)?.kind === "file",
     });
+    this.lint = new ProjectLint(this.model, { editor: this.editor, tree: this.tree, status: this.status });
 
-    this.workspace = h(
-      "main",
-      { class: "workspace", "data-active": "terminal" },
-      h("section", { class: "pane pane-files", "aria-label": "Files" }, h("div", { class: "pane-header" }, h("span", { class: "title" }, "Files")), this.tree.element),
-      h("section", { class: "pane pane-editor", "aria-label": "Editor" }, this.editor.header, this.editor.body),
-      h(
-        "section",
-        { class: "pane pane-terminal", "aria-label": "Serial console" },
-        h(
-          "div",
-          { class: "pane-header" },
-          h("span", { class: "title" }, "Serial console · ttyS0"),
-          h("span", { class: "spacer" }),
-          h("span", { class: "badge", style: "color: var(--muted); font-size: 12px" }, "Ctrl-C interrupts"),
-        ),
-        h("div", { class: "pane-body" }, this.terminal.element, this.annotations.tooltip),
-        this.timeline.element,
-      ),
-    );
-    this.tabs = h(
-      "nav",
-      { class: "tabs", role: "tablist", "aria-label": "Panes" },
-      ...(["files", "editor", "terminal"] as const).map((pane) =>
-        h("button", { type: "button", role: "tab", "data-pane": pane, "aria-selected": String(pane === "terminal"), onclick: () => this.showPane(pane) }, pane[0]!.toUpperCase() + pane.slice(1)),
-      ),
-    );
+    this.layout = new PageLayout({
+      files: this.tree.element,
+      editor: [this.editor.header, this.editor.body],
+      consoleActions: this.consoleTools.actions,
+      console: [this.consoleTools.searchBar, h("div", { class: "pane-body" }, this.terminal.element, this.annotations.tooltip), this.consoleTools.keys, this.timeline.element],
+      onTerminalShown: () => this.terminal.focus(),
+    });
     if (options.chrome === "minimal") this.toolbar.element.classList.add("minimal");
-    this.root.replaceChildren(this.toolbar.element, this.tabs, this.workspace, this.status.element);
+    this.root.replaceChildren(this.toolbar.element, this.layout.tabs, this.layout.workspace, this.status.element, this.files.uploadInput);
     this.root.removeAttribute("aria-busy");
 
-    this.extensibleApi = new ExtensibleApi(this.coreApi());
-    this.api = this.extensibleApi.api;
+    this.extensibleApi = new ExtensibleApi(
+      playgroundCalls({
+        model: this.model,
+        boot: this.boot,
+        base: () => this.lint.base,
+        loadBase: () => this.loadBase(),
+        selectedPath: () => this.selectedPath,
+        select: (path, fromUser) => this.select(path, fromUser),
+        preferredFile: () => this.preferredFile(),
+        lintNow: () => void this.lint.now(),
+        reboot: (options) => this.reboot(options),
+      }),
+    );
+    this.api = makeApi(this.extensibleApi.implementation, { readOnly: options.readOnly, argumentCode: "bad-argument" });
   }
 
   async start(): Promise<void> {
@@ -235,6 +250,15 @@ class PlaygroundApp implements Playground {
       // The outcome may end a bar (the prompt) without new bytes.
       this.scheduleInsight();
     });
+    // Once a boot reached its prompt, keep what this visit used for the next one, offline too.
+    const offline = this.boot.status.on((status) => {
+      if (status.phase !== "ready") return;
+      offline.dispose();
+      setTimeout(() => {
+        const artifacts = this.bridge.lastDownloads.filter((d) => d.done && d.name !== "v86.wasm").map((d) => new URL(d.name, this.prebuiltUrl).href);
+        void keepForOffline(artifacts);
+      }, OFFLINE_DELAY_MS);
+    });
     this.boot.bootStarted.on(() => {
       this.terminal.reset();
       this.annotations.reset();
@@ -247,9 +271,14 @@ class PlaygroundApp implements Playground {
       if (change.kind !== "cmdline") this.editor.sync(this.model.files());
       if (change.kind === "cmdline" || change.kind === "replaced") this.toolbar.setCmdline(this.model.cmdline);
       if (change.kind === "replaced") this.showTemplate();
-      this.scheduleLint();
+      this.lint.schedule();
     });
     window.addEventListener("keydown", (event) => {
+      if ((event.key === "F" || event.key === "f") && event.shiftKey && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        this.consoleTools.openSearch();
+        return;
+      }
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
         // Shift: a cold boot, from the kernel's first instruction, even when a warm one would do.
@@ -329,7 +358,8 @@ class PlaygroundApp implements Playground {
   private showTemplate(): void {
     const template = findTemplate(this.model.templateId);
     this.toolbar.setTemplate(template?.id ?? defaultTemplate().id);
-    this.tree.setTemplateInfo(this.options.chrome === "minimal" ? undefined : template);
+    // An imported project describes itself; the template it was laid over is not what it is.
+    this.tree.setTemplateInfo(this.options.chrome === "minimal" ? undefined : (this.model.description ?? template));
   }
 
   /** Switching never silently discards edits: an edited project is kept as it is, or the user says otherwise. */
@@ -376,118 +406,19 @@ class PlaygroundApp implements Playground {
     const file = path ? this.model.get(path) : undefined;
     this.editor.show(file, this.model.files().length === 0 ? "This template has no files of its own. Add one with + File, e.g. /etc/inittab." : undefined);
     if (fromUser && file?.kind === "file") {
-      this.showPane("editor");
+      this.layout.showPane("editor");
       this.editor.focus();
     }
   }
 
-  private validateNewPath(text: string): string | undefined {
-    try {
-      const path = normalizeGuestPath(text.trim());
-      if (this.model.has(path)) return `${path} already exists`;
-      return undefined;
-    } catch (error) {
-      return error instanceof Error ? error.message : String(error);
-    }
-  }
-
-  private async newFile(directory: string): Promise<void> {
-    if (this.guardReadOnly()) return;
-    const prefix = directory === "/" ? "/etc/" : `${directory}/`;
-    const text = await askText("New file", "Path of the new file, e.g. /etc/motd", prefix, (t) => this.validateNewPath(t), "Create");
-    if (text === undefined) return;
-    const path = normalizeGuestPath(text.trim());
-    const script = path.startsWith("/etc/init.d/") || path.endsWith(".sh") || path === "/init";
-    this.runFileOperation(() => this.model.writeText(path, script ? "#!/bin/sh\n" : "", script ? 0o755 : 0o644));
-    this.select(path, true);
-  }
-
-  private async newFolder(directory: string): Promise<void> {
-    if (this.guardReadOnly()) return;
-    const prefix = directory === "/" ? "/" : `${directory}/`;
-    const text = await askText("New folder", "Path of the new folder, e.g. /etc/init.d", prefix, (t) => this.validateNewPath(t), "Create");
-    if (text === undefined) return;
-    this.runFileOperation(() => this.model.addDirectory(text));
-  }
-
-  private async renamePath(path: string): Promise<void> {
-    if (this.guardReadOnly()) return;
-    const text = await askText(`Rename ${baseName(path)}`, "New path (you can move it to another folder)", path, (t) => {
-      try {
-        const target = normalizeGuestPath(t.trim());
-        return target !== path && this.model.has(target) ? `${target} already exists` : undefined;
-      } catch (error) {
-        return error instanceof Error ? error.message : String(error);
-      }
-    }, "Rename");
-    if (text === undefined) return;
-    const target = normalizeGuestPath(text.trim());
-    this.runFileOperation(() => this.model.rename(path, target));
-    if (this.selectedPath === path) this.select(target, false);
-  }
-
-  private async deletePath(path: string): Promise<void> {
-    if (this.guardReadOnly()) return;
-    const isFolder = this.model.get(path)?.kind === "directory" || this.model.isImplicitDirectory(path);
-    const choice = await choose(`Delete ${path}?`, isFolder ? "The folder and everything in it will be deleted." : "The file will be deleted from your project.", [
-      { value: "delete", label: "Delete", kind: "danger" },
-    ] as const);
-    if (choice !== "delete") return;
-    this.runFileOperation(() => this.model.remove(path));
-    if (this.selectedPath && (this.selectedPath === path || this.selectedPath.startsWith(`${path}/`))) this.select(this.preferredFile(), false);
-  }
-
-  private toggleExecutable(path: string): void {
-    if (this.guardReadOnly()) return;
-    const file = this.model.get(path);
-    if (!file || file.kind !== "file") return;
-    this.runFileOperation(() => this.model.setExecutable(path, (file.mode & 0o111) === 0));
-    if (this.selectedPath === path) this.editor.show(this.model.get(path));
-  }
-
-  private runFileOperation(operation: () => unknown): void {
-    try {
-      operation();
-    } catch (error) {
-      this.notify(error instanceof Error ? error.message : String(error), "error");
-    }
-  }
-
-  private guardReadOnly(): boolean {
-    if (this.options.readOnly) this.notify("This playground is read-only.", "error");
-    return this.options.readOnly;
-  }
-
-  // ---- Lint ------------------------------------------------------------------------------
-
-  private scheduleLint(): void {
-    if (this.lintTimer !== undefined) clearTimeout(this.lintTimer);
-    this.lintTimer = setTimeout(() => this.lintNow(), LINT_DELAY_MS);
-  }
-
-  private lintNow(): Diagnostic[] {
-    if (this.lintTimer !== undefined) clearTimeout(this.lintTimer);
-    this.lintTimer = undefined;
-    const template = findTemplate(this.model.templateId) ?? defaultTemplate();
-    const basePaths = template.base === "none" ? new Set<string>() : this.base ? new Set(this.base.map((e) => e.path)) : undefined;
-    this.diagnostics = lintOverlay({ files: toLintFiles(this.model.files()), cmdline: this.model.cmdline, ...(basePaths ? { basePaths } : {}) });
-    this.editor.setDiagnostics(this.diagnostics);
-    const counts = new Map<string, number>();
-    for (const d of this.diagnostics) if (d.severity !== "info") counts.set(d.path, (counts.get(d.path) ?? 0) + 1);
-    this.tree.setProblems(counts);
-    this.status.setLint(
-      this.diagnostics.filter((d) => d.severity === "error").length,
-      this.diagnostics.filter((d) => d.severity === "warning").length,
-    );
-    return this.diagnostics;
-  }
+  // ---- The base archive ------------------------------------------------------------------
 
   private loadBase(): Promise<BaseEntry[]> {
     this.basePromise ??= this.bridge.baseEntries().then(
       (entries) => {
-        this.base = entries;
+        this.lint.base = entries;
         this.tree.setBase(entries);
-        this.scheduleLint();
+        this.lint.schedule();
         return entries;
       },
       (error: unknown) => {
@@ -504,13 +435,13 @@ class PlaygroundApp implements Playground {
   /** Boots the project: warm when a snapshot serves it (issue 11), cold when asked or when none can. */
   async reboot(options: { cold?: boolean } = {}): Promise<void> {
     const template = findTemplate(this.model.templateId) ?? defaultTemplate();
-    this.lintNow();
+    this.lint.now();
     // A template's disks boot as the template has them: the page does not edit disk trees yet.
     const disks = await templateDisks(template, (path) => this.bridge.artifact(path));
     const request: BootRequest = { system: templateSystem(template, { files: this.model.files(), cmdline: this.model.cmdline, disks }) };
     if (options.cold) request.cold = true;
     if (this.lan !== undefined) request.system = { ...request.system, lan: this.lan };
-    if (matchMedia("(max-width: 760px)").matches) this.showPane("terminal");
+    if (isNarrow()) this.layout.showPane("terminal");
     const started = await this.boot.boot(request);
     // What the plan decided on the user's behalf (another kernel, say) is worth a notice.
     if (started.notes.length) this.notify(started.notes.join(" "));
@@ -529,12 +460,6 @@ class PlaygroundApp implements Playground {
 
   // ---- Chrome ----------------------------------------------------------------------------
 
-  private showPane(pane: PaneName): void {
-    this.workspace.dataset.active = pane;
-    for (const tab of this.tabs.querySelectorAll<HTMLElement>("button")) tab.setAttribute("aria-selected", String(tab.dataset.pane === pane));
-    if (pane === "terminal") this.terminal.focus();
-  }
-
   notify(message: string, kind: "info" | "error" = "info"): void {
     const previous = this.boot.lastBootStatus;
     this.status.setBoot({ phase: kind === "error" ? "failed" : previous.phase, message });
@@ -546,6 +471,11 @@ class PlaygroundApp implements Playground {
     this.extensibleApi.registerApiExtension(extension);
   }
 
+  /** The same calls for another caller, e.g. the embedding page, which may write in a read-only embed. */
+  apiFor(caller: { readOnly: boolean; argumentCode: string }): BootlabApi {
+    return makeApi(this.extensibleApi.implementation, caller);
+  }
+
   baseEntries(): Promise<BaseEntry[]> {
     return this.loadBase();
   }
@@ -554,75 +484,6 @@ class PlaygroundApp implements Playground {
     return this.bridge.artifact(path);
   }
 
-  // ---- window.bootlab --------------------------------------------------------------------
-
-  private coreApi(): Omit<BootlabApi, "shareLink" | "exportBundle"> {
-    const writable = () => {
-      if (this.options.readOnly) throw new BootlabApiError("read-only", "this playground is read-only");
-    };
-    return {
-      listFiles: () =>
-        withCode("list-failed", async () => {
-          const overlay = this.model.files().map(
-            (f): ListedFile => ({
-              path: f.path,
-              kind: f.kind,
-              mode: f.mode,
-              size: f.data?.length ?? new TextEncoder().encode(f.text ?? "").length,
-              readOnly: false,
-              binary: f.data !== undefined,
-            }),
-          );
-          const overlayPaths = new Set(overlay.map((f) => f.path));
-          const base = await this.loadBase().catch(() => [] as BaseEntry[]);
-          const template = findTemplate(this.model.templateId) ?? defaultTemplate();
-          const baseListed = template.base === "none" ? [] : base.filter((e) => !overlayPaths.has(e.path)).map((e): ListedFile => ({ path: e.path, kind: e.kind, mode: e.mode, size: e.size, readOnly: true, binary: e.kind === "file" }));
-          return [...overlay, ...baseListed].sort((a, b) => a.path.localeCompare(b.path));
-        }),
-      readFile: (path) =>
-        withCode("read-failed", () => {
-          const normalized = normalizeGuestPath(path.trim());
-          const file = this.model.get(normalized);
-          if (!file) {
-            const inBase = this.base?.some((e) => e.path === normalized);
-            throw new BootlabApiError("not-found", inBase ? `${normalized} is a read-only file of the base archive, not one of your files` : `${normalized} does not exist in your files`);
-          }
-          if (file.kind !== "file") throw new BootlabApiError("not-a-file", `${normalized} is a folder`);
-          if (file.text === undefined) throw new BootlabApiError("binary", `${normalized} is a binary file`);
-          return file.text;
-        }),
-      writeFile: (path, text, options) =>
-        withCode("write-failed", () => {
-          writable();
-          if (typeof text !== "string") throw new BootlabApiError("bad-argument", `writeFile: text must be a string, got ${typeof text}`);
-          const mode = options?.mode;
-          if (mode !== undefined && (!Number.isInteger(mode) || mode < 0 || mode > 0o7777)) {
-            throw new BootlabApiError("bad-argument", `writeFile: mode must be an integer from 0 to 0o7777, got ${String(mode)}`);
-          }
-          const normalized = normalizeGuestPath(path.trim());
-          this.model.writeText(normalized, text, mode);
-          if (this.selectedPath === normalized || !this.selectedPath) this.select(normalized, false);
-          this.lintNow();
-        }),
-      removeFile: (path) =>
-        withCode("remove-failed", () => {
-          writable();
-          this.model.remove(path);
-          if (this.selectedPath === normalizeGuestPath(path.trim())) this.select(this.preferredFile(), false);
-        }),
-      setCmdline: (cmdline) =>
-        withCode("cmdline-failed", () => {
-          writable();
-          if (typeof cmdline !== "string") throw new BootlabApiError("bad-argument", `setCmdline: want a string, got ${typeof cmdline}`);
-          this.model.setCmdline(cmdline);
-        }),
-      reboot: (options) => withCode("boot-failed", async () => void (await this.reboot({ cold: options?.cold === true }))),
-      send: (text) => withCode("send-failed", () => this.boot.send(String(text))),
-      output: () => withCode("output-failed", () => this.boot.output()),
-      waitFor: (pattern, ms) => withCode("wait-failed", () => this.boot.waitFor(pattern, ms)),
-      metrics: () => withCode("metrics-failed", () => this.boot.metrics()),
-    };
-  }
 }
 
 declare global {

@@ -51,6 +51,12 @@ export interface Playground {
   readonly boot: BootController;
   /** The same object as window.bootlab. */
   readonly api: BootlabApi;
+  /**
+   * The same calls as `api`, checked the same way, for another caller: the embed protocol uses
+   * `{ readOnly: false, argumentCode: "bad-args" }` (the embedding page may write into a
+   * read-only lesson; its protocol's code for wrong arguments is `bad-args`).
+   */
+  apiFor(caller: { readOnly: boolean; argumentCode: string }): BootlabApi;
   /** Provide shareLink() / exportBundle(). */
   registerApiExtension(extension: ApiExtension): void;
   /** A container in the toolbar for extra buttons. */
@@ -59,8 +65,8 @@ export interface Playground {
   notify(message: string, kind?: "info" | "error"): void;
   /** Saves the current project, then opens `state` (saved as it is) in its place. */
   openProject(state: ProjectState): Promise<void>;
-  /** Boots the current files. */
-  reboot(): Promise<void>;
+  /** Boots the current files; warm when a snapshot serves, cold when asked. */
+  reboot(options?: { cold?: boolean }): Promise<void>;
   /** The base archive's entries, once known. */
   baseEntries(): Promise<BaseEntry[]>;
   /** Bytes of a prebuilt artifact ("i386/tiny/bzImage", "i386/base.cpio.gz", ...). */

@@ -199,6 +199,49 @@ describe("the embedded playground, driven from another origin", () => {
     await docs.close();
   });
 
+  test("the snippet and script copied from docs/embed.html run verbatim on a second origin and get answers", async () => {
+    const docs = await chromium.context.newPage();
+    await docs.goto(`${site.url}docs/embed.html`);
+    const snippet = await docs.getByTestId("docs-snippet").innerText();
+    const script = await docs.getByTestId("docs-client-code").innerText();
+    await docs.close();
+    assert.match(script, /^<script>\n/);
+    assert.doesNotMatch(script, /^await /m, "no top-level await in a classic script");
+    // Pasted into a plain page of another origin, as a tutorial author would.
+    writeFileSync(join(hostDir, "pasted.html"), `<!doctype html>\n<html><head><meta charset="utf-8"><title>Pasted</title></head><body>\n<h1>My lesson</h1>\n${snippet}\n${script}\n</body></html>\n`);
+    const pasted = await chromium.context.newPage();
+    const pageErrors = collectPageErrors(pasted);
+    const logged: string[] = [];
+    pasted.on("console", (message) => logged.push(message.text()));
+    await pasted.goto(`${hostServer.url.replace("127.0.0.1", "localhost")}pasted.html`);
+    // The script's calls went out before the playground was ready: queued, then answered.
+    const deadline = Date.now() + BOOT_MS;
+    while (!logged.some((line) => line.startsWith("bootlab:")) && Date.now() < deadline) await pasted.waitForTimeout(200);
+    assert.deepEqual(pageErrors, []);
+    assert.ok(logged.includes("bootlab: Hello from my tutorial"), logged.join("\n"));
+    await screenshot(pasted, "embed-pasted-snippet");
+    await pasted.close();
+  });
+
+  test("unknown URL parameters are listed in the embed's settings dialog", async () => {
+    const src = `${site.url}embed.html?lesson=typo&template=minimal-init&readOnly=1&read-only=1`;
+    await host.evaluate(([id, s]) => (window as unknown as { embed(i: string, s: string): void }).embed(id!, s!), ["typo", src]);
+    await waitForEvent("typo", "ready");
+    const frame = await frameOf("typo");
+    const button = frame.getByTestId("embed-settings");
+    assert.equal(await button.getAttribute("aria-label"), "Settings: 3 URL parameters were ignored");
+    await button.click();
+    const warnings = frame.getByTestId("embed-warnings");
+    await warnings.waitFor();
+    const text = await warnings.innerText();
+    assert.match(text, /unknown parameter "readOnly" ignored \(did you mean "readonly"\?/);
+    assert.match(text, /unknown parameter "read-only" ignored \(did you mean "readonly"\?/);
+    assert.match(await frame.getByTestId("embed-settings-table").innerText(), /readonly\s+no/);
+    await host.locator("#typo").scrollIntoViewIfNeeded();
+    await screenshot(host, "embed-settings-ignored");
+    await frame.getByTestId("panel-close").click();
+  });
+
   test("read-only, click-to-boot, dark; calls from an origin not on its list are refused", async () => {
     const src = `${site.url}embed.html?lesson=locked&template=minimal-init&readonly=1&boot=click&theme=dark&origin=https://docs.example`;
     await host.evaluate(([id, s]) => (window as unknown as { embed(i: string, s: string): void }).embed(id!, s!), ["locked", src]);

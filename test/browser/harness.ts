@@ -61,7 +61,7 @@ export interface StaticServer {
  * Serves `dir` on 127.0.0.1 (a free port). With `subPath` ("/lab/") the site lives under that
  * path only, like a project page on a static host.
  */
-export async function serveDir(dir: string, options: { subPath?: string; port?: number } = {}): Promise<StaticServer> {
+export async function serveDir(dir: string, options: { subPath?: string; port?: number; bytesPerSecond?: number } = {}): Promise<StaticServer> {
   const subPath = options.subPath ?? "/";
   const root = resolve(dir);
   const sent = new Map<string, number>();
@@ -79,13 +79,23 @@ export async function serveDir(dir: string, options: { subPath?: string; port?: 
       return;
     }
     const body = readFileSync(file);
+    // As static hosts do: an ETag, and 304 Not Modified (no body) when the browser has it.
+    const stat = statSync(file);
+    const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+    if (request.headers["if-none-match"] === etag) {
+      response.writeHead(304, { ETag: etag, "Cache-Control": "no-cache" }).end();
+      return;
+    }
     sent.set(url.pathname, (sent.get(url.pathname) ?? 0) + body.length);
     response.writeHead(200, {
+      ETag: etag,
       "Content-Type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream",
       "Content-Length": String(body.length),
       "Cache-Control": "no-cache",
     });
-    response.end(request.method === "HEAD" ? undefined : body);
+    if (request.method === "HEAD") response.end();
+    else if (options.bytesPerSecond) void sendSlowly(response, body, options.bytesPerSecond);
+    else response.end(body);
   });
   await new Promise<void>((ready) => server.listen(options.port ?? 0, "127.0.0.1", ready));
   const address = server.address();
@@ -97,8 +107,18 @@ export async function serveDir(dir: string, options: { subPath?: string; port?: 
   };
 }
 
+/** A slow connection: `body` in 16 KiB pieces at about `bytesPerSecond`. */
+async function sendSlowly(response: ServerResponse, body: Buffer, bytesPerSecond: number): Promise<void> {
+  const piece = 16 * 1024;
+  for (let offset = 0; offset < body.length && !response.destroyed; offset += piece) {
+    response.write(body.subarray(offset, offset + piece));
+    await new Promise((resolve) => setTimeout(resolve, (piece / bytesPerSecond) * 1000));
+  }
+  response.end();
+}
+
 /** buildSite() and serveDir() in one; close() stops the server and removes the build. */
-export async function serveDist(options: { subPath?: string } = {}): Promise<StaticServer & { dir: string }> {
+export async function serveDist(options: { subPath?: string; bytesPerSecond?: number } = {}): Promise<StaticServer & { dir: string }> {
   const site = await buildSite();
   const server = await serveDir(site.dir, options);
   return {

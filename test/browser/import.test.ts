@@ -1,6 +1,7 @@
 // Import in real Chromium: archives made by GNU cpio (`cpio -o -H newc`), chosen with the
 // Import button or dropped on the page, become a new project (text editable, binaries listed,
-// symlinks skipped) that boots; a corrupt archive shows the reader's message and changes nothing.
+// symlinks kept) that boots and describes itself; a corrupt archive shows the reader's message
+// and changes nothing. Files added from disk: a static ELF uploaded as /init boots.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -11,7 +12,7 @@ import type { Page } from "playwright-core";
 import { collectPageErrors, launchChromium, REPO_ROOT, screenshot, serveDist, type LaunchedChromium, type StaticServer } from "./harness.ts";
 import { storedProjects, waitForApi, waitForOutput } from "./share-helpers.ts";
 
-const INIT = "#!/bin/sh\nmount -t devtmpfs devtmpfs /dev\necho IMPORT-MARKER-$((6*7))\ncat /etc/lesson/notes.txt\nexec /bin/sh\n";
+const INIT = "#!/bin/sh\nmount -t devtmpfs devtmpfs /dev\necho IMPORT-MARKER-$((6*7))\ncat /etc/lesson/notes.txt\necho LINK=$(readlink /usr/bin/hi)\nexec /bin/sh\n";
 const NOTES = "notes from an imported archive\n";
 
 let server: StaticServer;
@@ -73,9 +74,10 @@ describe("import", () => {
     await summary.waitFor();
     assert.match(
       await page.getByTestId("import-counts").innerText(),
-      /^Opened as the new project "Imported: lesson\.cpio": 2 editable text files, 1 binary file \(kept as they are, not editable\), 1 entry skipped\. Your other projects are unchanged\.$/,
+      /^Opened as the new project "Imported: lesson\.cpio": 2 editable text files, 1 binary file \(kept as they are, not editable\), 1 link or special file kept\. Your other projects are unchanged\.$/,
     );
     assert.match(await summary.innerText(), /\/usr\/bin\/hello/);
+    assert.match(await summary.innerText(), /\/usr\/bin\/hi -> hello/);
     await screenshot(page, "import-summary");
     assert.equal(await page.evaluate(() => window.bootlab!.readFile("/init")), INIT);
     assert.equal(await page.evaluate(() => window.bootlab!.readFile("/etc/lesson/notes.txt")), NOTES);
@@ -84,9 +86,17 @@ describe("import", () => {
     await waitForProjectCount(before.length + 1);
     const stored = await storedProjects(page);
     for (const project of before) assert.deepEqual(stored.find((p) => p.id === project.id), project, "the earlier projects are untouched");
+    const link = (await page.evaluate(() => window.bootlab!.listFiles())).find((f) => f.path === "/usr/bin/hi");
+    assert.equal(link?.kind, "symlink", "the archive's symlink is kept");
     await page.getByTestId("import-boot").click();
     await waitForOutput(page, "IMPORT-MARKER-42");
     await waitForOutput(page, NOTES.trim());
+    await waitForOutput(page, "LINK=hello");
+    // The files pane describes the imported project, not the template it lies over.
+    const info = await page.locator(".template-info").innerText();
+    assert.match(info, /Imported: lesson\.cpio/);
+    assert.doesNotMatch(info, /BusyBox init: inittab/);
+    assert.match(await page.getByTestId("overlay-tree").innerText(), /hi → hello/);
   });
 
   test("a gzip-compressed archive dropped on the page imports too", async () => {
@@ -134,4 +144,20 @@ describe("import", () => {
       assert.equal(await page.evaluate(() => window.bootlab!.readFile("/init")), init);
     });
   }
+
+  test("a static ELF added from disk boots as /init", async () => {
+    const hello = join(REPO_ROOT, "prebuilt/i386/hello");
+    await page.getByTestId("upload-input").setInputFiles(hello);
+    const dialog = page.getByRole("dialog", { name: "Add hello" });
+    await dialog.waitFor();
+    await dialog.getByRole("textbox").fill("/init");
+    await dialog.getByRole("button", { name: "Add" }).click();
+    const init = (await page.evaluate(() => window.bootlab!.listFiles())).find((f) => f.path === "/init");
+    assert.deepEqual({ binary: init?.binary, mode: init?.mode, size: init?.size }, { binary: true, mode: 0o755, size: readFileSync(hello).length });
+    assert.match(await page.getByTestId("status-message").innerText(), /Added \/init \(an ELF program\)/);
+    await page.evaluate(() => window.bootlab!.reboot({ cold: true }));
+    await waitForOutput(page, "Hello, World!");
+    assert.match(await page.evaluate(() => window.bootlab!.output()), /Run \/init as init process/);
+    await screenshot(page, "upload-elf-init");
+  });
 });

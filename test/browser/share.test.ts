@@ -63,7 +63,10 @@ describe("share links", () => {
     assert.equal(await page.evaluate(() => window.bootlab!.readFile("/init")), INIT);
     assert.equal(await page.evaluate(() => window.bootlab!.readFile("/etc/motd")), MOTD);
     assert.equal(await page.getByTestId("cmdline").inputValue(), CMDLINE);
-    assert.equal(new URL(page.url()).hash, "", "the fragment is dropped, so a reload opens the saved project");
+    // The address now names the new project and holds its files (the link's, unchanged), so a
+    // reload opens that saved project, not the link again.
+    await page.waitForFunction(() => new URL(location.href).searchParams.has("project"));
+    assert.equal(new URL(page.url()).hash, new URL(link).hash);
     await waitForOutput(page, `${MARKER}-42`);
     const after = await storedProjects(page);
     assert.equal(after.length, 2, JSON.stringify(after.map((p) => p.name)));
@@ -105,7 +108,8 @@ describe("share links", () => {
   }
 
   test("a link pasted into an open page opens as a new project", async () => {
-    const { page } = await openTab(server.url);
+    // A page with another project open (the address of the link's own project would not change).
+    const { page } = await openTab(`${server.url}?template=minimal-init`);
     await page.getByTestId("share").waitFor(); // the share feature is installed
     const before = await storedProjects(page);
     const count = before.length;
@@ -115,10 +119,41 @@ describe("share links", () => {
     await page.waitForFunction(() => /Shared: .* \(2\)/.test(document.querySelector("[data-testid=projects]")?.textContent ?? ""), null, { timeout: 20_000 });
     assert.notEqual(await page.evaluate(() => document.querySelector("[data-testid=projects]")?.textContent), openId);
     assert.equal(await page.evaluate(() => window.bootlab!.readFile("/etc/motd")), MOTD);
-    assert.equal(new URL(page.url()).hash, "");
+    await page.waitForFunction((hash) => location.hash === hash, new URL(link).hash);
     const deadline = Date.now() + 5000;
     while ((await storedProjects(page)).length !== count + 1 && Date.now() < deadline) await page.waitForTimeout(100);
     assert.equal((await storedProjects(page)).length, count + 1);
+    await page.close();
+  });
+
+  test("the address holds the open project: edits change it, a reload opens the same project, another browser a copy", async () => {
+    const { page, errors } = await openTab(server.url);
+    await page.waitForFunction(() => document.documentElement.dataset.urlState === "project");
+    const id = new URL(page.url()).searchParams.get("project");
+    assert.ok(id);
+    const count = (await storedProjects(page)).length;
+    await page.evaluate(() => window.bootlab!.writeFile("/etc/motd", "edited in the address\n"));
+    await page.waitForFunction((before) => location.hash !== before, new URL(page.url()).hash);
+    const address = page.url();
+    assert.match(address, /\?project=[^#]+#share\/1\/[A-Za-z0-9_-]+$/);
+    await waitForSaved(page, "/etc/motd", "edited in the address\n");
+    await page.reload();
+    await waitForApi(page);
+    assert.equal(await page.evaluate(() => window.bootlab!.readFile("/etc/motd")), "edited in the address\n");
+    assert.equal(new URL(page.url()).searchParams.get("project"), id, "the same project, not a copy");
+    assert.equal((await storedProjects(page)).length, count);
+    // The address in another browser (no such project there) opens its files as a new project.
+    const other = await launchChromium();
+    try {
+      const stranger = await other.context.newPage();
+      await stranger.goto(address);
+      await waitForApi(stranger);
+      assert.equal(await stranger.evaluate(() => window.bootlab!.readFile("/etc/motd")), "edited in the address\n");
+      await stranger.waitForFunction((old) => new URL(location.href).searchParams.get("project") !== old, id);
+    } finally {
+      await other.close();
+    }
+    assert.deepEqual(errors, []);
     await page.close();
   });
 

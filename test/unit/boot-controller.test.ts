@@ -6,13 +6,14 @@ import assert from "node:assert/strict";
 import { BootController, type BootStatus } from "../../src/app/emulator/boot-controller.ts";
 import type { EmulatorBridge } from "../../src/app/emulator/bridge.ts";
 import { Emitter } from "../../src/app/ui/dom.ts";
-import type { BootRequest, BootStarted } from "../../workers/emulator.api.ts";
+import type { BootRequest, BootStarted, FetchProgress } from "../../workers/emulator.api.ts";
 import { FakeClock } from "./fake-clock.ts";
 
 class FakeBridge {
   readonly serial = new Emitter<{ bootId: number; bytes: Uint8Array }>();
   readonly exits = new Emitter<{ bootId: number; reason: string }>();
   readonly restarts = new Emitter<string>();
+  readonly downloads = new Emitter<FetchProgress[]>();
   readonly sent: string[] = [];
   private nextId = 1;
   bootId = 0;
@@ -145,4 +146,30 @@ test("the timeline grows with the boot, the previous boot's is kept when a new o
   // A boot that printed nothing does not replace the previous one to compare with.
   await controller.boot(request);
   assert.deepEqual(controller.previousBootTimeline(), first);
+});
+
+test("while a boot starts, the status counts the downloads' bytes; once they are in, it says what comes next", async () => {
+  const { bridge, controller, statuses } = setup();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const boot = bridge.boot.bind(bridge);
+  bridge.boot = async (r: BootRequest) => {
+    await gate;
+    return boot(r);
+  };
+  const booting = controller.boot(request);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  bridge.downloads.emit([{ name: "i386/tiny/bzImage", loaded: 500_000, total: 1_000_000, done: false }]);
+  const fetching = statuses.at(-1)!;
+  assert.equal(fetching.phase, "starting");
+  assert.equal(fetching.message, "Fetching kernel 0.5 of 1.0 MB…");
+  assert.deepEqual(fetching.downloads, { message: "Fetching kernel 0.5 of 1.0 MB", loaded: 500_000, total: 1_000_000, done: false });
+  bridge.downloads.emit([{ name: "i386/tiny/bzImage", loaded: 1_000_000, total: 1_000_000, done: true }]);
+  assert.equal(statuses.at(-1)!.message, "Packing the initramfs and starting the emulator…");
+  release();
+  await booting;
+  // Downloads reported later (an export's) do not touch a boot's status.
+  const count = statuses.length;
+  bridge.downloads.emit([{ name: "i386/full/bzImage", loaded: 1, total: 2, done: false }]);
+  assert.equal(statuses.length, count);
 });

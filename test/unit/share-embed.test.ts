@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { EmbedClient, EmbedCallError } from "../../src/app/embed/client.ts";
 import { EmbedHost, type MessageTarget, type MessageWindow } from "../../src/app/embed/host.ts";
-import { EMBED_CHANNEL, EMBED_METHODS, parseRequest, type EmbedApi } from "../../src/app/embed/protocol.ts";
+import { EMBED_CHANNEL, EMBED_METHODS, isOurs, parseRequest, type EmbedApi } from "../../src/app/embed/protocol.ts";
 import { DEFAULT_EMBED_CONFIG, EmbedConfigError, embedSnippet, embedUrl, isEmbedUrl, parseEmbedConfig } from "../../src/app/embed/config.ts";
 import { encodeShareFragment } from "../../src/core/share/index.ts";
 
@@ -99,12 +99,12 @@ function setup(allowed: string[] = [], parentOrigin = DOCS) {
   const { api, files, seen } = fakeApi();
   const host = new EmbedHost(api, { window: iframe, parent: toParent, policy: { allowed } });
   const client = new EmbedClient(toIframe, PLAYGROUND, parent, 2000);
+  host.announceReady();
   return { host, client, files, seen, toParent, toIframe, iframe };
 }
 
 test("calls go through and come back: files, output, metrics, a Blob", async () => {
   const { host, client, files, toParent } = setup();
-  host.announceReady();
   await client.ready();
   await client.call("writeFile", "/etc/motd", "hi ✓\n", { mode: 0o600 });
   assert.deepEqual(files.get("/etc/motd"), { text: "hi ✓\n", mode: 0o600 });
@@ -155,12 +155,53 @@ test("parseRequest: ids, missing args, and every method's arity", () => {
 });
 
 test("an origin outside the pinned list is refused, and says which origins are allowed", async () => {
-  const { client, files } = setup(["https://docs.example"]);
-  await assert.rejects(
-    client.call("writeFile", "/evil", "x"),
-    (e: unknown) => e instanceof EmbedCallError && e.code === "origin-not-allowed" && /accepts calls from https:\/\/docs\.example, not http:\/\/localhost:8080/.test(e.message),
-  );
+  // Its "ready" goes only to the pinned origin, so a client there waits; a raw request is answered.
+  const { client, files, toIframe, toParent } = setup(["https://docs.example"]);
+  const answer = new Promise((resolve) => toParent.to.addEventListener("message", (e) => isOurs(e.data, "response") && resolve(e.data)));
+  toIframe.postMessage({ channel: EMBED_CHANNEL, type: "request", id: 3, method: "writeFile", args: ["/evil", "x"] }, PLAYGROUND);
+  const error = ((await answer) as { error: { code: string; message: string } }).error;
+  assert.equal(error.code, "origin-not-allowed");
+  assert.match(error.message, /accepts calls from https:\/\/docs\.example, not http:\/\/localhost:8080/);
   assert.equal(files.has("/evil"), false);
+  await assert.rejects(client.callWithTimeout(100, "listFiles"), (e: unknown) => e instanceof EmbedCallError && e.code === "timeout" && /did not say it was ready/.test(e.message));
+  client.dispose();
+});
+
+test("calls made before the playground is ready are queued, posted on its ready event, and answered", async () => {
+  const { iframe, parent, toIframe, toParent } = link();
+  const { api, files } = fakeApi();
+  const client = new EmbedClient(toIframe, PLAYGROUND, parent, 2000);
+  const writing = client.call("writeFile", "/early", "first\n");
+  const reading = client.call("readFile", "/early");
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(toIframe.posted.length, 0, "nothing posted into a frame that may not hold the playground yet");
+  const host = new EmbedHost(api, { window: iframe, parent: toParent, policy: { allowed: [] } });
+  host.announceReady();
+  await writing;
+  assert.equal(await reading, "first\n");
+  assert.deepEqual(files.get("/early"), { text: "first\n", mode: 0o644 });
+  host.dispose();
+  client.dispose();
+});
+
+test("requests that came before the host existed (the inbox's) are answered first, in order", async () => {
+  const { iframe, toIframe, toParent } = link();
+  const { api, files } = fakeApi();
+  const early: MessageEvent[] = [];
+  const keep = (event: MessageEvent) => early.push(event);
+  iframe.addEventListener("message", keep);
+  toIframe.postMessage({ channel: EMBED_CHANNEL, type: "request", id: 1, method: "writeFile", args: ["/a", "1"] }, PLAYGROUND);
+  toIframe.postMessage({ channel: EMBED_CHANNEL, type: "request", id: 2, method: "readFile", args: ["/a"] }, PLAYGROUND);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  iframe.removeEventListener("message", keep);
+  const answers: unknown[] = [];
+  toParent.to.addEventListener("message", (e) => answers.push(e.data));
+  const host = new EmbedHost(api, { window: iframe, parent: toParent, policy: { allowed: [] }, early });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(files.get("/a")?.text, "1");
+  assert.deepEqual(answers.map((a) => (a as { id: number; result: unknown }).id), [1, 2]);
+  assert.equal((answers[1] as { result: string }).result, "1");
+  host.dispose();
 });
 
 test("a pinned origin is served", async () => {
@@ -187,12 +228,12 @@ test("messages from other windows, of other channels, or after dispose get no an
 
 test("an opaque (null) origin is refused unless pinned, and then answered through '*'", async () => {
   const refused = setup([], "null");
-  const answer = new Promise((resolve) => refused.toParent.to.addEventListener("message", (e) => resolve(e.data)));
+  const answer = new Promise((resolve) => refused.toParent.to.addEventListener("message", (e) => isOurs(e.data, "response") && resolve(e.data)));
   refused.toIframe.postMessage({ channel: EMBED_CHANNEL, type: "request", id: 7, method: "listFiles", args: [] }, PLAYGROUND);
   assert.equal(((await answer) as { error: { code: string } }).error.code, "origin-not-allowed");
 
   const pinned = setup(["null"], "null");
-  const ok = new Promise((resolve) => pinned.toParent.to.addEventListener("message", (e) => resolve(e.data)));
+  const ok = new Promise((resolve) => pinned.toParent.to.addEventListener("message", (e) => isOurs(e.data, "response") && resolve(e.data)));
   pinned.toIframe.postMessage({ channel: EMBED_CHANNEL, type: "request", id: 8, method: "listFiles", args: [] }, PLAYGROUND);
   assert.deepEqual(((await ok) as { result: unknown }).result, ["/init"]);
   assert.equal(pinned.toParent.posted.at(-1)!.targetOrigin, "*");
@@ -232,6 +273,14 @@ test("defaults, the link's template and command line, warnings for unknown param
   assert.ok(isEmbedUrl(`${PLAYGROUND}/?embed`));
   assert.ok(!isEmbedUrl(`${PLAYGROUND}/?embed=0`));
   assert.ok(!isEmbedUrl(`${PLAYGROUND}/index.html`));
+});
+
+test("a near miss of a known parameter is named: readOnly, read-only", () => {
+  const { config, warnings } = parseEmbedConfig(`${PLAYGROUND}/embed.html?readOnly=1&read-only=1`);
+  assert.equal(config.readOnly, false);
+  assert.equal(warnings.length, 2);
+  assert.match(warnings[0]!, /^unknown parameter "readOnly" ignored \(did you mean "readonly"\? known: /);
+  assert.match(warnings[1]!, /^unknown parameter "read-only" ignored \(did you mean "readonly"\? known: /);
 });
 
 test("every problem of an embed URL is listed at once", () => {

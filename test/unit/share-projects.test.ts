@@ -107,19 +107,21 @@ function sampleTree(root: string) {
 }
 
 for (const gzip of [false, true]) {
-  test(`a GNU cpio archive${gzip ? " (gzip)" : ""} imports: text editable, binaries kept and listed, the rest skipped`, () => {
+  test(`a GNU cpio archive${gzip ? " (gzip)" : ""} imports: text editable, binaries kept and listed, symlinks and fifos kept`, () => {
     const imported = importArchive(gnuCpio(sampleTree, gzip), gzip ? "lesson.cpio.gz" : "lesson.cpio");
     const byPath = new Map(imported.files.map((f) => [f.path, f]));
-    assert.deepEqual([...byPath.keys()], ["/bin", "/bin/prog", "/bin/prog2", "/etc", "/etc/init.d", "/etc/init.d/rcS", "/init"]);
+    assert.deepEqual([...byPath.keys()], ["/bin", "/bin/link", "/bin/prog", "/bin/prog2", "/etc", "/etc/init.d", "/etc/init.d/rcS", "/fifo", "/init"]);
+    assert.deepEqual(byPath.get("/bin/link"), { path: "/bin/link", kind: "symlink", mode: 0o777, target: "prog" });
     assert.deepEqual(byPath.get("/init"), { path: "/init", kind: "file", mode: 0o755, text: "#!/bin/sh\necho imported ✓\n" });
     assert.equal(byPath.get("/etc/init.d/rcS")!.mode, 0o700);
     assert.deepEqual(byPath.get("/bin/prog")!.data, hello);
     assert.deepEqual(byPath.get("/bin/prog2")!.data, hello, "a hard link gets its file's bytes");
     assert.deepEqual(imported.binaries, ["/bin/prog", "/bin/prog2"]);
-    assert.deepEqual(imported.skipped, [
-      { path: "/bin/link", kind: "symlink" },
+    assert.deepEqual(imported.special, [
+      { path: "/bin/link", kind: "symlink", target: "prog" },
       { path: "/fifo", kind: "fifo" },
     ]);
+    assert.deepEqual(imported.skipped, []);
   });
 }
 

@@ -6,6 +6,7 @@
 // feature, which registers them with `registerApiExtension`; until then they reject with
 // code "not-available".
 import type { BootMetrics } from "../emulator/boot-controller.ts";
+import type { ApiImplementation } from "./methods.ts";
 
 export interface ListedFile {
   path: string;
@@ -51,13 +52,16 @@ export class BootlabApiError extends Error {
   }
 }
 
-/** The api with its extensions; the object installed as window.bootlab. */
+/**
+ * The playground's implementation of the calls (unchecked: automation/methods.ts's makeApi checks
+ * the arguments) with shareLink/exportBundle filled in by the feature that registers them.
+ */
 export class ExtensibleApi {
   private extension: ApiExtension = {};
-  readonly api: BootlabApi;
+  readonly implementation: ApiImplementation;
 
-  constructor(core: Omit<BootlabApi, "shareLink" | "exportBundle">) {
-    this.api = {
+  constructor(core: Omit<ApiImplementation, "shareLink" | "exportBundle">) {
+    this.implementation = {
       ...core,
       shareLink: () => {
         const shareLink = this.extension.shareLink;

@@ -117,6 +117,24 @@ export class EditorPane implements Disposable {
       return;
     }
     this.title.textContent = file.path;
+    if (file.kind !== "file") {
+      // A link or a device node from an imported archive: packed as it is, nothing to edit.
+      this.execLabel.hidden = true;
+      this.eolBadge.hidden = true;
+      this.card.hidden = false;
+      this.card.replaceChildren(
+        h("h3", {}, file.kind === "symlink" ? "A symbolic link" : `A ${file.kind.replace("-", " ")}`),
+        h(
+          "p",
+          {},
+          file.kind === "symlink"
+            ? `${file.path} -> ${file.target ?? ""}: the guest follows it to its target. It is packed into the initramfs as it is.`
+            : `${file.path}${file.major !== undefined ? ` (${file.major}, ${file.minor ?? 0})` : ""}: packed into the initramfs as it is.`,
+        ),
+      );
+      this.updateLintSummary();
+      return;
+    }
     this.execLabel.hidden = false;
     this.execToggle.checked = (file.mode & 0o111) !== 0;
     if (file.data) {

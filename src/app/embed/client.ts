@@ -1,7 +1,7 @@
 // The embedding page's side: call the playground in an iframe as if it were window.bootlab.
 //
 //   const bootlab = new EmbedClient(iframe.contentWindow!, "https://playground.example", window);
-//   await bootlab.ready();
+//   await bootlab.ready();                      // optional: calls made before wait for it
 //   await bootlab.call("writeFile", "/init", "#!/bin/sh\necho hi\n", { mode: 0o755 });
 //   await bootlab.call("reboot");
 //   await bootlab.call("waitFor", "hi", 10000);
@@ -31,6 +31,8 @@ export class EmbedClient {
   private readonly pending = new Map<RequestId, Pending>();
   private readonly readyWaiters: Array<() => void> = [];
   private isReady = false;
+  /** Requests made before the playground's "ready" event, posted when it comes. */
+  private queued: Array<() => void> = [];
   private readonly listener = (event: MessageEvent) => this.handle(event);
 
   constructor(
@@ -60,16 +62,29 @@ export class EmbedClient {
         timeoutMs > 0
           ? setTimeout(() => {
               this.pending.delete(id);
-              reject(new EmbedCallError("timeout", `${method}: no answer from the playground within ${timeoutMs} ms`));
+              reject(
+                new EmbedCallError(
+                  "timeout",
+                  this.isReady
+                    ? `${method}: no answer from the playground within ${timeoutMs} ms`
+                    : `${method}: the playground did not say it was ready within ${timeoutMs} ms (is the frame loaded, and this page's origin in the embed URL's origin= list?)`,
+                ),
+              );
             }, timeoutMs)
           : undefined;
       this.pending.set(id, { resolve, reject, timer });
-      this.frame.postMessage({ channel: EMBED_CHANNEL, type: "request", id, method, args }, this.origin);
+      // Before "ready" the frame may still show about:blank, which would drop the message.
+      const post = () => {
+        if (this.pending.has(id)) this.frame.postMessage({ channel: EMBED_CHANNEL, type: "request", id, method, args }, this.origin);
+      };
+      if (this.isReady) post();
+      else this.queued.push(post);
     });
   }
 
   dispose(): void {
     this.window.removeEventListener("message", this.listener);
+    this.queued = [];
     for (const [id, p] of this.pending) {
       if (p.timer) clearTimeout(p.timer);
       p.reject(new EmbedCallError("disposed", "the client was disposed before the playground answered"));
@@ -81,6 +96,7 @@ export class EmbedClient {
     if (event.source !== (this.frame as unknown) || event.origin !== this.origin) return;
     if (isOurs(event.data, "event") && event.data.event === "ready") {
       this.isReady = true;
+      this.queued.splice(0).forEach((post) => post());
       this.readyWaiters.splice(0).forEach((resolve) => resolve());
       return;
     }

@@ -77,7 +77,10 @@ export function parseEmbedConfig(url: string): ParsedEmbedConfig {
   const problems: string[] = [];
   const warnings: string[] = [];
   for (const key of new Set(params.keys())) {
-    if (!KNOWN.has(key)) warnings.push(`unknown parameter "${key}" ignored (known: ${[...KNOWN].join(", ")})`);
+    if (!KNOWN.has(key)) {
+      const meant = [...KNOWN].find((known) => known === key.toLowerCase().replace(/[-_]/g, ""));
+      warnings.push(`unknown parameter "${key}" ignored (${meant ? `did you mean "${meant}"? ` : ""}known: ${[...KNOWN].join(", ")})`);
+    }
     else if (params.getAll(key).length > 1 && key !== "origin") warnings.push(`parameter "${key}" given ${params.getAll(key).length} times; the last one counts`);
   }
   const last = (key: string) => params.getAll(key).at(-1);

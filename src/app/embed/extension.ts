@@ -2,9 +2,8 @@
 // the iframe's URL (config.ts), its own storage namespace, and the postMessage API (host.ts)
 // with the calls of window.bootlab for the embedding page.
 import "./embed.css";
-import { withCode, type BootlabApi } from "../automation/bootlab-api.ts";
 import type { Playground, PlaygroundOptions } from "../playground.ts";
-import { errorMessage, showError } from "../share/panel.ts";
+import { errorMessage, openPanel, showError } from "../share/panel.ts";
 import { fetchArtifact } from "../share/receive.ts";
 import { makeShareLink } from "../share/share-link.ts";
 import { ProjectStore } from "../storage/project-store.ts";
@@ -13,17 +12,20 @@ import { h } from "../ui/dom.ts";
 import { DEFAULT_EMBED_CONFIG, EmbedConfigError, isEmbedUrl, parseEmbedConfig, type EmbedConfig } from "./config.ts";
 import { embedNamespace, projectFromEmbedConfig } from "./embed-project.ts";
 import { EmbedHost } from "./host.ts";
-import type { EmbedApi } from "./protocol.ts";
+import { takeEarlyRequests } from "./inbox.ts";
 
 let config: EmbedConfig = DEFAULT_EMBED_CONFIG;
 let configError: EmbedConfigError | undefined;
 let startWarnings: string[] = [];
+/** What the embed URL asked for that was ignored (unknown or repeated parameters). */
+let urlWarnings: string[] = [];
 
 export function options(url: URL): Partial<PlaygroundOptions> | undefined {
   if (!isEmbedUrl(url.href)) return undefined;
   try {
     const parsed = parseEmbedConfig(url.href);
     config = parsed.config;
+    urlWarnings = parsed.warnings;
     for (const warning of parsed.warnings) console.warn(`bootlab embed: ${warning}`);
   } catch (error) {
     if (!(error instanceof EmbedConfigError)) throw error;
@@ -63,30 +65,18 @@ export function install(playground: Playground): void {
   addBootOverlay(playground);
 
   if (window.parent !== window) {
-    const host = new EmbedHost(embedApi(playground.api, playground, config.readOnly), {
+    // "Read-only" is about the reader: the embedding page's own calls still change files (a
+    // lesson can write the next step into /init).
+    const host = new EmbedHost(playground.apiFor({ readOnly: false, argumentCode: "bad-args" }), {
       window,
       parent: window.parent,
       policy: { allowed: config.allowedOrigins },
+      early: takeEarlyRequests(),
     });
     playground.boot.status.on((status) => host.emit("status", { phase: status.phase, message: status.message }));
     // After the other extensions have installed (shareLink and exportBundle), in a later task.
     setTimeout(() => host.announceReady(), 0);
   }
-}
-
-/**
- * The calls the embedding page may make. "Read-only" is about the reader: the embedding page's
- * own calls still change files (a lesson can write the next step into /init).
- */
-function embedApi(api: BootlabApi, playground: Playground, readOnly: boolean): EmbedApi {
-  if (!readOnly) return api;
-  const model = playground.model;
-  return {
-    ...api,
-    writeFile: (path: string, text: string, options?: { mode?: number }) => withCode("write-failed", () => void model.writeText(path, text, options?.mode)),
-    removeFile: (path: string) => withCode("remove-failed", () => model.remove(path)),
-    setCmdline: (cmdline: string) => withCode("cmdline-failed", () => model.setCmdline(cmdline)),
-  };
 }
 
 function addToolbar(playground: Playground): void {
@@ -113,6 +103,7 @@ function addToolbar(playground: Playground): void {
       }, "Reset"),
     );
   }
+  buttons.push(settingsButton());
   buttons.push(
     h("button", {
       class: "button",
@@ -150,4 +141,50 @@ function addBootOverlay(playground: Playground): void {
       subscription.dispose();
     }
   });
+}
+
+/**
+ * The settings the embed URL gave, and what it asked for that was ignored: an author who wrote
+ * `readOnly=1` sees here that nothing is read-only, and why, without opening the console. The
+ * button is marked while anything was ignored.
+ */
+function settingsButton(): HTMLElement {
+  const ignored = urlWarnings.length;
+  const button = h(
+    "button",
+    {
+      class: `button icon embed-settings${ignored ? " warn" : ""}`,
+      type: "button",
+      "data-testid": "embed-settings",
+      "aria-label": ignored ? `Settings: ${ignored} URL parameter${ignored === 1 ? " was" : "s were"} ignored` : "Settings",
+      title: ignored ? `Settings (${ignored} URL parameter${ignored === 1 ? " was" : "s were"} ignored)` : "Settings of this embedded playground",
+      onclick: () => showSettings(),
+    },
+    "⚙",
+    ignored ? h("span", { class: "embed-settings-count", "aria-hidden": "true" }, String(ignored)) : "",
+  );
+  return button;
+}
+
+function showSettings(): void {
+  const row = (name: string, value: string) => h("tr", {}, h("th", { scope: "row" }, name), h("td", {}, value));
+  const table = h(
+    "table",
+    { class: "embed-settings-table", "data-testid": "embed-settings-table" },
+    row("template", config.template ?? "the default"),
+    row("cmdline", config.cmdline ?? "the template's"),
+    row("readonly", config.readOnly ? "yes: the reader cannot edit" : "no"),
+    row("boot", config.boot === "auto" ? "auto: on load" : "click: when the reader presses Boot"),
+    row("theme", config.theme),
+    row("origin", config.allowedOrigins.length ? config.allowedOrigins.join(", ") : "any page that embeds it"),
+  );
+  const body: Array<Node | string> = [h("p", {}, "Set by the parameters of this frame's URL (see the embedding docs):"), table];
+  if (configError) body.push(h("p", { class: "panel-message" }, configError.message));
+  if (urlWarnings.length) {
+    body.push(
+      h("h3", {}, "Ignored in the URL"),
+      h("ul", { class: "embed-settings-warnings", "data-testid": "embed-warnings" }, ...urlWarnings.map((warning) => h("li", {}, warning))),
+    );
+  }
+  openPanel({ title: "This embedded playground", body, testId: "embed-settings-panel" });
 }

@@ -31,6 +31,8 @@ export interface EmbedHostOptions {
   /** The embedding window (window.parent). Messages from any other window are ignored. */
   parent: MessageTarget;
   policy: OriginPolicy;
+  /** Requests that came before the host existed (inbox.ts), answered first, in order. */
+  early?: readonly MessageEvent[];
 }
 
 export class EmbedHost {
@@ -42,6 +44,7 @@ export class EmbedHost {
     private readonly options: EmbedHostOptions,
   ) {
     options.window.addEventListener("message", this.listener);
+    for (const event of options.early ?? []) void this.handle(event);
   }
 
   /** Tells the embedding page the playground is ready for calls. Carries no data, so "*" is safe. */

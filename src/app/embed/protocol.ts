@@ -11,24 +11,13 @@
 // waitFor's pattern may be a string, a RegExp (structured clone keeps it) or
 // { regexp: source, flags } for callers that build messages as JSON.
 
+import { ArgumentError, checkArguments, METHOD_NAMES, type MethodName } from "../automation/methods.ts";
+
 export const EMBED_CHANNEL = "bootlab";
 
-/** The calls of window.bootlab (docs/page-api.md), each with a check of its arguments. */
-export const EMBED_METHODS = [
-  "listFiles",
-  "readFile",
-  "writeFile",
-  "removeFile",
-  "setCmdline",
-  "reboot",
-  "send",
-  "output",
-  "waitFor",
-  "metrics",
-  "shareLink",
-  "exportBundle",
-] as const;
-export type EmbedMethod = (typeof EMBED_METHODS)[number];
+/** The calls of window.bootlab (docs/page-api.md); their argument checks are automation/methods.ts's. */
+export const EMBED_METHODS: readonly MethodName[] = METHOD_NAMES;
+export type EmbedMethod = MethodName;
 
 export type RequestId = number | string;
 
@@ -100,73 +89,13 @@ export function parseRequest(data: Record<string, unknown>): { id: RequestId; me
   return { id, method: method as EmbedMethod, args: checkArgs(method as EmbedMethod, args) };
 }
 
-const MAX_TEXT = 16 * 1024 * 1024;
-
 function checkArgs(method: EmbedMethod, args: unknown[]): unknown[] {
-  const fail = (want: string) => new EmbedProtocolError("bad-args", `${method}: want (${want}), got (${args.map(describe).join(", ")})`);
-  const isText = (v: unknown): v is string => typeof v === "string" && v.length <= MAX_TEXT;
-  switch (method) {
-    case "listFiles":
-    case "reboot":
-    case "output":
-    case "metrics":
-    case "shareLink":
-    case "exportBundle":
-      if (args.length !== 0) throw fail("");
-      return [];
-    case "readFile":
-    case "removeFile":
-      if (args.length !== 1 || !isText(args[0])) throw fail("path: string");
-      return args;
-    case "setCmdline":
-      if (args.length !== 1 || !isText(args[0])) throw fail("cmdline: string");
-      return args;
-    case "send":
-      if (args.length !== 1 || !isText(args[0])) throw fail("text: string");
-      return args;
-    case "writeFile": {
-      const [path, text, options] = args;
-      if (args.length < 2 || args.length > 3 || !isText(path) || !isText(text)) throw fail("path: string, text: string, options?: { mode?: number }");
-      if (options === undefined) return [path, text];
-      if (typeof options !== "object" || options === null) throw fail("path: string, text: string, options?: { mode?: number }");
-      const mode = (options as { mode?: unknown }).mode;
-      if (mode !== undefined && (typeof mode !== "number" || !Number.isInteger(mode) || mode < 0 || mode > 0o7777)) {
-        throw fail("path: string, text: string, options?: { mode?: number from 0 to 0o7777 }");
-      }
-      return [path, text, mode === undefined ? {} : { mode }];
-    }
-    case "waitFor": {
-      const [pattern, ms] = args;
-      if (args.length < 1 || args.length > 2 || (ms !== undefined && (typeof ms !== "number" || !(ms > 0)))) {
-        throw fail("textOrRegExp: string | RegExp | { regexp, flags }, ms?: number > 0");
-      }
-      const converted = toPattern(pattern);
-      if (converted === undefined) throw fail("textOrRegExp: string | RegExp | { regexp, flags }, ms?: number > 0");
-      return ms === undefined ? [converted] : [converted, ms];
-    }
+  try {
+    return checkArguments(method, args);
+  } catch (error) {
+    if (error instanceof ArgumentError) throw new EmbedProtocolError("bad-args", error.message);
+    throw error;
   }
-}
-
-function toPattern(value: unknown): string | RegExp | undefined {
-  if (typeof value === "string") return value;
-  if (value instanceof RegExp) return value;
-  if (typeof value === "object" && value !== null && typeof (value as { regexp?: unknown }).regexp === "string") {
-    const { regexp, flags } = value as { regexp: string; flags?: unknown };
-    if (flags !== undefined && typeof flags !== "string") return undefined;
-    try {
-      return new RegExp(regexp, flags);
-    } catch (error) {
-      throw new EmbedProtocolError("bad-args", `waitFor: ${(error as Error).message}`);
-    }
-  }
-  return undefined;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  if (value instanceof RegExp) return "RegExp";
-  return typeof value;
 }
 
 /** An error as it crosses postMessage: its own `code` when it has one, else "failed". */

@@ -25,6 +25,9 @@ import {
 import type { BootRequest, BootStarted } from "../../../workers/emulator.api.ts";
 import { Emitter } from "../ui/dom.ts";
 import { EmulatorError, type EmulatorBridge } from "./bridge.ts";
+import { summarizeDownloads, type DownloadSummary } from "./downloads.ts";
+
+const STARTING_MESSAGE = "Packing the initramfs and starting the emulator…";
 
 /**
  * "ready" is the prompt or the template's ready text; the boot outcomes keep their names
@@ -43,6 +46,8 @@ export interface BootStatus {
   timeToPromptMs?: number;
   /** The guest's DHCP lease (udhcpc's line) and what the page's network reaches, once it has one. */
   network?: { address: string; explanation: string };
+  /** While starting: the bytes of the first boot's downloads so far (emulator, kernel, base). */
+  downloads?: DownloadSummary;
 }
 
 export interface BootMetrics {
@@ -100,6 +105,8 @@ export class BootController {
   private previousTimeline: BootTimeline | undefined;
   private annotationCache: { lines: number; value: LineAnnotation[] } | undefined;
   private lastStatus: BootStatus = { phase: "idle", message: "Not booted yet" };
+  /** The worker's downloads as last reported; shown while a boot is starting. */
+  private downloads: DownloadSummary | undefined;
   private generation = 0;
   /** The highest boot id the worker used; ids start again at 1 when the worker is replaced. */
   private highestBootId = 0;
@@ -110,6 +117,10 @@ export class BootController {
     private readonly clock: Clock = systemClock(),
   ) {
     bridge.serial.on(({ bootId, bytes }) => this.onSerial(bootId, bytes));
+    bridge.downloads.on((downloads) => {
+      this.downloads = summarizeDownloads(downloads);
+      if (this.lastStatus.phase === "starting") this.setStatus(this.startingStatus());
+    });
     bridge.exits.on(({ bootId, reason }) => {
       const boot = this.current;
       if (boot && !boot.ended && boot.bootId === bootId) boot.session.exited({ reason });
@@ -158,7 +169,7 @@ export class BootController {
     });
     this.current = boot;
     this.bootStarted.emit();
-    this.setStatus({ phase: "starting", message: "Packing the initramfs and starting the emulator…" });
+    this.setStatus(this.startingStatus());
     try {
       const started = await this.bridge.boot(request);
       this.highestBootId = Math.max(this.highestBootId, started.bootId);
@@ -344,6 +355,13 @@ export class BootController {
     const lease = guestLease(boot.session.transcript.text);
     if (lease) status.network = { address: lease.address, explanation: describeBrowserNetwork(lease) };
     this.setStatus(status);
+  }
+
+  /** "Starting", with the downloads' bytes while any is still coming. */
+  private startingStatus(): BootStatus {
+    const downloads = this.downloads;
+    if (!downloads || downloads.done) return { phase: "starting", message: STARTING_MESSAGE };
+    return { phase: "starting", message: `${downloads.message}…`, downloads };
   }
 
   private setStatus(status: BootStatus): void {

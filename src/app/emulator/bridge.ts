@@ -3,7 +3,7 @@
 // A guest that does not stop when asked is dealt with by terminating the worker and starting a
 // fresh one, so Stop always works and the page never waits on a runaway guest.
 import { proxy, wrap, type Remote } from "comlink";
-import type { AssetUrls, BaseEntry, BootRequest, BootStarted, EmulatorApi, EmulatorEvents, ExportRequest } from "../../../workers/emulator.api.ts";
+import type { AssetUrls, BaseEntry, BootRequest, BootStarted, EmulatorApi, EmulatorEvents, ExportRequest, FetchProgress } from "../../../workers/emulator.api.ts";
 import type { BootSystem } from "../../core/boot/index.ts";
 import { Emitter } from "../ui/dom.ts";
 
@@ -35,6 +35,10 @@ export interface SerialChunk {
 export class EmulatorBridge {
   readonly serial = new Emitter<SerialChunk>();
   readonly exits = new Emitter<{ bootId: number; reason: string }>();
+  /** The worker's downloads (wasm, kernel, base, ...) as their bytes arrive. */
+  readonly downloads = new Emitter<FetchProgress[]>();
+  /** The worker's downloads as last reported (every one so far). */
+  lastDownloads: FetchProgress[] = [];
   /** Fires when the worker had to be terminated and replaced. */
   readonly restarts = new Emitter<string>();
   private worker!: Worker;
@@ -45,6 +49,10 @@ export class EmulatorBridge {
     this.events = proxy<EmulatorEvents>({
       serial: (bootId, bytes) => this.serial.emit({ bootId, bytes }),
       exit: (bootId, reason) => this.exits.emit({ bootId, reason }),
+      fetchProgress: (downloads) => {
+        this.lastDownloads = downloads;
+        this.downloads.emit(downloads);
+      },
     });
     this.startWorker();
   }
@@ -73,7 +81,7 @@ export class EmulatorBridge {
   }
 
   prepare(system: BootSystem): Promise<void> {
-    return this.call((api) => api.prepare(this.assets, system));
+    return this.call((api) => api.prepare(this.assets, system, this.events));
   }
 
   baseEntries(): Promise<BaseEntry[]> {

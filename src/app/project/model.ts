@@ -14,10 +14,22 @@ export interface ProjectState {
   templateId: string;
   cmdline: string;
   files: OverlayFile[];
+  /**
+   * What the project is, when it is not its template (an imported archive): shown in the files
+   * pane instead of the template's notes. Optional: projects saved before it have none.
+   */
+  description?: ProjectDescription;
   /** signatureOf() the state as it came from its template: tells edits from a pristine template. */
   pristineSignature: string;
   createdAt: number;
   updatedAt: number;
+}
+
+export interface ProjectDescription {
+  title: string;
+  /** Where it came from, e.g. "imported lesson.cpio". */
+  source: string;
+  summary: string[];
 }
 
 export type ProjectChange =
@@ -58,6 +70,9 @@ export class ProjectModel {
   }
   get cmdline(): string {
     return this.state.cmdline;
+  }
+  get description(): ProjectDescription | undefined {
+    return this.state.description;
   }
 
   /** Every overlay entry, sorted by path. */

@@ -13,6 +13,7 @@ import { errorMessage, openPanel, showError } from "./panel.ts";
 import { dropFragment, fetchArtifact, readShareLink, receiveShared, type LinkReading } from "./receive.ts";
 import { makeShareLink, showSharePanel } from "./share-link.ts";
 import type { ReceivedProject } from "./share-project.ts";
+import { mirrorProjectInUrl, PROJECT_PARAMETER, savedProjectOf } from "./url-state.ts";
 
 /** What the start-up link did, for install() to report in the page. */
 let startupLink: LinkReading = { kind: "none" };
@@ -21,13 +22,20 @@ let startupReceived: ReceivedProject | undefined;
 export function options(url: URL): Partial<PlaygroundOptions> | undefined {
   if (isEmbedUrl(url.href)) return undefined;
   startupLink = readShareLink(url.hash);
-  if (startupLink.kind !== "project") return undefined;
-  const shared = startupLink.shared;
+  const named = url.searchParams.has(PROJECT_PARAMETER);
+  if (startupLink.kind === "error" || (startupLink.kind === "none" && !named)) return undefined;
+  const link = startupLink;
   return {
     initialProject: async (store) => {
-      startupReceived = await receiveShared(shared, store, fetchArtifact);
-      // The project is saved at once (autosave); a reload should open it, not the link again.
-      dropFragment();
+      // The address of an open project (url-state.ts): the saved project, if it still holds what the address says.
+      const saved = await savedProjectOf(url, store, fetchArtifact);
+      if (saved) {
+        startupLink = { kind: "none" };
+        return saved;
+      }
+      if (link.kind !== "project") return undefined;
+      // A link, or an address whose project changed or is not in this browser: a new project.
+      startupReceived = await receiveShared(link.shared, store, fetchArtifact);
       return startupReceived.state;
     },
   };
@@ -50,6 +58,8 @@ export function install(playground: Playground): void {
   playground.toolbarSlot.append(projects.button, shareButton, exportButton, importer.button);
 
   reportStartupLink(playground);
+  // From now on the address shows the open project (a reload opens it, not a copy).
+  mirrorProjectInUrl(playground);
   // A link pasted into the address bar of the open page only changes the fragment.
   window.addEventListener("hashchange", () => void openLinkInPage(playground));
 }

@@ -1,7 +1,8 @@
 // Importing a .cpio or .cpio.gz (GNU cpio, the kernel's gen_init_cpio, `bootlab pack`) as a
 // project's overlay: text files become editable files, binary files are kept and listed, and
-// what the page's file model cannot hold (symlinks, device nodes, fifos, sockets) is listed as
-// skipped. A malformed archive throws ImportError with the reader's message; since nothing is
+// symlinks, device nodes and fifos are kept as they are (a lesson's /bin/sh -> busybox, its
+// /dev/console) and listed; only what the overlay cannot hold (sockets, a hard link to a file
+// the archive lacks) is listed as skipped. A malformed archive throws ImportError with the reader's message; since nothing is
 // changed before the whole archive has been read, a failed import changes nothing.
 import { CpioError } from "../../core/cpio/errors.ts";
 import { readCpio } from "../../core/cpio/reader.ts";
@@ -14,6 +15,8 @@ export interface ImportedArchive {
   files: OverlayFile[];
   /** Paths of the binary files (kept, but not editable). */
   binaries: string[];
+  /** Symlinks ("/bin/sh -> busybox"), device nodes and fifos, kept. */
+  special: Array<{ path: string; kind: CpioEntry["kind"]; target?: string }>;
   /** Entries left out, with their kind: "symlink", "char-device", ... */
   skipped: Array<{ path: string; kind: CpioEntry["kind"] }>;
 }
@@ -59,6 +62,15 @@ export function importArchive(bytes: Uint8Array, fileName: string): ImportedArch
       byPath.set(path, text === undefined ? { path, kind: "file", mode: entry.mode, data } : { path, kind: "file", mode: entry.mode, text });
     } else if (entry.kind === "directory") {
       byPath.set(path, { path, kind: "directory", mode: entry.mode });
+    } else if (entry.kind === "symlink") {
+      fileData.delete(path);
+      byPath.set(path, { path, kind: "symlink", mode: entry.mode, target: entry.target });
+    } else if (entry.kind === "char-device" || entry.kind === "block-device") {
+      fileData.delete(path);
+      byPath.set(path, { path, kind: entry.kind, mode: entry.mode, major: entry.major, minor: entry.minor });
+    } else if (entry.kind === "fifo") {
+      fileData.delete(path);
+      byPath.set(path, { path, kind: "fifo", mode: entry.mode });
     } else {
       byPath.delete(path);
       skipped.set(path, entry.kind);
@@ -68,6 +80,7 @@ export function importArchive(bytes: Uint8Array, fileName: string): ImportedArch
   return {
     files,
     binaries: files.filter((f) => f.data !== undefined).map((f) => f.path),
+    special: files.filter((f) => f.kind !== "file" && f.kind !== "directory").map((f) => (f.target === undefined ? { path: f.path, kind: f.kind } : { path: f.path, kind: f.kind, target: f.target })),
     skipped: [...skipped].map(([path, kind]) => ({ path, kind })).sort((a, b) => (a.path < b.path ? -1 : 1)),
   };
 }

@@ -3,7 +3,7 @@
 // binaries are kept and listed, entries the project cannot hold are listed as skipped. A file
 // that is not a readable archive shows the reader's message and changes nothing.
 import type { Playground } from "../playground.ts";
-import type { ProjectState } from "../project/model.ts";
+import type { ProjectDescription, ProjectState } from "../project/model.ts";
 import { ProjectStore } from "../storage/project-store.ts";
 import { h, type Disposable } from "../ui/dom.ts";
 import { importArchive, ImportError, type ImportedArchive } from "./import-archive.ts";
@@ -80,6 +80,7 @@ export class ImportFeature implements Disposable {
       templateId: model.templateId,
       cmdline: model.cmdline,
       files: imported.files,
+      description: describeImport(file.name, imported, model.templateId),
       pristineSignature: "imported",
       createdAt: now,
       updatedAt: now,
@@ -89,16 +90,18 @@ export class ImportFeature implements Disposable {
   }
 
   private showSummary(fileName: string, imported: ImportedArchive): void {
-    const textCount = imported.files.filter((f) => f.kind === "file" && f.text !== undefined).length;
     const list = (items: string[]) => h("ul", { class: "path-list" }, ...items.slice(0, 200).map((item) => h("li", {}, item)), items.length > 200 ? h("li", {}, `… and ${items.length - 200} more`) : "");
     openPanel({
       title: `Imported ${fileName}`,
       testId: "import-summary",
       body: [
-        h("p", { "data-testid": "import-counts" }, `Opened as the new project "${this.playground.model.name}": ${textCount} editable text file${textCount === 1 ? "" : "s"}, ${imported.binaries.length} binary file${imported.binaries.length === 1 ? "" : "s"} (kept as they are, not editable)${imported.skipped.length ? `, ${imported.skipped.length} entr${imported.skipped.length === 1 ? "y" : "ies"} skipped` : ""}. Your other projects are unchanged.`),
+        h("p", { "data-testid": "import-counts" }, `Opened as the new project "${this.playground.model.name}": ${countsOf(imported)}. Your other projects are unchanged.`),
         imported.binaries.length ? h("details", { open: imported.binaries.length <= 8 }, h("summary", {}, "Binary files"), list(imported.binaries)) : "",
+        imported.special.length
+          ? h("details", { open: imported.special.length <= 8 }, h("summary", {}, "Links and special files"), list(imported.special.map((s) => (s.target !== undefined ? `${s.path} -> ${s.target}` : `${s.path} (${s.kind})`))))
+          : "",
         imported.skipped.length
-          ? h("details", {}, h("summary", {}, "Skipped (symlinks, device nodes, ...: the base system provides its own)"), list(imported.skipped.map((s) => `${s.path} (${s.kind})`)))
+          ? h("details", {}, h("summary", {}, "Skipped (sockets, and hard links to files the archive lacks: the overlay cannot hold them)"), list(imported.skipped.map((s) => `${s.path} (${s.kind})`)))
           : "",
       ],
       actions: [{ label: "Boot it", kind: "primary", testId: "import-boot", run: () => void this.playground.reboot().catch(() => undefined) }],
@@ -121,6 +124,29 @@ export class ImportFeature implements Disposable {
     this.dropOverlay.remove();
     this.button.remove();
   }
+}
+
+/** "2 editable text files, 1 binary file (kept as they are, not editable), 1 link or special file kept" */
+function countsOf(imported: ImportedArchive): string {
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const textCount = imported.files.filter((f) => f.kind === "file" && f.text !== undefined).length;
+  return [
+    plural(textCount, "editable text file", "editable text files"),
+    `${plural(imported.binaries.length, "binary file", "binary files")} (kept as they are, not editable)`,
+    imported.special.length ? `${plural(imported.special.length, "link or special file", "links or special files")} kept` : "",
+    imported.skipped.length ? `${plural(imported.skipped.length, "entry", "entries")} skipped` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
+}
+
+/** The files pane's note for an imported project: what it is, not the template it lies over. */
+function describeImport(fileName: string, imported: ImportedArchive, templateId: string): ProjectDescription {
+  return {
+    title: `Imported: ${fileName}`,
+    source: "imported archive",
+    summary: [`The files of ${fileName}: ${countsOf(imported)}.`, `They lie over the base system and kernel of the template "${templateId}", as when this project was imported; your files win where both have one.`],
+  };
 }
 
 function hasFiles(event: Event): boolean {

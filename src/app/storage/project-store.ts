@@ -213,6 +213,10 @@ function cleanFile(file: OverlayFile): OverlayFile {
   const clean: OverlayFile = { path: file.path, kind: file.kind, mode: file.mode };
   if (file.text !== undefined) clean.text = file.text;
   if (file.data !== undefined) clean.data = file.data;
+  // A symlink's target and a device's numbers (an imported archive's /bin/sh -> busybox, /dev/console).
+  if (file.target !== undefined) clean.target = file.target;
+  if (file.major !== undefined) clean.major = file.major;
+  if (file.minor !== undefined) clean.minor = file.minor;
   return clean;
 }
 

@@ -12,6 +12,8 @@ export interface FileTreeHandlers {
   onRename(path: string): void;
   onDelete(path: string): void;
   onToggleExecutable(path: string): void;
+  /** Add files from disk into `directory` (binaries too: an ELF program as /init). */
+  onUpload(directory: string): void;
 }
 
 export interface TemplateInfo {
@@ -54,6 +56,7 @@ export class FileTree implements Disposable {
       h("span", { class: "spacer" }),
       h("button", { class: "button small", type: "button", title: "New file", "data-testid": "new-file", onclick: () => handlers.onNewFile(this.targetDirectory()) }, "+ File"),
       h("button", { class: "button small", type: "button", title: "New folder", "data-testid": "new-folder", onclick: () => handlers.onNewFolder(this.targetDirectory()) }, "+ Folder"),
+      h("button", { class: "button small", type: "button", title: "Add files from disk (programs and images too)", "data-testid": "upload-file", onclick: () => handlers.onUpload(this.targetDirectory()) }, "⇪ Add"),
     );
     this.element = h("div", { class: "files" }, this.info, h("section", { class: "tree-section" }, overlayHeader, this.overlayList), this.baseSection);
   }
@@ -140,7 +143,7 @@ export class FileTree implements Disposable {
     const binary = file?.data !== undefined;
     const problemCount = this.problems.get(node.path) ?? 0;
     const actions = h("span", { class: "row-actions" });
-    if (!directory) {
+    if (!directory && file?.kind !== "symlink") {
       actions.append(
         h(
           "button",
@@ -163,8 +166,8 @@ export class FileTree implements Disposable {
         style: `padding-left: ${8 + depth * 14}px`,
         title: file ? `${node.path}  mode ${file.mode.toString(8).padStart(4, "0")}` : node.path,
       },
-      h("span", { class: "icon" }, directory ? "▾" : binary ? "◆" : "·"),
-      h("span", { class: "name" }, directory ? `${node.name}/` : node.name),
+      h("span", { class: "icon" }, directory ? "▾" : binary ? "◆" : file?.kind === "symlink" ? "↪" : file?.kind.endsWith("device") ? "▪" : "·"),
+      h("span", { class: "name" }, directory ? `${node.name}/` : file?.kind === "symlink" ? `${node.name} → ${file.target ?? ""}` : node.name),
       problemCount ? h("span", { class: "problems", title: `${problemCount} problem(s)` }, String(problemCount)) : null,
       executable ? h("span", { class: "badge exec", title: "executable" }, "x") : null,
       binary ? h("span", { class: "badge" }, "bin") : null,

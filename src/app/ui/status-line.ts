@@ -35,6 +35,15 @@ export class StatusLine implements Disposable {
     this.network.textContent = status.network ? `eth0 ${status.network.address}` : "";
     this.network.title = status.network?.explanation ?? "";
     const report = status.report;
+    const downloads = status.downloads;
+    if (downloads) {
+      // The first boot's downloads: their bytes in words, and a bar when the sizes are known.
+      const bar = h("progress", { class: "fetch-progress", "data-testid": "fetch-progress", "aria-label": "Downloaded", max: downloads.total ?? 1 });
+      if (downloads.total !== undefined) bar.value = downloads.loaded;
+      else bar.removeAttribute("value");
+      this.message.replaceChildren(status.message, " ", bar);
+      return;
+    }
     if (!report || (!report.fix && !report.fileToFix)) {
       this.message.replaceChildren(status.message);
       return;

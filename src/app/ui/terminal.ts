@@ -67,7 +67,7 @@ export class SerialTerminal implements Disposable {
     terminal.loadAddon(fit);
     this.element.replaceChildren();
     terminal.open(this.element);
-    terminal.onData((data) => this.onInput(data));
+    terminal.onData((data) => this.onInput(this.withCtrl(data)));
     this.terminal = terminal;
     this.fit = fit;
     this.fitNow();
@@ -210,6 +210,51 @@ export class SerialTerminal implements Disposable {
 
   focus(): void {
     this.terminal?.focus();
+  }
+
+  /** The extra keys' Ctrl: the next key typed is sent as Ctrl+key (c → ^C). */
+  ctrlArmed = false;
+
+  private withCtrl(data: string): string {
+    if (!this.ctrlArmed || data.length !== 1) return data;
+    this.ctrlArmed = false;
+    this.ctrlChanged?.(false);
+    const code = data.toUpperCase().charCodeAt(0);
+    return code >= 0x40 && code <= 0x5f ? String.fromCharCode(code & 0x1f) : data;
+  }
+
+  /** Told when Ctrl is used up, so the key's button can show it. */
+  ctrlChanged: ((armed: boolean) => void) | undefined;
+
+  /** Clears the screen and the scrollback (the boot's output stays in output()). */
+  clear(): void {
+    this.terminal?.clear();
+  }
+
+  /** Rows of the buffer holding `query` (case-insensitive), each with the column of every match. */
+  find(query: string): Array<{ row: number; column: number }> {
+    const buffer = this.terminal?.buffer.active;
+    if (!buffer || query === "") return [];
+    const wanted = query.toLowerCase();
+    const matches: Array<{ row: number; column: number }> = [];
+    for (let row = 0; row < buffer.length; row++) {
+      const text = buffer.getLine(row)?.translateToString(true).toLowerCase() ?? "";
+      for (let column = text.indexOf(wanted); column !== -1; column = text.indexOf(wanted, column + 1)) matches.push({ row, column });
+    }
+    return matches;
+  }
+
+  /** Selects a match of find() and scrolls it into the middle of the view. */
+  reveal(match: { row: number; column: number }, length: number): void {
+    const terminal = this.terminal;
+    if (!terminal) return;
+    terminal.select(match.column, match.row, length);
+    terminal.scrollToLine(Math.max(0, match.row - Math.floor(terminal.rows / 2)));
+  }
+
+  /** The selected text (a search's match), for tests and copying. */
+  selection(): string {
+    return this.terminal?.getSelection() ?? "";
   }
 
   setTheme(theme: Theme): void {

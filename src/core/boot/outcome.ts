@@ -125,7 +125,15 @@ export function describeOutcome(outcome: BootOutcome, context: InitContext = {})
   switch (outcome.kind) {
     case "booting": {
       const stage = outcome.lastStage;
-      const where = !stage ? "" : stage.stage === "run-init" ? "running init" : stage.stage === "kernel-start" || stage.stage === "initramfs-unpack" || stage.stage === "initramfs-unpacked" || stage.stage === "root-mounted" ? "kernel starting" : "";
+      // The stages as they come, in words: the page's status line shows each.
+      const words: Record<string, string> = {
+        "kernel-start": "kernel starting",
+        "initramfs-unpack": "unpacking the initramfs",
+        "initramfs-unpacked": "initramfs unpacked",
+        "root-mounted": "root file system mounted",
+        "run-init": "running init",
+      };
+      const where = stage ? (words[stage.stage] ?? "") : "";
       return { ...base, tone: "busy", headline: where ? `Booting: ${where}…` : "Booting…", explanation: "" };
     }
     case "prompt": {

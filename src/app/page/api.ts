@@ -1,0 +1,73 @@
+// The playground's implementation of window.bootlab's calls (docs/page-api.md), over the open
+// project and the boot controller. Unchecked: automation/methods.ts's makeApi checks the
+// arguments, refuses writes when read-only and gives every failure its code.
+import type { BaseEntry } from "../../../workers/emulator.api.ts";
+import { normalizeGuestPath } from "../../core/rootfs/guest-path.ts";
+import { defaultTemplate, findTemplate } from "../../core/templates/index.ts";
+import { BootlabApiError, type ListedFile } from "../automation/bootlab-api.ts";
+import type { ApiImplementation } from "../automation/methods.ts";
+import type { BootController } from "../emulator/boot-controller.ts";
+import type { ProjectModel } from "../project/model.ts";
+
+export interface PlaygroundCallsHost {
+  readonly model: ProjectModel;
+  readonly boot: BootController;
+  /** The base archive's entries if known yet; loadBase() fetches them. */
+  base(): BaseEntry[] | undefined;
+  loadBase(): Promise<BaseEntry[]>;
+  selectedPath(): string | undefined;
+  select(path: string | undefined, fromUser: boolean): void;
+  preferredFile(): string | undefined;
+  lintNow(): void;
+  reboot(options: { cold?: boolean }): Promise<void>;
+}
+
+/** The calls behind window.bootlab and the embed protocol; automation/methods.ts checks their arguments first. */
+export function playgroundCalls(host: PlaygroundCallsHost): Omit<ApiImplementation, "shareLink" | "exportBundle"> {
+  return {
+    listFiles: async () => {
+      const overlay = host.model.files().map(
+        (f): ListedFile => ({
+          path: f.path,
+          kind: f.kind,
+          mode: f.mode,
+          size: f.data?.length ?? new TextEncoder().encode(f.text ?? "").length,
+          readOnly: false,
+          binary: f.data !== undefined,
+        }),
+      );
+      const overlayPaths = new Set(overlay.map((f) => f.path));
+      const base = await host.loadBase().catch(() => [] as BaseEntry[]);
+      const template = findTemplate(host.model.templateId) ?? defaultTemplate();
+      const baseListed = template.base === "none" ? [] : base.filter((e) => !overlayPaths.has(e.path)).map((e): ListedFile => ({ path: e.path, kind: e.kind, mode: e.mode, size: e.size, readOnly: true, binary: e.kind === "file" }));
+      return [...overlay, ...baseListed].sort((a, b) => a.path.localeCompare(b.path));
+    },
+    readFile: (path) => {
+      const normalized = normalizeGuestPath(path.trim());
+      const file = host.model.get(normalized);
+      if (!file) {
+        const inBase = host.base()?.some((e) => e.path === normalized);
+        throw new BootlabApiError("not-found", inBase ? `${normalized} is a read-only file of the base archive, not one of your files` : `${normalized} does not exist in your files`);
+      }
+      if (file.kind !== "file") throw new BootlabApiError("not-a-file", `${normalized} is a folder`);
+      if (file.text === undefined) throw new BootlabApiError("binary", `${normalized} is a binary file`);
+      return file.text;
+    },
+    writeFile: (path, text, options) => {
+      const normalized = normalizeGuestPath(path.trim());
+      host.model.writeText(normalized, text, options?.mode);
+      if (host.selectedPath() === normalized || !host.selectedPath()) host.select(normalized, false);
+      host.lintNow();
+    },
+    removeFile: (path) => {
+      host.model.remove(path);
+      if (host.selectedPath() === normalizeGuestPath(path.trim())) host.select(host.preferredFile(), false);
+    },
+    setCmdline: (cmdline) => host.model.setCmdline(cmdline),
+    reboot: (options) => host.reboot(options ?? {}),
+    send: (text) => host.boot.send(text),
+    output: () => host.boot.output(),
+    waitFor: (pattern, ms) => host.boot.waitFor(pattern, ms),
+    metrics: () => host.boot.metrics(),
+  };
+}

@@ -1,0 +1,51 @@
+// The linter over the open project (src/core/lint): markers in the editor, problem counts in
+// the file tree and the status line. Runs shortly after each change, and at once before a boot.
+import type { BaseEntry } from "../../../workers/emulator.api.ts";
+import { lintOverlay, type Diagnostic } from "../../core/lint/index.ts";
+import { defaultTemplate, findTemplate } from "../../core/templates/index.ts";
+import type { EditorPane } from "../editor/editor-pane.ts";
+import type { ProjectModel } from "../project/model.ts";
+import { toLintFiles } from "../project/overlay.ts";
+import type { Disposable } from "../ui/dom.ts";
+import type { FileTree } from "../ui/file-tree.ts";
+import type { StatusLine } from "../ui/status-line.ts";
+
+const LINT_DELAY_MS = 150;
+
+export class ProjectLint implements Disposable {
+  private diagnostics: Diagnostic[] = [];
+  private lintTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The base archive's entries once known: a path the base provides is not missing. */
+  base: BaseEntry[] | undefined;
+
+  constructor(
+    private readonly model: ProjectModel,
+    private readonly views: { editor: EditorPane; tree: FileTree; status: StatusLine },
+  ) {}
+
+  schedule(): void {
+    if (this.lintTimer !== undefined) clearTimeout(this.lintTimer);
+    this.lintTimer = setTimeout(() => this.now(), LINT_DELAY_MS);
+  }
+
+  now(): Diagnostic[] {
+    if (this.lintTimer !== undefined) clearTimeout(this.lintTimer);
+    this.lintTimer = undefined;
+    const template = findTemplate(this.model.templateId) ?? defaultTemplate();
+    const basePaths = template.base === "none" ? new Set<string>() : this.base ? new Set(this.base.map((e) => e.path)) : undefined;
+    this.diagnostics = lintOverlay({ files: toLintFiles(this.model.files()), cmdline: this.model.cmdline, ...(basePaths ? { basePaths } : {}) });
+    this.views.editor.setDiagnostics(this.diagnostics);
+    const counts = new Map<string, number>();
+    for (const d of this.diagnostics) if (d.severity !== "info") counts.set(d.path, (counts.get(d.path) ?? 0) + 1);
+    this.views.tree.setProblems(counts);
+    this.views.status.setLint(
+      this.diagnostics.filter((d) => d.severity === "error").length,
+      this.diagnostics.filter((d) => d.severity === "warning").length,
+    );
+    return this.diagnostics;
+  }
+
+  dispose(): void {
+    if (this.lintTimer !== undefined) clearTimeout(this.lintTimer);
+  }
+}

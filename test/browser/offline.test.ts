@@ -1,0 +1,77 @@
+// Offline after the first visit: once the first boot reached its prompt, the service worker
+// (sw.js, versioned by the build and the manifest's hashes) keeps what the visit used; with the
+// network gone, a reload boots from it. A new build is picked up on the next visit online, and
+// its cache replaces the old one's.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { collectPageErrors, launchChromium, screenshot, serveDist, type LaunchedChromium } from "./harness.ts";
+import { BOOT_MS, waitForApi, waitForOutput } from "./share-helpers.ts";
+
+let site: Awaited<ReturnType<typeof serveDist>>;
+let chromium: LaunchedChromium;
+let page: Page;
+let errors: string[];
+
+async function bootToPrompt(): Promise<void> {
+  await waitForApi(page);
+  await page.locator('[data-testid=status][data-phase="ready"]').waitFor({ timeout: BOOT_MS });
+}
+
+const cacheNames = () => page.evaluate(async () => (await caches.keys()).filter((name) => name.startsWith("bootlab-")));
+
+describe("offline after the first visit", () => {
+  before(async () => {
+    site = await serveDist();
+    chromium = await launchChromium();
+    page = await chromium.context.newPage();
+    errors = collectPageErrors(page);
+  });
+  after(async () => {
+    if (errors.length) console.log(`page errors:\n${errors.join("\n")}`);
+    await chromium?.close();
+    await site?.close();
+  });
+
+  test("the first visit boots, then the service worker keeps its files", async () => {
+    await page.goto(site.url);
+    await bootToPrompt();
+    await page.locator('html[data-offline="ready"]').waitFor({ timeout: 60_000 });
+    const version = /version ([0-9a-f]{16})/.exec(readFileSync(join(site.dir, "sw.js"), "utf8"))?.[1];
+    assert.ok(version);
+    assert.deepEqual(await cacheNames(), [`bootlab-${version}`]);
+    const kept = await page.evaluate(async (name) => (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname), `bootlab-${version}`);
+    for (const wanted of ["/index.html", "/prebuilt/manifest.json", "/prebuilt/i386/tiny/bzImage", "/prebuilt/i386/base.cpio.gz"]) assert.ok(kept.includes(wanted), `${wanted} is kept: ${kept.join(" ")}`);
+    assert.ok(kept.some((path) => /^\/assets\/v86-.*\.wasm$/.test(path)), "the wasm is kept");
+  });
+
+  test("with the network gone, a reload boots and the guest answers", async () => {
+    await chromium.context.setOffline(true);
+    try {
+      await page.reload();
+      await bootToPrompt();
+      await page.evaluate(() => window.bootlab!.send("\n"));
+      await page.evaluate(() => window.bootlab!.send("echo OFFLINE-$((5*5))\n"));
+      await waitForOutput(page, "OFFLINE-25", 30_000);
+      await screenshot(page, "offline-reload");
+    } finally {
+      await chromium.context.setOffline(false);
+    }
+  });
+
+  test("a new build is picked up on the next visit, and its cache replaces the old one", async () => {
+    const swPath = join(site.dir, "sw.js");
+    const old = /version ([0-9a-f]{16})/.exec(readFileSync(swPath, "utf8"))![1]!;
+    const next = "0123456789abcdef";
+    writeFileSync(swPath, readFileSync(swPath, "utf8").replaceAll(old, next));
+    const indexPath = join(site.dir, "index.html");
+    writeFileSync(indexPath, readFileSync(indexPath, "utf8").replace("<head>", '<head><meta name="bootlab-build" content="next">'));
+    await page.reload();
+    await bootToPrompt();
+    assert.equal(await page.locator('meta[name="bootlab-build"]').getAttribute("content"), "next", "the page came from the network");
+    await page.waitForFunction(async (name) => JSON.stringify((await caches.keys()).filter((n) => n.startsWith("bootlab-"))) === JSON.stringify([name]), `bootlab-${next}`, { timeout: 60_000 });
+    await page.locator('html[data-offline="ready"]').waitFor({ timeout: 60_000 });
+  });
+});
