@@ -11,6 +11,7 @@ import { RespawnDetector, type RespawnLoop } from "./respawn.ts";
 import { ListenerSet, type Disposable, type Runner, type RunnerExit, type RunnerTimings } from "./runner.ts";
 import type { BootSpec } from "./spec.ts";
 import { BootTranscript, type BootStage } from "./transcript.ts";
+import { dropKernelMessages } from "./parity.ts";
 
 /** Where a session's bytes come from and its input goes: a Runner, or an adapter over the page's bridge. */
 export interface ConsoleSource {
@@ -402,8 +403,10 @@ export class BootSession implements Disposable {
     // The output starts after the prompt line with the echoed command. That is the first line,
     // unless a kernel message came between the prompt and the echo: the kernel prints wherever
     // the cursor is, so "/ # [ 1.24] clocksource: ..." ends the prompt line and the echo gets a
-    // line of its own. So skip through the first line that ends with the command.
-    const echo = lines.findIndex((line) => line.trimEnd().endsWith(command));
+    // line of its own; or it came in the middle of the echo ("cat /mnt/dat[ 4.31] input: ...",
+    // then "a1/README.txt" on the next line). So skip through the first line where the echo,
+    // kernel messages taken out, ends with the command.
+    const echo = echoEnd(lines, command);
     return lines.slice(echo === -1 ? 1 : echo + 1).join("\n");
   }
 
@@ -537,6 +540,17 @@ export class RunnerSession extends BootSession {
     this.dispose();
     await this.runner.dispose();
   }
+}
+
+/** The index of the line that ends the echo of `command` (kernel messages inside it taken out), or -1. */
+function echoEnd(lines: readonly string[], command: string): number {
+  // The echo is near the top: a few lines of kernel messages at most come before or inside it.
+  for (let i = 0; i < Math.min(lines.length, 16); i++) {
+    const text = dropKernelMessages(lines.slice(0, i + 1).join("\n"));
+    const last = text.slice(text.lastIndexOf("\n") + 1);
+    if (last.trimEnd().endsWith(command)) return i;
+  }
+  return -1;
 }
 
 /** The console= values of a command line, in order: "console=ttyS0,115200" gives "ttyS0". */
