@@ -55,6 +55,11 @@ export interface BootSystem {
   readyPattern?: string;
   /** A network card on the emulator's own network (network.ts); the kernel must drive it. */
   network?: boolean;
+  /**
+   * Prebuilt layers unpacked after the base and before the user's files, by id from the
+   * manifest's `layers` ("devel": tcc and musl for compiling in the guest).
+   */
+  layers?: readonly string[];
 }
 
 export interface PlanOptions {
@@ -146,6 +151,16 @@ export async function planBoot(system: BootSystem, artifacts: PrebuiltArtifacts,
   const usesBase = system.base === "busybox" && system.initrd === undefined && root === "initramfs";
   const baseEntry = artifacts.base("i386");
   if (usesBase && !baseEntry) problems.push("prebuilt/manifest.json lists no i386 base archive; rebuild with `bootlab build`");
+  const layers = (system.layers ?? []).map((id) => {
+    const layer = artifacts.layer(id, "i386");
+    if (!layer) {
+      const known = (artifacts.manifest.layers ?? []).map((l) => l.id);
+      problems.push(`layer "${id}": prebuilt/manifest.json has no such i386 layer (${known.length ? `it has ${known.join(", ")}` : "it lists none"}); rebuild with \`bootlab build\``);
+    } else if (root !== "initramfs" || system.initrd !== undefined) {
+      problems.push(`layer "${id}" is an initramfs archive: it cannot go into ${system.initrd !== undefined ? "your own initrd" : `a root on ${cmdline.get("root")}`}`);
+    }
+    return layer;
+  });
 
   if (root === "ramdisk") {
     if (system.initrd === undefined) {
@@ -204,6 +219,7 @@ export async function planBoot(system: BootSystem, artifacts: PrebuiltArtifacts,
   // The initrd: base, then the user's initrd or files; one plain archive the runners boot as it is.
   const parts: Uint8Array[] = [];
   if (usesBase) parts.push(await artifacts.plainInitrd(baseEntry!.path));
+  for (const layer of layers) parts.push(await artifacts.plainInitrd(layer!.path));
   if (system.initrd !== undefined) parts.push(inflateInitrd(system.initrd));
   if (system.files.length > 0 && root !== "ramdisk") parts.push(packCpio(overlayEntries(system.files)));
   const initrd = parts.length ? concatInitrds(parts) : undefined;

@@ -1,6 +1,7 @@
 // The templates, one per system the seed tutorials build. Texts follow the tutorials; where this
 // page needs something different (the serial console, a prompt without pressing Enter) a comment
 // in the file says so.
+import { cInGuestTemplate } from "./c-in-guest.ts";
 import { networkTemplate } from "./network.ts";
 import type { Template } from "./template.ts";
 
@@ -151,6 +152,6 @@ const tinySystem: Template = {
 };
 
 /** Every template, the default first. */
-export const TEMPLATES: readonly Template[] = [busyboxInit, minimalInit, staticHello, tinySystem, networkTemplate];
+export const TEMPLATES: readonly Template[] = [busyboxInit, minimalInit, staticHello, tinySystem, networkTemplate, cInGuestTemplate];
 
 export const DEFAULT_TEMPLATE_ID = busyboxInit.id;

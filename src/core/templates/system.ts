@@ -27,5 +27,6 @@ export function templateSystem(template: Template, project: { files: readonly Ov
   const system: BootSystem = { files: project.files, base: template.base, kernel: template.kernel, cmdline: project.cmdline };
   if (template.readyPattern !== undefined) system.readyPattern = template.readyPattern;
   if (template.network) system.network = true;
+  if (template.layers?.length) system.layers = [...template.layers];
   return system;
 }

@@ -56,6 +56,8 @@ export interface Template {
   readyPattern?: string;
   /** The system has a network card (BootSystem.network): the plan picks a kernel that drives it. */
   network?: boolean;
+  /** Prebuilt layers after the base (BootSystem.layers): "devel" brings tcc and musl. */
+  layers?: readonly string[];
 }
 
 export function isPrebuiltFile(file: TemplateFile): file is TemplatePrebuiltFile {
