@@ -60,6 +60,12 @@ export interface BootSystem {
    * manifest's `layers` ("devel": tcc and musl for compiling in the guest).
    */
   layers?: readonly string[];
+  /**
+   * A C source in the files to compile into a program before the boot (src/core/cinit: in a
+   * build guest with the devel layer's tcc); the static-hello template's /init.c -> /init.
+   * The plan itself boots the files as they are: front ends run `compileSystem` first.
+   */
+  compile?: { source: string; output: string };
 }
 
 export interface PlanOptions {
