@@ -10,7 +10,7 @@ import { defaultTemplate, findTemplate, requireTemplate, TEMPLATES, templateSyst
 import { ExtensibleApi, withCode, BootlabApiError, type BootlabApi, type ListedFile } from "./automation/bootlab-api.ts";
 import { EditorPane } from "./editor/editor-pane.ts";
 import { BootController } from "./emulator/boot-controller.ts";
-import { EmulatorBridge } from "./emulator/bridge.ts";
+import { EmulatorBridge, EmulatorError } from "./emulator/bridge.ts";
 import { DEFAULT_OPTIONS, type Playground, type PlaygroundExtension, type PlaygroundOptions } from "./playground.ts";
 import { projectFromTemplate } from "./project/from-template.ts";
 import { ProjectModel, type ProjectState } from "./project/model.ts";
@@ -501,10 +501,37 @@ class PlaygroundApp implements Playground {
     const request: BootRequest = { system: templateSystem(template, { files: this.model.files(), cmdline: this.model.cmdline }) };
     if (options.cold) request.cold = true;
     if (matchMedia("(max-width: 760px)").matches) this.showPane("terminal");
-    const started = await this.boot.boot(request);
+    let started;
+    try {
+      started = await this.boot.boot(request);
+    } catch (error) {
+      // tcc's errors in /init.c (static-hello): markers on their lines until the next edit.
+      if (error instanceof EmulatorError && error.code === "compile-failed") this.showCompileDiagnostics(error);
+      throw error;
+    }
     // What the plan decided on the user's behalf (another kernel, say) is worth a notice.
     if (started.notes.length) this.notify(started.notes.join(" "));
     this.terminal.focus();
+  }
+
+  private showCompileDiagnostics(error: EmulatorError): void {
+    const lines = (path: string) => (this.model.get(path)?.text ?? "").split("\n");
+    const compile: Diagnostic[] = error.diagnostics.map((d) => ({
+      path: d.path,
+      code: "tcc",
+      severity: d.severity,
+      message: `tcc: ${d.message}`,
+      line: d.line,
+      column: 1,
+      endLine: d.line,
+      endColumn: (lines(d.path)[d.line - 1]?.length ?? 0) + 1,
+    }));
+    this.diagnostics = [...this.diagnostics, ...compile];
+    this.editor.setDiagnostics(this.diagnostics);
+    const counts = new Map<string, number>();
+    for (const d of this.diagnostics) if (d.severity !== "info") counts.set(d.path, (counts.get(d.path) ?? 0) + 1);
+    this.tree.setProblems(counts);
+    this.terminal.write(new TextEncoder().encode(`\r\n${error.message.replace(/\n/g, "\r\n")}\r\n`));
   }
 
   /** Redraws the timeline and marks newly explained lines, once per frame. */
