@@ -368,11 +368,12 @@ const api: EmulatorApi = {
   },
 
   async exportBundle(assets, request) {
-    const planned = await plan(assets, await compiled(assets, request.system));
+    const system = await compiled(assets, request.system);
+    const planned = await plan(assets, system);
     const zip = await failingAs("export-failed", async () => {
       // Loaded on first use: the boot path never pays for the zip writer.
       const { bundleFromPlan } = await import("../src/core/bundle/index.ts");
-      return bundleFromPlan(planned, { files: request.system.files, template: request.template, ...(request.zipName ? { zipName: request.zipName } : {}) });
+      return bundleFromPlan(planned, { files: system.files, template: request.template, ...(request.zipName ? { zipName: request.zipName } : {}) });
     });
     return transfer(zip, [zip.buffer]);
   },
