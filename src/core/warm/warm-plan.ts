@@ -44,6 +44,9 @@ export type WarmDecision =
 export async function planWarm(system: BootSystem, plan: BootPlan, artifacts: PrebuiltArtifacts, v86Version: string): Promise<WarmDecision> {
   const cold = (coldReason: string): WarmDecision => ({ warm: false, coldReason });
   if (system.initrd !== undefined) return cold("an initrd of your own boots cold");
+  // The snapshot holds the base only; a layer (the devel layer's tcc and musl) would have to be
+  // in it too, keyed by its sha256: not done yet.
+  if (system.layers?.length) return cold(`a system with the ${system.layers.join(", ")} layer boots cold`);
   if (plan.spec.disks.length > 0) return cold("systems with disks boot cold");
   if (plan.spec.network) return cold("systems with a network boot cold (the network card's state is not in the snapshot)");
   if (system.base === "busybox" && !plan.usesBase) return cold("a root file system outside the initramfs boots cold");
