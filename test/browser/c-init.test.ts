@@ -75,7 +75,7 @@ describe("your own C init in the page", () => {
   test("a syntax error: nothing boots, tcc's message is on the status line and a marker on its line", async () => {
     await page.evaluate(() => window.bootlab!.writeFile("/init.c", '#include <stdio.h>\nint main(void)\n{\n    printf("no semicolon\\n")\n    return 0;\n}\n'));
     const rejected = await page.evaluate(() => window.bootlab!.reboot().then(() => "booted", (e: { code?: string; message: string }) => `${e.code}: ${e.message}`));
-    assert.match(rejected, /init\.c:5: error: ';' expected/);
+    assert.match(rejected, /^compile-failed: [^]*init\.c:5: error: ';' expected/);
     assert.match(await page.getByTestId("status-message").innerText(), /init\.c:5: error/);
     await page.locator(".monaco-editor").waitFor({ timeout: 30_000 });
     await page.locator(".monaco-editor .squiggly-error").first().waitFor({ timeout: 10_000 });
