@@ -30,6 +30,8 @@ export interface BootStarted {
   fetchMs: number;
   /** Time to plan the boot: pack the files and join them to the base. */
   planMs: number;
+  /** Of planMs: compiling the system's C source in a build guest (0 when it has none, or the same source was compiled before). */
+  compileMs?: number;
   /** Time from creating the emulator until the guest runs. */
   emulatorStartMs: number;
   /** The kernel the plan booted and why ("tiny", its one-line summary). */
@@ -101,11 +103,22 @@ export type EmulatorFailureCode =
   | "emulator-failed"
   | "not-running"
   | "bad-request"
-  | "export-failed";
+  | "export-failed"
+  | "compile-failed";
+
+/** One of tcc's messages about a source the worker compiled (BootSystem.compile). */
+export interface CompileDiagnosticOnPath {
+  path: string;
+  line: number;
+  severity: "error" | "warning";
+  message: string;
+}
 
 export interface EmulatorFailure {
   code: EmulatorFailureCode;
   message: string;
+  /** "compile-failed": tcc's messages with their lines, for editor markers. */
+  diagnostics?: CompileDiagnosticOnPath[];
 }
 
 export interface EmulatorApi {

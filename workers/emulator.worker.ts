@@ -13,6 +13,7 @@ import { sha256Hex, WarmStore } from "./warm-store.ts";
 import { planWarm, type WarmDecision } from "../src/core/warm/index.ts";
 import { readCpio } from "../src/core/cpio/index.ts";
 import { BootTranscript, parsePrebuiltManifest, PlanError, planBoot, PrebuiltArtifacts, type BootSystem } from "../src/core/boot/index.ts";
+import { CompileError, compileSystem, type CompiledSystem } from "../src/core/cinit/index.ts";
 import type {
   AssetUrls,
   BaseEntry,
@@ -128,6 +129,48 @@ async function plan(assets: AssetUrls, system: BootSystem, emulator?: "v86") {
     if (error instanceof PlanError) throw failure("plan-refused", error.message);
     throw failure(isFailure(error) ? error.code : "pack-failed", error instanceof Error || isFailure(error) ? error.message : String(error));
   }
+}
+
+/** Compiles of a C source by its text (the same source always gives the same program), the last few. */
+const compiles = new Map<string, Promise<CompiledSystem>>();
+const MAX_COMPILES = 8;
+
+/**
+ * The system with its compile step done (the static-hello template's /init.c -> /init), in a
+ * build guest on a v86 of its own (src/core/cinit), as `bootlab boot` does it. tcc's errors
+ * reject with "compile-failed" and the diagnostics, so the page can mark their lines.
+ */
+async function compiled(assets: AssetUrls, system: BootSystem): Promise<BootSystem> {
+  const step = system.compile;
+  if (!step) return system;
+  const source = [...system.files].reverse().find((f) => f.path === step.source);
+  const key = `${step.source}\0${step.output}\0${source?.text ?? ""}`;
+  let pending = source?.text !== undefined ? compiles.get(key) : undefined;
+  if (!pending) {
+    const artifacts = await prebuilt(assets);
+    const biosBytes = await bios(assets);
+    pending = compileSystem({ files: source ? [source] : [], base: "none", cmdline: "", compile: step }, artifacts, async () => new V86Runner({ bios: biosBytes, wasm: v86Module }));
+    if (source?.text !== undefined) {
+      compiles.set(key, pending);
+      if (compiles.size > MAX_COMPILES) compiles.delete(compiles.keys().next().value!);
+      pending.catch(() => compiles.delete(key));
+    }
+  }
+  let result: CompiledSystem;
+  try {
+    result = await pending;
+  } catch (error) {
+    throw failure("compile-failed", `${step.source}: ${error instanceof CompileError ? error.message : String(error)}`);
+  }
+  if (!result.ok) {
+    const diagnostics = result.result.diagnostics.map((d) => ({ path: step.source, ...d }));
+    throw { ...failure("compile-failed", `${step.source} did not compile (tcc, in the build guest); nothing was booted:\n${result.result.messages.trim()}`), diagnostics };
+  }
+  const program = result.system.files.find((f) => f.path === step.output)!;
+  const files = system.files.filter((f) => f.path !== step.source && f.path !== step.output);
+  const done: BootSystem = { ...system, files: [...files, program] };
+  delete done.compile;
+  return done;
 }
 
 let compiledWasm: Promise<WebAssembly.Module> | undefined;
@@ -285,10 +328,12 @@ const api: EmulatorApi = {
     const [biosBytes] = await Promise.all([bios(assets), prebuilt(assets)]);
     const fetchMs = performance.now() - fetchStarted;
     const planStarted = performance.now();
-    const planned = await plan(assets, request.system, "v86");
+    const system = await compiled(assets, request.system);
+    const compileMs = performance.now() - planStarted;
+    const planned = await plan(assets, system, "v86");
     const artifacts = await prebuilt(assets);
     const decide = () =>
-      planWarm(request.system, planned, artifacts, V86_VERSION).catch(
+      planWarm(system, planned, artifacts, V86_VERSION).catch(
         (error: unknown): WarmDecision => ({ warm: false, coldReason: `the warm boot could not be planned: ${error instanceof Error ? error.message : String(error)}` }),
       );
     // A page's first boot plans its warm side only when an earlier visit kept a snapshot: a
@@ -354,6 +399,7 @@ const api: EmulatorApi = {
       initrdSha256,
       fetchMs,
       planMs,
+      compileMs,
       emulatorStartMs: coldTimings.emulatorStartMs,
       kernel: planned.kernel,
       notes: planned.notes,
@@ -394,17 +440,18 @@ const api: EmulatorApi = {
   },
 
   async exportBundle(assets, request) {
-    const planned = await plan(assets, request.system);
+    const system = await compiled(assets, request.system);
+    const planned = await plan(assets, system);
     const zip = await failingAs("export-failed", async () => {
       // Loaded on first use: the boot path never pays for the zip writer.
       const { bundleFromPlan } = await import("../src/core/bundle/index.ts");
-      return bundleFromPlan(planned, { files: request.system.files, template: request.template, ...(request.zipName ? { zipName: request.zipName } : {}) });
+      return bundleFromPlan(planned, { files: system.files, template: request.template, ...(request.zipName ? { zipName: request.zipName } : {}) });
     });
     return transfer(zip, [zip.buffer]);
   },
 
   async exportInitramfs(assets, request) {
-    const planned = await plan(assets, request.system);
+    const planned = await plan(assets, await compiled(assets, request.system));
     const initrd = planned.spec.initrds[0];
     if (!initrd) throw failure("export-failed", "this system has no initramfs: its root is on a disk");
     // An ext2/ext4 initrd (magic 0xEF53 at 1080) is a RAM disk, not a cpio archive: the bundle carries it.

@@ -6,12 +6,13 @@
 // starts; only then do xterm.js and (later still) Monaco load.
 import type { BaseEntry, BootRequest } from "../../workers/emulator.api.ts";
 import { LAN_NAME } from "../core/boot/network.ts";
+import type { Diagnostic } from "../core/lint/index.ts";
 import { defaultTemplate, findTemplate, requireTemplate, TEMPLATES, templateDisks, templateSystem, type Template } from "../core/templates/index.ts";
 import { ExtensibleApi, type BootlabApi } from "./automation/bootlab-api.ts";
 import { makeApi } from "./automation/methods.ts";
 import { EditorPane } from "./editor/editor-pane.ts";
 import { BootController } from "./emulator/boot-controller.ts";
-import { EmulatorBridge } from "./emulator/bridge.ts";
+import { EmulatorBridge, EmulatorError } from "./emulator/bridge.ts";
 import { DEFAULT_OPTIONS, type Playground, type PlaygroundExtension, type PlaygroundOptions } from "./playground.ts";
 import { projectFromTemplate } from "./project/from-template.ts";
 import { ProjectModel, type ProjectState } from "./project/model.ts";
@@ -442,10 +443,33 @@ class PlaygroundApp implements Playground {
     if (options.cold) request.cold = true;
     if (this.lan !== undefined) request.system = { ...request.system, lan: this.lan };
     if (isNarrow()) this.layout.showPane("terminal");
-    const started = await this.boot.boot(request);
+    let started;
+    try {
+      started = await this.boot.boot(request);
+    } catch (error) {
+      // tcc's errors in /init.c (static-hello): markers on their lines until the next edit.
+      if (error instanceof EmulatorError && error.code === "compile-failed") this.showCompileDiagnostics(error);
+      throw error;
+    }
     // What the plan decided on the user's behalf (another kernel, say) is worth a notice.
     if (started.notes.length) this.notify(started.notes.join(" "));
     this.terminal.focus();
+  }
+
+  private showCompileDiagnostics(error: EmulatorError): void {
+    const lines = (path: string) => (this.model.get(path)?.text ?? "").split("\n");
+    const compile: Diagnostic[] = error.diagnostics.map((d) => ({
+      path: d.path,
+      code: "tcc",
+      severity: d.severity,
+      message: `tcc: ${d.message}`,
+      line: d.line,
+      column: 1,
+      endLine: d.line,
+      endColumn: (lines(d.path)[d.line - 1]?.length ?? 0) + 1,
+    }));
+    this.lint.add(compile);
+    this.terminal.write(new TextEncoder().encode(`\r\n${error.message.replace(/\n/g, "\r\n")}\r\n`));
   }
 
   /** Redraws the timeline and marks newly explained lines, once per frame. */

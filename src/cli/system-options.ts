@@ -3,11 +3,13 @@
 // BootSystem the plan (src/core/boot/plan.ts) boots. Nothing here decides how to boot it.
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
-import { KernelCmdline, NETWORK_HELP, PlanError, planBoot, type HostDisk, type BootPlan, type BootSystem, type EmulatorName, type PlanOptions } from "../core/boot/index.ts";
+import { KernelCmdline, NETWORK_HELP, PlanError, planBoot, type PrebuiltArtifacts, type HostDisk, type BootPlan, type BootSystem, type EmulatorName, type PlanOptions } from "../core/boot/index.ts";
 import { overlayFromEntries, type OverlayFile } from "../core/rootfs/index.ts";
 import { findTemplate, templateDisks, templateFiles, templateSystem, TEMPLATES } from "../core/templates/index.ts";
 import { loadBundle } from "./bundle.ts";
-import { CliError, EXIT_USAGE } from "./command.ts";
+import { CliError, EXIT_FAILED, EXIT_USAGE } from "./command.ts";
+import { CompileError, compileSystem, formatDiagnostics, sourceName } from "../core/cinit/index.ts";
+import { createRunner } from "./runners/create.ts";
 import { openHostDisk } from "./input-file.ts";
 import { readHostTree } from "./host-tree.ts";
 import { prebuiltArtifacts, readUserFile } from "./runners/artifacts.ts";
@@ -117,7 +119,27 @@ export async function systemFromOptions(values: SystemOptionValues): Promise<{ s
     if (values.net) throw new CliError("--net and --lan: a guest has one network card; give one of them", EXIT_USAGE);
     system.lan = values.lan;
   }
+  if (system.compile) system = await compileFromOptions(system, artifacts);
   return { system, what };
+}
+
+/**
+ * Runs the system's compile step (the static-hello template's /init.c -> /init) in a v86 build
+ * guest, as the page does. tcc's errors are the guest's failure: exit 1 with its messages.
+ */
+async function compileFromOptions(system: BootSystem, artifacts: PrebuiltArtifacts): Promise<BootSystem> {
+  const source = system.compile!.source;
+  let compiled;
+  try {
+    compiled = await compileSystem(system, artifacts, () => createRunner("v86"));
+  } catch (error) {
+    if (error instanceof CompileError) throw new CliError(`${source}: ${error.message}`, EXIT_FAILED);
+    throw error;
+  }
+  if (!compiled.ok) {
+    throw new CliError(`${source} did not compile (tcc, in the build guest); nothing was booted:\n${formatDiagnostics(compiled.result, source.replace(/^\//, ""), sourceName(source))}`, EXIT_FAILED);
+  }
+  return compiled.system;
 }
 
 /** The plan for `system`, with plan problems as a usage error (exit 2) listing each. */

@@ -8,6 +8,8 @@ import { planBoot } from "../../src/core/boot/index.ts";
 import { bundleFromPlan, readBundle } from "../../src/core/bundle/index.ts";
 import { TEMPLATES, templateDisks, templateFiles, templateSystem } from "../../src/core/templates/index.ts";
 import { prebuiltArtifacts } from "../../src/cli/runners/artifacts.ts";
+import { createRunner } from "../../src/cli/runners/create.ts";
+import { compileSystem } from "../../src/core/cinit/index.ts";
 import { collectPageErrors, launchChromium, serveDist, waitForPrompt, type LaunchedChromium, type StaticServer } from "./harness.ts";
 
 const BOOT_MS = 90_000;
@@ -30,7 +32,10 @@ describe("every template in the page", () => {
     test(`${template.id}: boots in the page, from the same initrd, kernel and command line as the CLI's plan`, async () => {
       const artifacts = await prebuiltArtifacts();
       const read = (p: string) => artifacts.bytes(p);
-      const system = templateSystem(template, { files: await templateFiles(template, read), cmdline: template.cmdline, disks: await templateDisks(template, read) });
+      // A template that compiles a C source (static-hello's /init.c) compiles it as `bootlab boot` does.
+      const compiled = await compileSystem(templateSystem(template, { files: await templateFiles(template, read), cmdline: template.cmdline, disks: await templateDisks(template, read) }), artifacts, () => createRunner("v86"));
+      assert.ok(compiled.ok);
+      const system = compiled.system;
       const cli = await planBoot(system, artifacts, { emulator: "v86" });
 
       const page = await chromium.context.newPage();

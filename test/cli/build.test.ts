@@ -15,7 +15,7 @@ import { budgetProblems } from "../../src/cli/build/budgets.ts";
 import { assertNoBuildPaths, findPaths } from "../../src/cli/build/path-leaks.ts";
 import { cacheRoot, lockCache } from "../../src/cli/build/cache.ts";
 import { compareWithManifest, mergeManifest, type Manifest, type ManifestKernel } from "../../src/cli/build/manifest.ts";
-import { describeOutputs } from "../../src/cli/build/pipeline.ts";
+import { DEVEL_LAYER_SUMMARY, describeOutputs } from "../../src/cli/build/pipeline.ts";
 import { appletLinks, baseRootfsEntries, defaultInit, packBaseRootfs } from "../../src/cli/build/recipes/base-rootfs.ts";
 import { combineFragments } from "../../src/cli/build/recipes/kernel.ts";
 import { muslCc, specsFor } from "../../src/cli/build/recipes/musl.ts";
@@ -333,7 +333,9 @@ describe("the manifest", () => {
         { id: "tiny", arch: "i386", bzImage: "i386/tiny/bzImage", config: "i386/configs/kernel-tiny.config", summary: PROFILE_SPECS.tiny.summary },
         { id: "full", arch: "i386", bzImage: "i386/full/bzImage", config: "i386/configs/kernel-full.config", summary: PROFILE_SPECS.full.summary },
       ],
+      layers: [{ id: "devel", arch: "i386", path: "i386/devel.cpio.gz", summary: DEVEL_LAYER_SUMMARY }],
     });
+    assert.deepEqual(describeOutputs(["x86_64"], ["tiny"]).layers, [], "the devel layer is built for i386 only");
     for (const profile of Object.values(PROFILE_SPECS)) assert.match(profile.summary, /^[^\n]{20,200}$/, `${profile.name}: one line`);
   });
 
@@ -374,13 +376,13 @@ describe("the manifest", () => {
   it("the committed manifest names the BIOS, the base and both i386 kernels, each an artifact it lists", () => {
     const recorded = JSON.parse(readFileSync(new URL("../../prebuilt/manifest.json", import.meta.url), "utf8")) as Manifest;
     const listed = new Set(recorded.artifacts.map((a) => a.path));
-    assert.deepEqual({ bios: recorded.bios, bases: recorded.bases, kernels: recorded.kernels }, describeOutputs(["i386"], ["tiny", "full"]));
-    for (const path of [recorded.bios, ...recorded.bases.map((b) => b.path), ...recorded.kernels.flatMap((k) => [k.bzImage, k.config])]) {
+    assert.deepEqual({ bios: recorded.bios, bases: recorded.bases, kernels: recorded.kernels, layers: recorded.layers }, describeOutputs(["i386"], ["tiny", "full"]));
+    for (const path of [recorded.bios, ...recorded.bases.map((b) => b.path), ...recorded.kernels.flatMap((k) => [k.bzImage, k.config]), ...(recorded.layers ?? []).map((l) => l.path)]) {
       assert.ok(listed.has(path), `${path} is an artifact of the manifest`);
     }
   });
 
-  it("the committed tiny artifacts fit their budgets (bzImage <= 1.3 MB with LZ4 and VTs, see budgets.ts; BusyBox <= 1.1 MB, base.cpio.gz <= 1.0 MB)", () => {
+  it("the committed tiny artifacts fit their budgets (bzImage <= 1.3 MB with LZ4 and VTs, see budgets.ts; BusyBox <= 1.1 MB, base.cpio.gz and devel.cpio.gz <= 1.0 MB)", () => {
     const recorded = JSON.parse(readFileSync(new URL("../../prebuilt/manifest.json", import.meta.url), "utf8")) as Manifest;
     assert.deepEqual(budgetProblems(recorded.artifacts), []);
   });
@@ -389,3 +391,20 @@ describe("the manifest", () => {
 function createHashHex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
+
+describe("the devel layer", () => {
+  it("the committed layer has tcc, cc -> tcc, libtcc1.a, musl's headers, start files and libc.a under /usr", () => {
+    const entries = readCpio(new Uint8Array(readFileSync(new URL("../../prebuilt/i386/devel.cpio.gz", import.meta.url))));
+    const byPath = new Map(entries.map((e) => [e.path, e] as const));
+    const tcc = byPath.get("usr/bin/tcc");
+    assert.ok(tcc && tcc.kind === "file" && tcc.mode === 0o755);
+    assert.deepEqual(Array.from(tcc.data.subarray(0, 5)), [0x7f, 0x45, 0x4c, 0x46, 1], "a 32-bit ELF");
+    const cc = byPath.get("usr/bin/cc");
+    assert.ok(cc && cc.kind === "symlink" && cc.target === "tcc");
+    for (const path of ["usr/lib/tcc/libtcc1.a", "usr/lib/tcc/include/stdarg.h", "usr/include/stdio.h", "usr/include/bits/alltypes.h", "usr/lib/crt1.o", "usr/lib/crti.o", "usr/lib/crtn.o", "usr/lib/libc.a", "usr/lib/libm.a"]) {
+      assert.equal(byPath.get(path)?.kind, "file", path);
+    }
+    assert.ok(!byPath.has("usr/include/linux"), "the kernel's headers stay out");
+    for (const e of entries) assert.ok(e.uid === 0 && e.gid === 0 && e.mtime === 0, e.path);
+  });
+});

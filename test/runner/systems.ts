@@ -12,6 +12,8 @@ import { TEMPLATES, templateDisks, templateFiles, templateSystem } from "../../s
 import { run } from "../../src/cli/exec.ts";
 import { writeHostTree } from "../../src/cli/host-tree.ts";
 import { prebuiltArtifacts } from "../../src/cli/runners/artifacts.ts";
+import { createRunner } from "../../src/cli/runners/create.ts";
+import { compileSystem } from "../../src/core/cinit/index.ts";
 
 /** Commands typed at the prompt in every system that has a shell, in this order. */
 export const PARITY_COMMANDS = ["uname -a", "cat /proc/cmdline", "mount", "ls /", "ps"];
@@ -44,7 +46,10 @@ export async function templateSystems(): Promise<TestSystem[]> {
   return Promise.all(
     TEMPLATES.map(async (template) => {
       const read = (path: string) => artifacts.bytes(path);
-      const system = templateSystem(template, { files: await templateFiles(template, read), cmdline: template.cmdline, disks: await templateDisks(template, read) });
+      // static-hello's /init.c is compiled to /init in a build guest, as `bootlab boot` does it.
+      const compiled = await compileSystem(templateSystem(template, { files: await templateFiles(template, read), cmdline: template.cmdline, disks: await templateDisks(template, read) }), artifacts, () => createRunner("v86"));
+      if (!compiled.ok) throw new Error(`template ${template.id}: ${compiled.result.messages}`);
+      const system = compiled.system;
       const files = [...template.files, ...(template.disks ?? []).flatMap((d) => d.files)];
       const commands = files.some((f) => f.path === "/etc/inittab") ? [...PARITY_COMMANDS, "cat /etc/inittab"] : [...PARITY_COMMANDS];
       // The disks the plan wrote, as the guest sees them (sizes are the images', the same on both emulators).

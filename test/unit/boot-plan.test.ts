@@ -143,3 +143,18 @@ test("the session learns why the init program will not run: CRLF, no #!, not exe
   const dynamic = new Uint8Array(await readFile("/bin/true"));
   assert.match(await hint({ path: "/init", kind: "file", mode: 0o755, data: dynamic }), /64-bit|dynamically linked/);
 });
+
+test("layers: the devel layer goes between the base and the user's files; an unknown layer or a layer with root= is refused", async () => {
+  const files = [{ path: "/etc/motd", kind: "file" as const, mode: 0o644, text: "hi\n" }];
+  const plain = await planBoot({ files, base: "busybox", cmdline: "" }, artifacts, { emulator: "v86" });
+  const devel = await planBoot({ files, base: "busybox", cmdline: "", layers: ["devel"] }, artifacts, { emulator: "v86" });
+  const layer = await artifacts.plainInitrd(artifacts.layer("devel", "i386")!.path);
+  const base = await artifacts.plainInitrd(artifacts.base("i386")!.path);
+  const initrd = devel.spec.initrds[0]!;
+  assert.equal(initrd.length, plain.spec.initrds[0]!.length + layer.length);
+  assert.deepEqual(initrd.subarray(base.length, base.length + layer.length), layer, "the layer right after the base");
+  const paths = readCpio(initrd).map((e) => e.path);
+  assert.ok(paths.includes("usr/bin/tcc") && paths.indexOf("usr/bin/tcc") < paths.lastIndexOf("etc/motd"));
+  await assert.rejects(planBoot({ files: [], base: "busybox", cmdline: "", layers: ["gcc"] }, artifacts), (e: unknown) => e instanceof PlanError && /layer "gcc": prebuilt\/manifest.json has no such i386 layer \(it has devel\)/.test(e.message));
+  await assert.rejects(planBoot({ files: [], base: "busybox", cmdline: "root=/dev/sda", layers: ["devel"], disks: [new Uint8Array(1 << 20)] }, artifacts), (e: unknown) => e instanceof PlanError && /layer "devel" is an initramfs archive/.test(e.message));
+});

@@ -11,7 +11,7 @@ import { copyName, renameProblem, uniqueName } from "../../src/app/share/project
 import { projectFromShared, shareInputOf } from "../../src/app/share/share-project.ts";
 import { importArchive, ImportError } from "../../src/app/share/import-archive.ts";
 import { decodeShareFragment, encodeShareFragment, ShareBinaryFileError } from "../../src/core/share/index.ts";
-import { findTemplate } from "../../src/core/templates/index.ts";
+import { findTemplate, type Template } from "../../src/core/templates/index.ts";
 import type { ProjectState } from "../../src/app/project/model.ts";
 
 test("unique names, copy names and rename checks", () => {
@@ -27,12 +27,17 @@ test("unique names, copy names and rename checks", () => {
 });
 
 const hello = new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1, 0, 0xde, 0xad]);
+/** A template with a prebuilt program (static-hello had one before it compiled /init.c), for the codec's template-file references. */
+function helloTemplate(): Template {
+  return { ...findTemplate("static-hello")!, files: [{ kind: "file", path: "/init", mode: 0o755, artifact: "i386/hello" }] };
+}
+
 function project(files: ProjectState["files"], templateId = "static-hello"): ProjectState {
   return { id: "p1", name: "Mine", templateId, cmdline: "console=ttyS0 rdinit=/init", files, pristineSignature: "", createdAt: 1, updatedAt: 2 };
 }
 
 test("a template's prebuilt binary goes by reference and comes back from the template", async () => {
-  const template = findTemplate("static-hello")!;
+  const template = helloTemplate();
   const mine = project([
     { path: "/init", kind: "file", mode: 0o755, data: hello },
     { path: "/etc/motd", kind: "file", mode: 0o644, text: "hi\n" },
@@ -59,7 +64,7 @@ test("a template's prebuilt binary goes by reference and comes back from the tem
 });
 
 test("a changed binary is not passed off as the template's: the codec refuses it by name", () => {
-  const template = findTemplate("static-hello")!;
+  const template = helloTemplate();
   const changed = project([{ path: "/init", kind: "file", mode: 0o755, data: new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0]) }]);
   const input = shareInputOf(changed, template, new Map([["/init", hello]]));
   assert.throws(() => encodeShareFragment(input), (e: unknown) => e instanceof ShareBinaryFileError && e.paths.join() === "/init");

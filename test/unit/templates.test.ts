@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TEMPLATES, DEFAULT_TEMPLATE_ID, defaultTemplate, findTemplate, requireTemplate, isPrebuiltFile } from "../../src/core/templates/index.ts";
+import { TEMPLATES, DEFAULT_TEMPLATE_ID, defaultTemplate, findTemplate, requireTemplate, isPrebuiltFile, templateSystem } from "../../src/core/templates/index.ts";
 import { lintOverlay } from "../../src/core/lint/index.ts";
 
 test("the templates cover seeds 000 to 004, with unique ids", () => {
@@ -43,14 +43,24 @@ test("the BusyBox init template has the files the playground promises", () => {
   }
 });
 
-test("the static C template uses the prebuilt hello binary as an executable /init and no base", () => {
+test("the static C template is /init.c, compiled to /init before each boot, with no base", () => {
   const hello = requireTemplate("static-hello");
   assert.equal(hello.base, "none");
-  const init = hello.files.find((f) => f.path === "/init");
-  assert.ok(init && isPrebuiltFile(init));
-  assert.equal(init.artifact, "i386/hello");
-  assert.equal(init.mode & 0o111, 0o111);
+  const source = hello.files.find((f) => f.path === "/init.c");
+  assert.ok(source && source.kind === "file" && !isPrebuiltFile(source));
+  assert.match(source.text, /printf\("Hello, World!\\n"\);/);
+  assert.ok(!hello.files.some((f) => f.path === "/init"), "the program comes from the compile");
+  assert.deepEqual(hello.compile, { source: "/init.c", output: "/init" });
+  assert.deepEqual(templateSystem(hello, { files: [], cmdline: "" }).compile, { source: "/init.c", output: "/init" });
   assert.ok(hello.readyPattern && new RegExp(hello.readyPattern).test("Hello, World!"));
+});
+
+test("c-in-guest asks for the devel layer on the BusyBox base and has /root/hello.c", () => {
+  const template = requireTemplate("c-in-guest");
+  assert.equal(template.base, "busybox");
+  assert.deepEqual(template.layers, ["devel"]);
+  assert.deepEqual(templateSystem(template, { files: [], cmdline: "" }).layers, ["devel"]);
+  assert.ok(template.files.some((f) => f.path === "/root/hello.c"));
 });
 
 test("the templates pass the linter with no errors or warnings against a BusyBox base", () => {

@@ -3,7 +3,7 @@
 // A guest that does not stop when asked is dealt with by terminating the worker and starting a
 // fresh one, so Stop always works and the page never waits on a runaway guest.
 import { proxy, wrap, type Remote } from "comlink";
-import type { AssetUrls, BaseEntry, BootRequest, BootStarted, EmulatorApi, EmulatorEvents, ExportRequest, FetchProgress } from "../../../workers/emulator.api.ts";
+import type { AssetUrls, BaseEntry, BootRequest, BootStarted, CompileDiagnosticOnPath, EmulatorApi, EmulatorEvents, ExportRequest, FetchProgress } from "../../../workers/emulator.api.ts";
 import type { BootSystem } from "../../core/boot/index.ts";
 import { Emitter } from "../ui/dom.ts";
 
@@ -14,6 +14,8 @@ export class EmulatorError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** "compile-failed": tcc's messages with their lines. */
+    readonly diagnostics: readonly CompileDiagnosticOnPath[] = [],
   ) {
     super(message);
   }
@@ -22,7 +24,8 @@ export class EmulatorError extends Error {
 function asEmulatorError(error: unknown): EmulatorError {
   if (error instanceof EmulatorError) return error;
   if (typeof error === "object" && error !== null && "code" in error && "message" in error) {
-    return new EmulatorError(String(error.code), String(error.message));
+    const diagnostics = "diagnostics" in error && Array.isArray(error.diagnostics) ? (error.diagnostics as CompileDiagnosticOnPath[]) : [];
+    return new EmulatorError(String(error.code), String(error.message), diagnostics);
   }
   return new EmulatorError("worker-failed", error instanceof Error ? error.message : String(error));
 }

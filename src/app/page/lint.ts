@@ -34,6 +34,17 @@ export class ProjectLint implements Disposable {
     const template = findTemplate(this.model.templateId) ?? defaultTemplate();
     const basePaths = template.base === "none" ? new Set<string>() : this.base ? new Set(this.base.map((e) => e.path)) : undefined;
     this.diagnostics = lintOverlay({ files: toLintFiles(this.model.files()), cmdline: this.model.cmdline, ...(basePaths ? { basePaths } : {}) });
+    this.show();
+    return this.diagnostics;
+  }
+
+  /** Adds problems found elsewhere (tcc's, when a boot compiles /init.c) until the next lint. */
+  add(found: readonly Diagnostic[]): void {
+    this.diagnostics = [...this.diagnostics, ...found];
+    this.show();
+  }
+
+  private show(): void {
     this.views.editor.setDiagnostics(this.diagnostics);
     const counts = new Map<string, number>();
     for (const d of this.diagnostics) if (d.severity !== "info") counts.set(d.path, (counts.get(d.path) ?? 0) + 1);
@@ -42,7 +53,6 @@ export class ProjectLint implements Disposable {
       this.diagnostics.filter((d) => d.severity === "error").length,
       this.diagnostics.filter((d) => d.severity === "warning").length,
     );
-    return this.diagnostics;
   }
 
   dispose(): void {

@@ -41,6 +41,14 @@ export interface ManifestBase {
   warmAgent: string;
 }
 
+/** An archive a system may ask for on top of the base (BootSystem.layers): the devel layer. */
+export interface ManifestLayer {
+  id: string;
+  arch: TargetName;
+  path: string;
+  summary: string;
+}
+
 /** A kernel: its profile's id, architecture, image and the exact .config that made it. */
 export interface ManifestKernel {
   id: ProfileName;
@@ -59,6 +67,8 @@ export interface Manifest {
   bios: string;
   bases: ManifestBase[];
   kernels: ManifestKernel[];
+  /** Optional: manifests from before the devel layer have none. */
+  layers?: ManifestLayer[];
   artifacts: ManifestArtifact[];
   sources: ManifestSource[];
   toolchain: ToolchainVersions;
@@ -91,6 +101,7 @@ export function mergeManifest(previous: Manifest | undefined, current: Manifest)
     ...current,
     bases: merge(previous?.bases, current.bases, (b) => b.arch).sort((a, b) => compare(a.arch, b.arch)),
     kernels: merge(previous?.kernels, current.kernels, (k) => `${k.arch}/${k.id}`).sort((a, b) => compare(a.arch, b.arch) || rank(a.id) - rank(b.id) || compare(a.id, b.id)),
+    layers: merge(previous?.layers, current.layers ?? [], (l) => `${l.arch}/${l.id}`).sort((a, b) => compare(a.arch, b.arch) || compare(a.id, b.id)),
     artifacts: merge(previous?.artifacts, current.artifacts, (a) => a.path).sort((a, b) => compare(a.path, b.path)),
   };
 }

@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { CacheLayout } from "./cache.ts";
 import { extractDebMember, extractTarball, kernelSourceTree } from "./extract.ts";
-import { describeArtifact, type Manifest, type ManifestArtifact, type ManifestBase, type ManifestKernel, type ManifestSource, MANIFEST_SCHEMA } from "./manifest.ts";
+import { describeArtifact, type Manifest, type ManifestArtifact, type ManifestBase, type ManifestKernel, type ManifestLayer, type ManifestSource, MANIFEST_SCHEMA } from "./manifest.ts";
 import { SourceFetcher, type ObtainedSource, type SourceRoute } from "./obtain-sources.ts";
 import { buildBusybox } from "./recipes/busybox.ts";
 import { buildStaticC, STATIC_C_PROGRAMS } from "./recipes/static-c.ts";
@@ -13,7 +13,8 @@ import { buildKernel, installKernelHeaders, readFragment } from "./recipes/kerne
 import { buildMusl } from "./recipes/musl.ts";
 import { defaultInit, packBaseRootfs } from "./recipes/base-rootfs.ts";
 import { reproducibleEnv, SOURCE_DATE_EPOCH } from "./reproducible-env.ts";
-import { ALL_SOURCES, BUSYBOX, LINUX, MUSL, SEABIOS, type SourcePin } from "./sources.ts";
+import { ALL_SOURCES, BUSYBOX, LINUX, MUSL, SEABIOS, TCC, type SourcePin } from "./sources.ts";
+import { buildDevelLayer } from "./devel-layer.ts";
 import { cachedStage, moduleDigest, type StageCacheOptions } from "./stage-cache.ts";
 import type { StageLog } from "./stage-log.ts";
 import { PROFILE_SPECS, profileFragments, TARGET_SPECS, type ProfileName, type TargetName } from "./targets.ts";
@@ -47,7 +48,11 @@ export const ARTIFACT_PATHS = {
   hello: (t: TargetName) => `${t}/hello`,
   warmAgent: (t: TargetName) => `${t}/warm-agent`,
   baseRootfs: (t: TargetName) => `${t}/base.cpio.gz`,
+  develLayer: (t: TargetName) => `${t}/devel.cpio.gz`,
 };
+
+/** The layers a system may ask for after the base (BootSystem.layers); the devel layer is built for i386 only. */
+export const LAYER_TARGETS: readonly TargetName[] = ["i386"];
 
 export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const { log, layout } = options;
@@ -153,6 +158,12 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       produced.push(ARTIFACT_PATHS.baseRootfs(targetName));
       return { status: "packed" };
     });
+
+    if (LAYER_TARGETS.includes(targetName)) {
+      const destination = join(options.outDir, ARTIFACT_PATHS.develLayer(targetName));
+      await buildDevelLayer({ log, env, jobs: options.jobs, stages, target, musl: source(MUSL), tcc: source(TCC), sysroot: sysroot.dir, sysrootInputs, workDir, destination });
+      produced.push(ARTIFACT_PATHS.develLayer(targetName));
+    }
   }
 
   const artifacts: ManifestArtifact[] = produced.map((path) => describeArtifact(options.outDir, path)).sort((a, b) => (a.path < b.path ? -1 : 1));
@@ -170,7 +181,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
 }
 
 /** What the artifacts of these targets and profiles are, in the manifest's terms (paths from ARTIFACT_PATHS). */
-export function describeOutputs(targets: readonly TargetName[], profiles: readonly ProfileName[]): Pick<Manifest, "bios" | "bases" | "kernels"> {
+export function describeOutputs(targets: readonly TargetName[], profiles: readonly ProfileName[]): Pick<Manifest, "bios" | "bases" | "kernels" | "layers"> {
   const bases: ManifestBase[] = targets.map((arch) => ({ arch, path: ARTIFACT_PATHS.baseRootfs(arch), warmAgent: ARTIFACT_PATHS.warmAgent(arch) }));
   const kernels: ManifestKernel[] = targets.flatMap((arch) =>
     profiles.map((id) => ({
@@ -181,7 +192,8 @@ export function describeOutputs(targets: readonly TargetName[], profiles: readon
       summary: PROFILE_SPECS[id].summary,
     })),
   );
-  return { bios: ARTIFACT_PATHS.seabios, bases, kernels };
+  const layers: ManifestLayer[] = targets.filter((arch) => LAYER_TARGETS.includes(arch)).map((arch) => ({ id: "devel", arch, path: ARTIFACT_PATHS.develLayer(arch), summary: DEVEL_LAYER_SUMMARY }));
+  return { bios: ARTIFACT_PATHS.seabios, bases, kernels, layers };
 }
 
 function manifestSource(pin: SourcePin, got: ObtainedSource): ManifestSource {
@@ -197,5 +209,7 @@ function manifestSource(pin: SourcePin, got: ObtainedSource): ManifestSource {
     upstream: pin.upstream,
   };
 }
+
+export const DEVEL_LAYER_SUMMARY = "TinyCC (tcc, and cc) with musl's headers, start files and libc.a under /usr: `tcc -static hello.c -o hello` in the guest";
 
 export type { ToolchainVersions };

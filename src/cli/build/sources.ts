@@ -41,7 +41,7 @@ export interface DebianSourcePin {
 }
 
 export interface SourcePin {
-  name: "linux" | "busybox" | "musl" | "seabios";
+  name: "linux" | "busybox" | "musl" | "seabios" | "tcc";
   /** The upstream version. */
   version: string;
   /** What the tree extracts to, inside the tarball. */
@@ -118,7 +118,24 @@ export const SEABIOS: SourcePin = {
   upstream: null,
 };
 
-export const ALL_SOURCES: readonly SourcePin[] = [LINUX, MUSL, BUSYBOX, SEABIOS];
+// TinyCC for the devel layer. Debian packages a snapshot of upstream's mob branch (tcc has made
+// no release since 0.9.27, whose i386 code cannot link against a gcc-built musl); the orig
+// tarball unpacks into the current directory, with no top directory.
+export const TCC: SourcePin = {
+  name: "tcc",
+  version: "0.9.27+git20200814.62c30a4a",
+  debian: {
+    kind: "source",
+    package: "tcc",
+    file: "tcc_0.9.27+git20200814.62c30a4a.orig.tar.bz2",
+    sha256: "d63c113bcdd657f51c8ee197a0b0a24203603313e19a52b5f678d40ab7f5df35",
+  },
+  // Upstream publishes this snapshot only as a git commit (62c30a4a); a tarball made from it
+  // would not have these bytes, and none has been verified here.
+  upstream: null,
+};
+
+export const ALL_SOURCES: readonly SourcePin[] = [LINUX, MUSL, BUSYBOX, SEABIOS, TCC];
 
 /** The file name a source is cached under (the file the pinned sha256 is of). */
 export function cachedFileName(pin: SourcePin): string {

@@ -76,7 +76,9 @@ ${SYSTEM_OPTIONS_HELP}
 
 Exit codes (the first that applies; what happened is printed on stderr):
   0  the guest powered off (or you left with Ctrl-])
-  1  the guest stopped otherwise (it rebooted, or the emulator exited)
+  1  the guest stopped otherwise (it rebooted, or the emulator exited); or the system's C
+     source did not compile (static-hello's /init.c: tcc's messages with their lines are
+     printed, and nothing boots)
   2  usage: a bad option, a missing file, or a system the plan refuses (what is missing is printed)
   3  kernel panic (the panic line and what usually causes it are printed)
   4  time-out
@@ -93,7 +95,8 @@ Examples:
   bootlab boot
   bootlab boot --template busybox-init
   printf 'uname -a\\npoweroff -f\\n' | bootlab boot --emulator qemu
-  bootlab boot --rootfs my-overlay/ --append "rdinit=/sbin/init"`;
+  bootlab boot --rootfs my-overlay/ --append "rdinit=/sbin/init"
+  bootlab boot --template static-hello --rootfs my-init/   # my-init/init.c becomes /init`;
 
 export const bootCommand: Command = {
   name: "boot",

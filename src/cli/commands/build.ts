@@ -25,9 +25,11 @@ const help = `Usage: bootlab build [--target i386|x86_64] [--profile tiny|full] 
 Builds, from sources pinned by sha256, the Linux 6.1 kernel (tinyconfig + the committed
 fragments in src/cli/build/kconfig/), musl, a static BusyBox, a static C hello init, the
 program warm snapshots are taken in (warm-agent) and the base root filesystem (BusyBox +
-applet symlinks + /dev nodes + a default /init, one cpio.gz), and takes SeaBIOS from
+applet symlinks + /dev nodes + a default /init, one cpio.gz), for i386 the devel layer
+(TinyCC and musl for compiling in the guest, devel.cpio.gz), and takes SeaBIOS from
 Debian's seabios package. Outputs go to DIR in this layout:
   seabios.bin  <target>/<profile>/bzImage  <target>/{busybox,hello,warm-agent,base.cpio.gz}
+  i386/devel.cpio.gz
   <target>/configs/{kernel-tiny,kernel-full,busybox}.config  manifest.json
 Sources and finished stages are cached under $XDG_CACHE_HOME/bootlab (else ~/.cache/bootlab),
 so a second run with nothing changed takes seconds. Every command's output goes to a log file

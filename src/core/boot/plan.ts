@@ -70,6 +70,17 @@ export interface BootSystem {
    * guests of one process), with no DHCP server or router on it unless a guest runs one.
    */
   lan?: string;
+  /**
+   * Prebuilt layers unpacked after the base and before the user's files, by id from the
+   * manifest's `layers` ("devel": tcc and musl for compiling in the guest).
+   */
+  layers?: readonly string[];
+  /**
+   * A C source in the files to compile into a program before the boot (src/core/cinit: in a
+   * build guest with the devel layer's tcc); the static-hello template's /init.c -> /init.
+   * The plan itself boots the files as they are: front ends run `compileSystem` first.
+   */
+  compile?: { source: string; output: string };
 }
 
 export interface PlanOptions {
@@ -163,6 +174,16 @@ export async function planBoot(described: BootSystem, artifacts: PrebuiltArtifac
   const usesBase = system.base === "busybox" && system.initrd === undefined && root === "initramfs";
   const baseEntry = artifacts.base("i386");
   if (usesBase && !baseEntry) problems.push("prebuilt/manifest.json lists no i386 base archive; rebuild with `bootlab build`");
+  const layers = (system.layers ?? []).map((id) => {
+    const layer = artifacts.layer(id, "i386");
+    if (!layer) {
+      const known = (artifacts.manifest.layers ?? []).map((l) => l.id);
+      problems.push(`layer "${id}": prebuilt/manifest.json has no such i386 layer (${known.length ? `it has ${known.join(", ")}` : "it lists none"}); rebuild with \`bootlab build\``);
+    } else if (root !== "initramfs" || system.initrd !== undefined) {
+      problems.push(`layer "${id}" is an initramfs archive: it cannot go into ${system.initrd !== undefined ? "your own initrd" : `a root on ${cmdline.get("root")}`}`);
+    }
+    return layer;
+  });
 
   if (root === "ramdisk") {
     if (system.initrd === undefined) {
@@ -228,6 +249,7 @@ export async function planBoot(described: BootSystem, artifacts: PrebuiltArtifac
   // The initrd: base, then the user's initrd or files; one plain archive the runners boot as it is.
   const parts: Uint8Array[] = [];
   if (usesBase) parts.push(await artifacts.plainInitrd(baseEntry!.path));
+  for (const layer of layers) parts.push(await artifacts.plainInitrd(layer!.path));
   if (system.initrd !== undefined) parts.push(inflateInitrd(system.initrd));
   if (system.files.length > 0 && root !== "ramdisk") parts.push(packCpio(overlayEntries(system.files)));
   const initrd = parts.length ? concatInitrds(parts) : undefined;

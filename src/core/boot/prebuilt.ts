@@ -29,9 +29,19 @@ export interface PrebuiltBase {
   warmAgent?: string;
 }
 
+/** An archive a system may ask for after the base (BootSystem.layers), such as "devel". */
+export interface PrebuiltLayer {
+  id: string;
+  arch: GuestArch;
+  /** A .cpio.gz, relative to prebuilt/. */
+  path: string;
+  summary: string;
+}
+
 export interface PrebuiltManifest {
   bios: string;
   bases: readonly PrebuiltBase[];
+  layers: readonly PrebuiltLayer[];
   kernels: readonly PrebuiltKernel[];
   artifacts: ReadonlyArray<{ path: string; sha256: string; size: number }>;
 }
@@ -82,12 +92,18 @@ export function parsePrebuiltManifest(json: unknown): PrebuiltManifest {
     if (record.warmAgent !== undefined) base.warmAgent = text(record, "warmAgent", what);
     return base;
   });
+  // Optional: a manifest from before the devel layer has no layers.
+  const layers = (root.layers === undefined ? [] : list(root.layers, "layers")).map((value, i): PrebuiltLayer => {
+    const what = `layers[${i}]`;
+    const record = object(value, what);
+    return { id: text(record, "id", what), arch: arch(record, what), path: text(record, "path", what), summary: text(record, "summary", what) };
+  });
   const artifacts = list(root.artifacts, "artifacts").map((value, i) => {
     const what = `artifacts[${i}]`;
     const record = object(value, what);
     return { path: text(record, "path", what), sha256: text(record, "sha256", what), size: Number(record.size) };
   });
-  return { bios: text(root, "bios", "manifest"), bases, kernels, artifacts };
+  return { bios: text(root, "bios", "manifest"), bases, layers, kernels, artifacts };
 }
 
 /** A prebuilt kernel with its parsed .config, as the plan needs it. */
@@ -138,6 +154,10 @@ export class PrebuiltArtifacts {
 
   base(arch: GuestArch): PrebuiltBase | undefined {
     return this.manifest.bases.find((base) => base.arch === arch);
+  }
+
+  layer(id: string, arch: GuestArch): PrebuiltLayer | undefined {
+    return (this.manifest.layers ?? []).find((layer) => layer.id === id && layer.arch === arch);
   }
 }
 

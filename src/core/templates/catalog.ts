@@ -1,6 +1,7 @@
 // The templates, one per system the seed tutorials build. Texts follow the tutorials; where this
 // page needs something different (the serial console, a prompt without pressing Enter) a comment
 // in the file says so.
+import { cInGuestTemplate } from "./c-in-guest.ts";
 import { networkTemplate } from "./network.ts";
 import type { Template, TemplateFile } from "./template.ts";
 
@@ -120,17 +121,43 @@ exec /bin/sh
 /** Seeds 001 and 004: a static C program is the whole userland. */
 const staticHello: Template = {
   id: "static-hello",
-  title: "Static C program as /init",
+  title: "Your own C init: /init.c as process 1",
   source: "seeds 001 and 004",
   summary: [
-    "No shell and no BusyBox: the initramfs holds one statically linked C program, hello.c of seeds 001 and 004, as /init.",
-    "It prints its greeting and never returns, because process 1 must not exit: try a program that does, and read the panic.",
+    "No shell and no BusyBox: the initramfs holds one statically linked C program as /init, compiled from /init.c (hello.c of seeds 001 and 004).",
+    "Boot compiles /init.c with TinyCC and musl in a build guest (no server, no compiler of yours), then boots the program as process 1; tcc's errors stop the boot.",
+    "It prints its greeting and never returns, because process 1 must not exit: make it return, and read the kernel's panic.",
   ],
   base: "none",
   kernel: "tiny",
   cmdline: SERIAL_CONSOLE,
   readyPattern: "Hello",
-  files: [{ kind: "file", path: "/init", mode: 0o755, artifact: "i386/hello" }],
+  compile: { source: "/init.c", output: "/init" },
+  files: [
+    {
+      kind: "file",
+      path: "/init.c",
+      mode: 0o644,
+      text: `/* Your init: Boot compiles this file to a static i386 /init (tcc -static, musl),
+ * and the kernel runs it as process 1 with nothing else in the initramfs. */
+#include <stdio.h>
+#include <unistd.h>
+
+int main(void)
+{
+    printf("Hello, World!\\n");
+    printf("This is your friendly init system.\\n");
+    printf("Just hanging here...\\n");
+    fflush(stdout);
+    /* Process 1 must never exit (the kernel panics when it does): wait for ever.
+     * pause() rather than the tutorial's busy loop, so the emulator does not spin a core. */
+    for (;;)
+        pause();
+    return 0;
+}
+`,
+    },
+  ],
 };
 
 /** Seed 002: tinyconfig, musl and BusyBox, with no /init and no inittab at all. */
@@ -254,6 +281,6 @@ sysfs      /sys         sysfs   defaults    0    0
 };
 
 /** Every template, the default first. */
-export const TEMPLATES: readonly Template[] = [busyboxInit, minimalInit, staticHello, tinySystem, ramdiskExt4, diskRoot, severalDisks, networkTemplate];
+export const TEMPLATES: readonly Template[] = [busyboxInit, minimalInit, staticHello, tinySystem, ramdiskExt4, diskRoot, severalDisks, networkTemplate, cInGuestTemplate];
 
 export const DEFAULT_TEMPLATE_ID = busyboxInit.id;

@@ -48,5 +48,7 @@ export function templateSystem(template: Template, project: { files: readonly Ov
   if (project.disks?.length) system.fileDisks = project.disks;
   if (template.readyPattern !== undefined) system.readyPattern = template.readyPattern;
   if (template.network) system.network = true;
+  if (template.layers?.length) system.layers = [...template.layers];
+  if (template.compile) system.compile = { ...template.compile };
   return system;
 }

@@ -74,6 +74,10 @@ export interface Template {
   readyPattern?: string;
   /** The system has a network card (BootSystem.network): the plan picks a kernel that drives it. */
   network?: boolean;
+  /** A C source among the files compiled into a program before each boot (BootSystem.compile). */
+  compile?: { source: string; output: string };
+  /** Prebuilt layers after the base (BootSystem.layers): "devel" brings tcc and musl. */
+  layers?: readonly string[];
 }
 
 export function isPrebuiltFile(file: TemplateFile): file is TemplatePrebuiltFile {

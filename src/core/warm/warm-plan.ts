@@ -1,9 +1,10 @@
 // Whether a planned boot can be warm, and what a warm boot of it needs: the snapshot to restore
-// (taken once per kernel, base, command line and memory) and the archive to deliver into it.
+// (taken once per kernel, base and layers, command line and memory) and the archive to deliver
+// into it.
 //
 // A snapshot boot is the cold boot with the user's files left out and the warm-boot agent at
-// the init path: same kernel, command line and memory, the same archive under the files (the
-// base, or nothing). The kernel gets exactly as far as it does in a cold boot, to "Run /init as
+// the init path: same kernel, command line and memory, the same archives under the files (the
+// base and the system's layers, or nothing). The kernel gets exactly as far as it does in a cold boot, to "Run /init as
 // init process"; the agent is that init. A warm boot restores the snapshot and hands the agent
 // the archive that turns its tree into the cold boot's: the base's own entry at the init path
 // (which the agent's entry had replaced), then the user's files, as the plan packed them.
@@ -70,29 +71,39 @@ export async function planWarm(system: BootSystem, plan: BootPlan, artifacts: Pr
   const agentSha = artifactSha256(manifest, base.warmAgent);
   const baseSha = plan.usesBase ? artifactSha256(manifest, base.path) : "none";
   if (!kernelSha || !agentSha || !baseSha) return cold("prebuilt/manifest.json lacks a sha256 for the kernel, base or agent");
+  // The archives under the user's files, as the plan lays them: the base, then each layer (the
+  // devel layer's tcc and musl). The snapshot boots them all, and is keyed by each one's sha256.
+  const underPaths = plan.usesBase ? [base.path] : [];
+  const layerKeys: Array<{ id: string; sha256: string }> = [];
+  for (const id of system.layers ?? []) {
+    const layer = artifacts.layer(id, "i386");
+    const sha256 = layer && artifactSha256(manifest, layer.path);
+    if (!layer || !sha256) return cold(`prebuilt/manifest.json lacks the ${id} layer or its sha256`);
+    underPaths.push(layer.path);
+    layerKeys.push({ id, sha256 });
+  }
 
   const initPath = plan.expectations.initPath;
   const initName = normalizeEntryPath(initPath);
-  const under = plan.usesBase ? await baseTree(artifacts, base.path) : BUILT_IN_TREE;
+  const under = await underTree(artifacts, underPaths);
   const overlay = overlayEntries(system.files);
   const parent = parentPath(initName);
   if (parent !== "" && under.get(parent)?.kind !== "directory") {
-    return cold(`the init path ${initPath} is in a directory the ${plan.usesBase ? "base" : "kernel's built-in archive"} lacks`);
+    return cold(`the init path ${initPath} is in a directory the ${underPaths.length ? "base" : "kernel's built-in archive"} lacks`);
   }
   if (under.get(initName)?.kind === "directory") return cold(`the init path ${initPath} is a directory in the base`);
   if (!resolvesToFile(initName, under, overlay)) return cold(`nothing the kernel can run is at ${initPath}; a cold boot shows what the kernel does then`);
 
-  const { usesBase } = plan;
   const { cmdline, memoryMiB } = plan.spec;
   const bzImage = plan.kernel.bzImage;
   const agentPath = base.warmAgent;
   const spec = async (): Promise<BootSpec> => {
     const agent = await artifacts.bytes(agentPath);
     const agentArchive = packCpio([fileEntry(initName, agent, { mode: 0o755 })], { addParents: false });
-    const initrds = usesBase ? [await artifacts.plainInitrd(base.path), agentArchive] : [agentArchive];
+    const initrds = [...(await Promise.all(underPaths.map((path) => artifacts.plainInitrd(path)))), agentArchive];
     return { kernel: await artifacts.bytes(bzImage), initrds: [concatInitrds(initrds)], disks: [], cmdline, memoryMiB };
   };
-  const key = JSON.stringify({ format: WARM_FORMAT, v86: v86Version, kernel: kernelSha, base: baseSha, agent: agentSha, cmdline: plan.spec.cmdline, memoryMiB: plan.spec.memoryMiB, initPath });
+  const key = JSON.stringify({ format: WARM_FORMAT, v86: v86Version, kernel: kernelSha, base: baseSha, layers: layerKeys, agent: agentSha, cmdline: plan.spec.cmdline, memoryMiB: plan.spec.memoryMiB, initPath });
 
   // What the agent's entry replaced comes back first, then the user's files as the plan packed them.
   const displaced = under.get(initName);
@@ -116,21 +127,25 @@ const BUILT_IN_TREE: Tree = new Map([
   ["root", { kind: "directory" }],
 ]);
 
-const baseTrees = new Map<string, Promise<Tree>>();
-function baseTree(artifacts: PrebuiltArtifacts, path: string): Promise<Tree> {
-  let pending = baseTrees.get(path);
+const underTrees = new Map<string, Promise<Tree>>();
+/** The tree the kernel makes of the built-in archive and then `paths` (plain archives), cached per list. */
+function underTree(artifacts: PrebuiltArtifacts, paths: readonly string[]): Promise<Tree> {
+  const key = paths.join("\n");
+  let pending = underTrees.get(key);
   if (!pending) {
-    pending = artifacts.plainInitrd(path).then((bytes) => {
+    pending = Promise.all(paths.map((path) => artifacts.plainInitrd(path))).then((archives) => {
       const tree: Tree = new Map(BUILT_IN_TREE);
-      for (const entry of readCpio(bytes)) {
-        const node: TreeNode = { kind: entry.kind, entry };
-        if (entry.kind === "symlink" || entry.kind === "hardlink") node.target = entry.target;
-        tree.set(entry.path, node);
+      for (const bytes of archives) {
+        for (const entry of readCpio(bytes)) {
+          const node: TreeNode = { kind: entry.kind, entry };
+          if (entry.kind === "symlink" || entry.kind === "hardlink") node.target = entry.target;
+          tree.set(entry.path, node);
+        }
       }
       return tree;
     });
-    baseTrees.set(path, pending);
-    pending.catch(() => baseTrees.delete(path));
+    underTrees.set(key, pending);
+    pending.catch(() => underTrees.delete(key));
   }
   return pending;
 }
