@@ -4,8 +4,8 @@
 //
 // A snapshot boot is the cold boot with the user's files left out and the warm-boot agent at
 // the init path: same kernel, command line and memory, the same archives under the files (the
-// base and the system's layers, or nothing). The kernel gets exactly as far as it does in a cold boot, to "Run /init as
-// init process"; the agent is that init. A warm boot restores the snapshot and hands the agent
+// base and the system's layers, or nothing). The kernel gets exactly as far as it does in a
+// cold boot, to "Run /init as init process"; the agent is that init. A warm boot restores the snapshot and hands the agent
 // the archive that turns its tree into the cold boot's: the base's own entry at the init path
 // (which the agent's entry had replaced), then the user's files, as the plan packed them.
 import { packCpio } from "../cpio/writer.ts";
