@@ -57,6 +57,36 @@ export function findDefinitions(file: string, text: string, name: string): Symbo
   return definitions;
 }
 
+/** A `source "path"` line of a Kconfig file and the conditions (`if`, `menu ... depends on`) around it. */
+export interface SourceSite {
+  /** The sourced file, relative to the tree (`$(SRCARCH)` as given in `srcarch`; `rsource` resolved). */
+  path: string;
+  dependsOn: string[];
+}
+
+/** The files one Kconfig file sources, each with the conditions it is sourced under. */
+export function findSourceSites(file: string, text: string, srcarch = "x86"): SourceSite[] {
+  const sites: SourceSite[] = [];
+  const stack: { kind: string; depends: string[] }[] = [];
+  let open: { kind: string; depends: string[] } | undefined;
+  for (const line of text.split("\n")) {
+    const start = BLOCK_START.exec(line)?.[1];
+    if (start) open = undefined;
+    if (start === "if") stack.push({ kind: "if", depends: [line.replace(/^\s*if\s+/, "").replace(/#.*$/, "").trim()] });
+    else if (start === "menu" || start === "choice") {
+      open = { kind: start, depends: [] };
+      stack.push(open);
+    } else if (start === "endif" || start === "endmenu" || start === "endchoice") stack.pop();
+    else if (open && /^\s*depends\s+on\s+/.test(line)) open.depends.push(line.replace(/^\s*depends\s+on\s+/, "").replace(/#.*$/, "").trim());
+    const source = /^\s*(source|rsource|osource)\s+"?([^"\s]+)"?/.exec(line);
+    if (!source) continue;
+    let path = source[2]!.replaceAll("$(SRCARCH)", srcarch).replaceAll("$SRCARCH", srcarch);
+    if (source[1] === "rsource") path = `${file.includes("/") ? file.slice(0, file.lastIndexOf("/") + 1) : ""}${path}`;
+    sites.push({ path, dependsOn: stack.flatMap((s) => s.depends) });
+  }
+  return sites;
+}
+
 /** The symbols an expression names (`PCI && (X86_64 || !SMP)`: PCI, X86_64, SMP). */
 export function expressionSymbols(expression: string): string[] {
   const names = expression.replace(/"[^"]*"/g, " ").match(/[A-Za-z0-9_]+/g) ?? [];
