@@ -1,8 +1,8 @@
 // Why a fragment's line did not survive olddefconfig: definitions read from Kconfig text, and
 // the sentence for each kind of drop.
 import { strict as assert } from "node:assert";
-import { describe, it } from "node:test";
-import { checkKconfig, explainMismatch, expressionSymbols, findDefinitions, parseKconfig } from "../../src/core/kconfig/index.ts";
+import { describe, it, test } from "node:test";
+import { checkKconfig, explainMismatch, expressionSymbols, findDefinitions, findSourceSites, parseKconfig } from "../../src/core/kconfig/index.ts";
 
 const KCONFIG = `
 menu "File systems"
@@ -59,4 +59,13 @@ describe("kconfig: why a symbol was dropped", () => {
     assert.match(reasons[2]!, /^has no prompt: only another option's `select` turns it on \(fs\/Kconfig:16\)/);
     assert.match(reasons[3]!, /^one option of a choice/);
   });
+});
+
+test("kconfig: a sourced file inherits the if and menu conditions around its source line", () => {
+  const text = 'menu "File systems"\n\tdepends on FS_MENU\nif BLOCK\nsource "fs/ext4/Kconfig"\nendif # BLOCK\nendmenu\nsource "arch/$(SRCARCH)/Kconfig"\nrsource "Kconfig.extra"\n';
+  assert.deepEqual(findSourceSites("fs/Kconfig", text), [
+    { path: "fs/ext4/Kconfig", dependsOn: ["FS_MENU", "BLOCK"] },
+    { path: "arch/x86/Kconfig", dependsOn: [] },
+    { path: "fs/Kconfig.extra", dependsOn: [] },
+  ]);
 });
