@@ -2,9 +2,9 @@
 // (one that survives olddefconfig, one whose dependency is off in the tiny profile, one that no
 // Linux 6.1 Kconfig defines), the report naming each, the output directory's manifest, a QEMU
 // boot of the named kernel through `--kernel DIR/NAME`, and the second build coming from the
-// stage cache. Cost: one tiny kernel build, started from the tiny kernel's kept build directory
-// when the machine has one (~/.cache/bootlab/work); measured 150-170 s with -j 2 on a 2-core
-// machine shared with other builds; a second run of the test finds the stage in the cache.
+// stage cache. Cost: one tiny kernel build (named kernels share a build directory, so it is
+// incremental after the first); measured 150-170 s with -j 2 on a 2-core machine shared with
+// other builds; a second run of the test finds the stage in the cache and takes seconds.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";

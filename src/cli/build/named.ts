@@ -95,8 +95,10 @@ export async function runNamedBuild(o: NamedBuildOptions): Promise<Manifest> {
         env,
         jobs: o.jobs,
         sourceTree: linuxTree.tree,
-        buildDir: join(layout.work, `kernel-${o.target}-named-${o.name}`),
-        ...(o.defconfig ? {} : { seedDir: join(layout.work, `kernel-${o.target}-${o.profile}`) }),
+        // One build directory for every named kernel of a target: the next named kernel with a
+        // few lines changed rebuilds incrementally. (A copy of the profile's directory did not
+        // help: objtool and the host tools record their absolute paths, so everything rebuilt.)
+        buildDir: join(layout.work, `kernel-${o.target}-named`),
         target,
         base,
         committed,
