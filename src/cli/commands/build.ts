@@ -110,7 +110,7 @@ export const buildCommand: Command = {
     const unlock = lockCache(cacheRoot());
     try {
       if (named) return await buildNamed(options, named);
-      return values.check ? await check(options, values.target === undefined) : await build(options);
+      return values.check ? await check(options, values.target === undefined, values.profile === undefined) : await build(options);
     } finally {
       unlock();
     }
@@ -226,12 +226,18 @@ async function build(options: ParsedBuildOptions): Promise<number> {
   return EXIT_OK;
 }
 
-async function check(given: ParsedBuildOptions, everyTarget: boolean): Promise<number> {
+async function check(given: ParsedBuildOptions, everyTarget: boolean, recordedProfiles: boolean): Promise<number> {
   const manifestPath = join(given.outDir, MANIFEST_FILE);
   const recorded = readManifest(manifestPath);
   if (!recorded) throw new CliError(`${manifestPath} does not exist: nothing to check against (run \`bootlab build\` first)`, EXIT_USAGE);
-  // Without --target: every target and profile the manifest records (named kernels aside).
-  const options: ParsedBuildOptions & { profilesByTarget?: Partial<Record<TargetName, ProfileName[]>> } = everyTarget ? { ...given, ...recordedTargets(recorded) } : given;
+  // Without --target: every target the manifest records; without --profile: the profiles it
+  // records for each (x86_64 has tiny only). Named kernels aside.
+  const recordedOutputs = recordedTargets(recorded);
+  const options: ParsedBuildOptions & { profilesByTarget?: Partial<Record<TargetName, ProfileName[]>> } = {
+    ...given,
+    ...(everyTarget ? { targets: recordedOutputs.targets } : {}),
+    ...(recordedProfiles ? { profilesByTarget: recordedOutputs.profilesByTarget } : {}),
+  };
   if (everyTarget && options.targets.includes("i386")) await requireMultilib();
   const { log, layout } = newLog("check");
   // A fresh directory with a different path every time: a build path leaking into an artifact
