@@ -1,9 +1,10 @@
 // The options that say what to boot, shared by `bootlab boot`, `export`, `bench` and `parity`:
 // --template, --rootfs, --kernel, --append, --disk, --memory and --bundle, turned into the
 // BootSystem the plan (src/core/boot/plan.ts) boots. Nothing here decides how to boot it.
-import { stat } from "node:fs/promises";
-import { basename } from "node:path";
-import { KernelCmdline, NETWORK_HELP, PlanError, planBoot, type PrebuiltArtifacts, type HostDisk, type BootPlan, type BootSystem, type EmulatorName, type PlanOptions } from "../core/boot/index.ts";
+import { readFile, stat } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { parseKconfig } from "../core/kconfig/index.ts";
+import { KernelCmdline, NETWORK_HELP, PlanError, planBoot, type PrebuiltArtifacts, type HostDisk, type BootPlan, type BootSystem, type CustomKernel, type EmulatorName, type PlanOptions } from "../core/boot/index.ts";
 import { overlayFromEntries, type OverlayFile } from "../core/rootfs/index.ts";
 import { findTemplate, templateDisks, templateFiles, templateSystem, TEMPLATES } from "../core/templates/index.ts";
 import { loadBundle } from "./bundle.ts";
@@ -43,9 +44,11 @@ export interface SystemOptionValues {
 export const SYSTEM_OPTIONS_HELP = `  --template ID          a playground template (\`bootlab templates\` lists them)
   --rootfs DIR|FILE      DIR: its files laid over the template's (or over the base archive);
                          FILE: a cpio, cpio.gz or RAM-disk image used as the whole initrd
-  --kernel NAME|FILE     a prebuilt kernel (tiny, full) or a bzImage file; default: the
-                         template's kernel, or the first prebuilt kernel that has what the
-                         system needs (a RAM disk, IDE disks, ...), said on stderr
+  --kernel NAME|FILE     a prebuilt kernel (tiny, full, or one \`bootlab build --name\` put
+                         in prebuilt/), DIR/NAME for one built with --out DIR, or a bzImage
+                         file; default: the template's kernel, or the first prebuilt kernel
+                         that has what the system needs (a RAM disk, IDE disks, ...), said
+                         on stderr
   --append "S"           kernel parameters laid over the template's and bootlab's defaults
                          (console=ttyS0 tsc=reliable mitigations=off random.trust_cpu=on;
                          the same key: yours wins)
@@ -108,7 +111,7 @@ export async function systemFromOptions(values: SystemOptionValues): Promise<{ s
   }
   if (values.kernel !== undefined) {
     const prebuilt = artifacts.manifest.kernels.find((k) => k.id === values.kernel);
-    system.kernel = prebuilt ? prebuilt.id : { name: values.kernel, bytes: await readUserFile(values.kernel, "--kernel") };
+    system.kernel = prebuilt ? prebuilt.id : ((await namedKernel(values.kernel)) ?? { name: values.kernel, bytes: await readUserFile(values.kernel, "--kernel") });
     system.kernelPinned = true;
   }
   if (values.append !== undefined) system.cmdline = mergeCmdline(system.cmdline, values.append);
@@ -150,6 +153,29 @@ export async function planFromOptions(system: BootSystem, options: PlanOptions &
     if (error instanceof PlanError) throw new CliError(error.problems.length === 1 ? error.problems[0]! : `this system cannot boot:\n  - ${error.problems.join("\n  - ")}`, EXIT_USAGE);
     throw error;
   }
+}
+
+/**
+ * `--kernel DIR/NAME`: the kernel NAME of DIR/manifest.json (what `bootlab build --name NAME
+ * --out DIR` wrote), with its architecture and .config, so the plan checks the system against
+ * it as against a prebuilt one. Undefined when DIR has no manifest listing NAME.
+ */
+async function namedKernel(value: string): Promise<CustomKernel | undefined> {
+  const dir = dirname(value);
+  const manifestFile = join(dir, "manifest.json");
+  if (dir === "." && !value.startsWith(".")) return undefined;
+  let manifest: { kernels?: { id?: unknown; arch?: unknown; bzImage?: unknown; config?: unknown }[] };
+  try {
+    manifest = JSON.parse(await readFile(manifestFile, "utf8"));
+  } catch {
+    return undefined;
+  }
+  const entry = manifest.kernels?.find((k) => k.id === basename(value));
+  if (!entry || typeof entry.bzImage !== "string" || typeof entry.config !== "string") return undefined;
+  const config = new TextDecoder().decode(await readUserFile(join(dir, entry.config), "--kernel's .config"));
+  const kernel: CustomKernel = { name: `${basename(value)} (${value})`, bytes: await readUserFile(join(dir, entry.bzImage), "--kernel"), kconfig: parseKconfig(config, { source: entry.config }) };
+  if (entry.arch === "i386" || entry.arch === "x86_64") kernel.arch = entry.arch;
+  return kernel;
 }
 
 function mergeCmdline(base: string, append: string): string {

@@ -24,7 +24,7 @@ import { ALL_SOURCES } from "../../src/cli/build/sources.ts";
 import { cachedStage, stageKey } from "../../src/cli/build/stage-cache.ts";
 import { StageLog } from "../../src/cli/build/stage-log.ts";
 import { PROFILE_SPECS, TARGET_SPECS } from "../../src/cli/build/targets.ts";
-import { parseBuildOptions } from "../../src/cli/commands/build.ts";
+import { parseBuildOptions, recordedTargets } from "../../src/cli/commands/build.ts";
 import { CliError } from "../../src/cli/command.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "bootlab-build-test-"));
@@ -373,10 +373,12 @@ describe("the manifest", () => {
     }
   });
 
-  it("the committed manifest names the BIOS, the base and both i386 kernels, each an artifact it lists", () => {
+  it("the committed manifest names the BIOS, both bases, the i386 kernels and the x86_64 tiny kernel, each an artifact it lists", () => {
     const recorded = JSON.parse(readFileSync(new URL("../../prebuilt/manifest.json", import.meta.url), "utf8")) as Manifest;
     const listed = new Set(recorded.artifacts.map((a) => a.path));
-    assert.deepEqual({ bios: recorded.bios, bases: recorded.bases, kernels: recorded.kernels, layers: recorded.layers }, describeOutputs(["i386"], ["tiny", "full"]));
+    const byTarget = { i386: ["tiny", "full"], x86_64: ["tiny"] } as const;
+    assert.deepEqual({ bios: recorded.bios, bases: recorded.bases, kernels: recorded.kernels, layers: recorded.layers }, describeOutputs(["i386", "x86_64"], [], byTarget));
+    assert.deepEqual(recordedTargets(recorded), { targets: ["i386", "x86_64"], profilesByTarget: byTarget }, "--check rebuilds what the manifest records");
     for (const path of [recorded.bios, ...recorded.bases.map((b) => b.path), ...recorded.kernels.flatMap((k) => [k.bzImage, k.config]), ...(recorded.layers ?? []).map((l) => l.path)]) {
       assert.ok(listed.has(path), `${path} is an artifact of the manifest`);
     }

@@ -114,7 +114,7 @@ test("limits: disks per emulator, memory range and v86's initrd rule, control ch
   assert.equal((await planBoot({ ...BASE_ONLY, memoryMiB: 64 }, artifacts, { emulator: "qemu" })).spec.memoryMiB, 64);
   assert.match(await problemsOf({ ...BASE_ONLY, cmdline: "quiet\0rdinit=/x" }), /control character \(code 0\) at position 6/);
   assert.match(await problemsOf({ ...BASE_ONLY, cmdline: `x=${"a".repeat(2100)}` }), /characters with bootlab's defaults, the x86 boot protocol allows 2047/);
-  assert.match(await problemsOf({ ...BASE_ONLY, kernel: "huge" }), /kernel "huge": no such prebuilt kernel; the kernels are tiny, full/);
+  assert.match(await problemsOf({ ...BASE_ONLY, kernel: "huge" }), /kernel "huge": no such prebuilt i386 kernel; the i386 kernels are tiny, full/);
 });
 
 test("a large initrd raises v86's memory when none was asked for", async () => {

@@ -49,14 +49,21 @@ export interface ManifestLayer {
   summary: string;
 }
 
-/** A kernel: its profile's id, architecture, image and the exact .config that made it. */
+/** A kernel: its profile's id (or the user's --name), architecture, image and the exact .config that made it. */
 export interface ManifestKernel {
-  id: ProfileName;
+  id: ProfileName | string;
   arch: TargetName;
   bzImage: string;
   config: string;
   /** One line on what this kernel is for (src/cli/build/targets.ts). */
   summary: string;
+  /** A named kernel's inputs (`bootlab build --name`): its base, the fragments by sha256, its report. */
+  inputs?: {
+    base: string;
+    committed: { name: string; sha256: string }[];
+    fragments: { name: string; sha256: string }[];
+    report: string;
+  };
 }
 
 export interface Manifest {

@@ -23,6 +23,8 @@ import { toolchainVersions, type ToolchainVersions } from "./toolchain.ts";
 export interface BuildOptions {
   targets: readonly TargetName[];
   profiles: readonly ProfileName[];
+  /** Per target, the profiles to build instead of `profiles` (--check: what the manifest records). */
+  profilesByTarget?: Partial<Record<TargetName, readonly ProfileName[]>>;
   /** Where the artifacts go, in prebuilt/'s layout. */
   outDir: string;
   jobs: number;
@@ -99,7 +101,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     const target = TARGET_SPECS[targetName];
     const workDir = (name: string): string => join(options.fresh ? options.workRoot : layout.work, name);
 
-    for (const profile of options.profiles) {
+    for (const profile of options.profilesByTarget?.[targetName] ?? options.profiles) {
       const fragments = [target.kernelFragment, ...profileFragments(profile)].map(readFragment);
       const inputs = { linux: source(LINUX).sha256, fragments, toolchain, env: envKey, recipe: moduleDigest(new URL("./recipes/kernel.ts", import.meta.url).href), target: targetName };
       const kernel = await log.stage(`kernel ${targetName} ${profile}`, () =>
@@ -172,7 +174,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       schema: MANIFEST_SCHEMA,
       generator: "bootlab build",
       sourceDateEpoch: SOURCE_DATE_EPOCH,
-      ...describeOutputs(options.targets, options.profiles),
+      ...describeOutputs(options.targets, options.profiles, options.profilesByTarget),
       artifacts,
       sources: ALL_SOURCES.map((pin) => manifestSource(pin, source(pin))),
       toolchain,
@@ -181,15 +183,15 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
 }
 
 /** What the artifacts of these targets and profiles are, in the manifest's terms (paths from ARTIFACT_PATHS). */
-export function describeOutputs(targets: readonly TargetName[], profiles: readonly ProfileName[]): Pick<Manifest, "bios" | "bases" | "kernels" | "layers"> {
+export function describeOutputs(targets: readonly TargetName[], profiles: readonly ProfileName[], profilesByTarget?: Partial<Record<TargetName, readonly ProfileName[]>>): Pick<Manifest, "bios" | "bases" | "kernels" | "layers"> {
   const bases: ManifestBase[] = targets.map((arch) => ({ arch, path: ARTIFACT_PATHS.baseRootfs(arch), warmAgent: ARTIFACT_PATHS.warmAgent(arch) }));
   const kernels: ManifestKernel[] = targets.flatMap((arch) =>
-    profiles.map((id) => ({
+    (profilesByTarget?.[arch] ?? profiles).map((id) => ({
       id,
       arch,
       bzImage: ARTIFACT_PATHS.bzImage(arch, id),
       config: ARTIFACT_PATHS.kernelConfig(arch, id),
-      summary: PROFILE_SPECS[id].summary,
+      summary: TARGET_SPECS[arch].kernelSummaries?.[id] ?? PROFILE_SPECS[id].summary,
     })),
   );
   const layers: ManifestLayer[] = targets.filter((arch) => LAYER_TARGETS.includes(arch)).map((arch) => ({ id: "devel", arch, path: ARTIFACT_PATHS.develLayer(arch), summary: DEVEL_LAYER_SUMMARY }));

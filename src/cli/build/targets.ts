@@ -18,6 +18,8 @@ export interface Target {
   ldEmulation: string;
   /** The committed kconfig fragment for this architecture. */
   kernelFragment: string;
+  /** What a kernel of a profile is for on this architecture, when it is not the profile's summary. */
+  kernelSummaries?: Partial<Record<ProfileName, string>>;
 }
 
 export const TARGET_SPECS: Readonly<Record<TargetName, Target>> = {
@@ -36,6 +38,9 @@ export const TARGET_SPECS: Readonly<Record<TargetName, Target>> = {
     gccFlags: [],
     ldEmulation: "elf_x86_64",
     kernelFragment: "x86_64.fragment",
+    kernelSummaries: {
+      tiny: "the tiny profile as a 64-bit kernel, for QEMU (`bootlab boot --arch x86_64`): serial console and initramfs, ACPI power-off, and IA32 emulation so i386 programs run too",
+    },
   },
 };
 

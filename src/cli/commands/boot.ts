@@ -53,7 +53,7 @@ serial output on stdout, and exits when the guest powers off (end the input with
 How the boot went is printed on stderr in the words the page's status line uses.
 
 Options:
-  --emulator v86|qemu    emulator (default v86)
+  --emulator v86|qemu    emulator (default v86; qemu with --arch x86_64)
 ${SYSTEM_OPTIONS_HELP}
   --disk-writes discard|keep
                          whether the guest's writes to the --disk images reach the files;
@@ -63,7 +63,9 @@ ${SYSTEM_OPTIONS_HELP}
                          guest synced: run sync, or umount, before poweroff -f)
   --timeout SECONDS      give up after this long (default ${DEFAULT_TIMEOUT_S}; at a terminal: none unless given)
   --accel auto|kvm|tcg   QEMU accelerator (default auto: KVM when /dev/kvm is usable)
-  --arch i386|x86_64     QEMU binary for the kernel (default i386; v86 is i386 only)
+  --arch i386|x86_64     the architecture: its prebuilt kernels and base archive, and QEMU's
+                         binary (default: the kernel's, i386 for the prebuilt ones; a bzImage
+                         says in its header whether it is 64-bit); v86 is i386 only
   --warm                 v86: boot from a warm snapshot (the kernel restored at its init, your
                          files handed to it), made on first use and kept in the cache
                          directory ($XDG_CACHE_HOME/bootlab/warm); a system that cannot boot
@@ -109,10 +111,10 @@ export const bootCommand: Command = {
       allowPositionals: false,
       options: {
         ...SYSTEM_OPTIONS,
-        emulator: { type: "string", default: "v86" },
+        emulator: { type: "string" },
         timeout: { type: "string" },
         accel: { type: "string", default: "auto" },
-        arch: { type: "string", default: "i386" },
+        arch: { type: "string" },
         quiet: { type: "boolean", default: false },
         timeline: { type: "boolean", default: false },
         "timeline-svg": { type: "string" },
@@ -122,25 +124,28 @@ export const bootCommand: Command = {
     });
     const diskWrites = oneOf("--disk-writes", values["disk-writes"], ["discard", "keep"] as const);
     if (diskWrites === "keep" && !values.disk?.length) throw new CliError("--disk-writes keep: no --disk FILE to keep the guest's writes in", EXIT_USAGE);
-    const emulator = oneOf("--emulator", values.emulator, ["v86", "qemu"] as const);
+    const wantedArch = values.arch === undefined ? undefined : oneOf("--arch", values.arch, ["i386", "x86_64"] as const);
+    // A 64-bit system runs in QEMU only, so --arch x86_64 alone means QEMU.
+    const emulator = oneOf("--emulator", values.emulator ?? (wantedArch === "x86_64" ? "qemu" : "v86"), ["v86", "qemu"] as const);
     const accel = oneOf("--accel", values.accel, ["auto", "kvm", "tcg"] as const);
-    const arch = oneOf("--arch", values.arch, ["i386", "x86_64"] as const);
     const timeoutS = values.timeout === undefined ? undefined : timeoutSeconds("--timeout", values.timeout);
-    if (emulator === "v86" && arch === "x86_64") {
+    if (emulator === "v86" && wantedArch === "x86_64") {
       throw new CliError("--arch x86_64 needs --emulator qemu: v86 emulates a 32-bit CPU only", EXIT_USAGE);
     }
     if (values.warm && emulator !== "v86") throw new CliError("--warm: warm boots are v86's (a restored snapshot); QEMU always boots cold", EXIT_USAGE);
+    const { system } = await systemFromOptions(values);
+    if (diskWrites === "keep") system.disks = system.disks?.map((disk) => (isHostDisk(disk) ? { ...disk, keepWrites: true } : disk));
+    if (wantedArch !== undefined) {
+      system.arch = wantedArch;
+      if (typeof system.kernel === "object") system.kernel.arch = wantedArch;
+    }
+    const plan = await planFromOptions(system, { emulator });
+    // The QEMU binary follows the kernel the plan picked (a 64-bit bzImage says so in its header).
+    const arch = plan.kernel.arch;
     if (emulator === "qemu" && accel === "kvm") {
       const kvm = await kvmStatus(arch);
       if (!kvm.usable) throw new CliError(`--accel kvm: ${kvm.reason}; use --accel tcg`, EXIT_EMULATOR);
     }
-    const { system } = await systemFromOptions(values);
-    if (diskWrites === "keep") system.disks = system.disks?.map((disk) => (isHostDisk(disk) ? { ...disk, keepWrites: true } : disk));
-    if (arch === "x86_64" && (system.kernel === undefined || typeof system.kernel === "string")) {
-      throw new CliError("--arch x86_64: no 64-bit kernel is prebuilt; give one with --kernel FILE", EXIT_USAGE);
-    }
-    if (arch === "x86_64" && typeof system.kernel === "object") system.kernel.arch = "x86_64";
-    const plan = await planFromOptions(system, { emulator });
     if (!values.quiet) for (const note of plan.notes) process.stderr.write(`bootlab boot: ${note}\n`);
     let warm: WarmStart | undefined;
     if (values.warm) {

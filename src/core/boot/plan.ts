@@ -25,7 +25,7 @@ import { readElf } from "./elf.ts";
 import { inflateInitrd } from "./initrd.ts";
 import type { KernelInfo, PrebuiltArtifacts } from "./prebuilt.ts";
 import type { EmulatorName } from "./runner.ts";
-import { concatInitrds, DEFAULT_MEMORY_MIB, diskHead, diskSize, isBzImage, minimumV86MemoryMiB, V86_MAX_DISK_BYTES, type BootSpec, type DiskImage, type GuestArch } from "./spec.ts";
+import { bzImageArch, concatInitrds, DEFAULT_MEMORY_MIB, diskHead, diskSize, isBzImage, minimumV86MemoryMiB, V86_MAX_DISK_BYTES, type BootSpec, type DiskImage, type GuestArch } from "./spec.ts";
 
 /** A kernel the user brought (a file, a bundle's bzImage): booted as it is. */
 export interface CustomKernel {
@@ -47,6 +47,12 @@ export interface BootSystem {
   kernel?: string | CustomKernel;
   /** The user chose this kernel (`--kernel`): the plan checks it but never swaps it. */
   kernelPinned?: boolean;
+  /**
+   * The architecture to boot (`--arch`): the prebuilt kernels of this architecture are the
+   * candidates, and the base archive is this architecture's. Undefined: the pinned kernel's
+   * architecture, else i386 (what v86 and the page run).
+   */
+  arch?: GuestArch;
   /** The system's own kernel parameters, laid over DEFAULT_CMDLINE. */
   cmdline: string;
   /** Guest memory in MiB; undefined: 128, or more when v86 needs it for a large initrd. */
@@ -172,8 +178,6 @@ export async function planBoot(described: BootSystem, artifacts: PrebuiltArtifac
   const root = rootKind(cmdline);
   const disks = system.disks ?? [];
   const usesBase = system.base === "busybox" && system.initrd === undefined && root === "initramfs";
-  const baseEntry = artifacts.base("i386");
-  if (usesBase && !baseEntry) problems.push("prebuilt/manifest.json lists no i386 base archive; rebuild with `bootlab build`");
   const layers = (system.layers ?? []).map((id) => {
     const layer = artifacts.layer(id, "i386");
     if (!layer) {
@@ -212,6 +216,14 @@ export async function planBoot(described: BootSystem, artifacts: PrebuiltArtifac
   // What the kernel must have.
   const needs = kernelNeeds(system, cmdline, root, usesBase, initFile);
   const kernel = await pickKernel(system, artifacts, needs, problems, notes);
+  // The base archive of the kernel's architecture. A 64-bit kernel without a 64-bit base gets the
+  // i386 one (it runs with IA32 emulation, which bootlab's x86_64 kernels have), said in a note.
+  let baseEntry = kernel ? artifacts.base(kernel.arch) : undefined;
+  if (usesBase && kernel && !baseEntry && kernel.arch === "x86_64") {
+    baseEntry = artifacts.base("i386");
+    if (baseEntry) notes.push(`prebuilt/manifest.json lists no x86_64 base archive: the i386 BusyBox goes under this system, which the ${kernel.id} kernel runs only with IA32 emulation (CONFIG_IA32_EMULATION)`);
+  }
+  if (usesBase && kernel && !baseEntry) problems.push(`prebuilt/manifest.json lists no ${kernel.arch} base archive; rebuild with \`bootlab build --target ${kernel.arch}\``);
   if (kernel && initFile?.kind === "file") {
     const elf = readElf(overlayBytes(initFile));
     if (elf && kernel.arch === "i386" && elf.bits === 64) {
@@ -426,7 +438,7 @@ interface PickedKernel {
 async function pickKernel(system: BootSystem, artifacts: PrebuiltArtifacts, needs: readonly KernelNeed[], problems: string[], notes: string[]): Promise<PickedKernel | undefined> {
   const wanted = system.kernel;
   if (wanted !== undefined && typeof wanted !== "string") {
-    const picked: PickedKernel = { id: wanted.name, arch: wanted.arch ?? "i386", summary: "your own kernel", source: wanted.bytes };
+    const picked: PickedKernel = { id: wanted.name, arch: wanted.arch ?? bzImageArch(wanted.bytes) ?? "i386", summary: "your own kernel", source: wanted.bytes };
     if (wanted.kconfig) {
       const missing = missingNeeds(wanted.kconfig, needs);
       if (missing.length) problems.push(`${describeMissing(wanted.name, missing)}.`);
@@ -437,16 +449,21 @@ async function pickKernel(system: BootSystem, artifacts: PrebuiltArtifacts, need
   }
   // The manifest's order is the preference; only the preferred kernel's .config is read unless
   // it lacks something (a first visit to the page fetches one config, not all of them).
-  const entries = artifacts.manifest.kernels.filter((k) => k.arch === "i386");
+  const arch = system.arch ?? (wanted === undefined ? undefined : artifacts.manifest.kernels.find((k) => k.id === wanted)?.arch) ?? "i386";
+  const entries = artifacts.manifest.kernels.filter((k) => k.arch === arch);
   const preferredEntry = wanted === undefined ? entries[0] : entries.find((k) => k.id === wanted);
   if (!preferredEntry) {
-    problems.push(`kernel "${wanted}": no such prebuilt kernel; the kernels are ${entries.map((k) => k.id).join(", ")} (or give a bzImage file)`);
+    problems.push(
+      entries.length === 0
+        ? `no ${arch} kernel is prebuilt (prebuilt/manifest.json); build one with \`bootlab build --target ${arch}\` or give a bzImage file`
+        : `kernel "${wanted}": no such prebuilt ${arch} kernel; the ${arch} kernels are ${entries.map((k) => k.id).join(", ")} (or give a bzImage file)`,
+    );
     return undefined;
   }
-  const preferred = (await artifacts.kernel(preferredEntry.id))!;
+  const preferred = (await artifacts.kernel(preferredEntry.id, arch))!;
   const missing = missingNeeds(preferred.kconfig, needs);
   if (missing.length === 0) return fromInfo(preferred);
-  const kernels = await Promise.all(entries.map((entry) => artifacts.kernel(entry.id)!));
+  const kernels = await Promise.all(entries.map((entry) => artifacts.kernel(entry.id, arch)!));
   const fitting = system.kernelPinned ? undefined : kernels.find((k) => missingNeeds(k.kconfig, needs).length === 0);
   if (fitting) {
     notes.push(`The ${fitting.id} kernel boots this system: ${describeMissing(preferred.id, missing)}.`);

@@ -138,16 +138,18 @@ export class PrebuiltArtifacts {
 
   /**
    * A prebuilt kernel with its parsed configuration, or undefined when the manifest has no such
-   * id. Each config is fetched only when asked for: a boot whose kernel fits reads one.
+   * id (for `arch`, when given: "tiny" is one kernel per architecture; else the manifest's first).
+   * Each config is fetched only when asked for: a boot whose kernel fits reads one.
    */
-  kernel(id: string): Promise<KernelInfo> | undefined {
-    const entry = this.manifest.kernels.find((kernel) => kernel.id === id);
+  kernel(id: string, arch?: GuestArch): Promise<KernelInfo> | undefined {
+    const entry = this.manifest.kernels.find((kernel) => kernel.id === id && (arch === undefined || kernel.arch === arch));
     if (!entry) return undefined;
-    let pending = this.kernelCache.get(id);
+    const key = `${entry.arch}/${entry.id}`;
+    let pending = this.kernelCache.get(key);
     if (!pending) {
       pending = this.bytes(entry.config).then((bytes) => ({ ...entry, kconfig: parseKconfig(new TextDecoder().decode(bytes), { source: entry.config }) }));
-      this.kernelCache.set(id, pending);
-      pending.catch(() => this.kernelCache.delete(id));
+      this.kernelCache.set(key, pending);
+      pending.catch(() => this.kernelCache.delete(key));
     }
     return pending;
   }

@@ -114,6 +114,18 @@ export function validateBootSpec(spec: BootSpec): string[] {
   return problems;
 }
 
+/**
+ * The architecture a bzImage was built for, from its boot header: `xloadflags` (0x236, boot
+ * protocol 2.12 and later) has XLF_KERNEL_64 (bit 0) on a 64-bit kernel. Undefined when `bytes`
+ * is not a bzImage or its protocol is too old to say.
+ */
+export function bzImageArch(bytes: Uint8Array): GuestArch | undefined {
+  if (!isBzImage(bytes) || bytes.length < 0x238) return undefined;
+  const protocol = bytes[0x206]! | (bytes[0x207]! << 8);
+  if (protocol < 0x20c) return undefined;
+  return (bytes[0x236]! & 1) === 1 ? "x86_64" : "i386";
+}
+
 /** True when `bytes` carries the x86 Linux boot protocol header ("HdrS" at 0x202). */
 export function isBzImage(bytes: Uint8Array): boolean {
   return bytes[0x202] === 0x48 && bytes[0x203] === 0x64 && bytes[0x204] === 0x72 && bytes[0x205] === 0x53;

@@ -5,6 +5,7 @@
 // TCG is the default, not KVM-when-/dev/kvm-opens: inside some VMs KVM opens fine and then hangs
 // once Linux starts (the CLI probes for that, see cli/runners/kvm.ts; a shell script cannot
 // cheaply), and TCG boots these small systems in about a second anyway.
+import { QEMU_NIC_MODEL } from "../boot/network.ts";
 import { qemuArgs, qemuBinary, shellCommand, type QemuAccel } from "../boot/qemu-args.ts";
 import type { BundleManifest } from "./manifest.ts";
 
@@ -23,6 +24,13 @@ export function bundleQemuArgs(manifest: BundleManifest, accel: QemuAccel): stri
   );
 }
 
+/** The bundle's boot in the tutorials' own arguments (-m, -kernel, -initrd, -append, -nographic). */
+export function tutorialLine(manifest: BundleManifest): string {
+  const args = ["-m", `${manifest.memoryMiB}M`, "-kernel", manifest.kernel, "-initrd", manifest.initramfs, "-append", manifest.cmdline, "-nographic"];
+  if (manifest.network === true) args.push("-nic", `user,model=${QEMU_NIC_MODEL}`);
+  return shellCommand("qemu-system-x86_64", args);
+}
+
 export function runQemuScript(manifest: BundleManifest): string {
   const binary = qemuBinary(manifest.arch);
   const command = (accel: QemuAccel) => `${shellCommand(binary, bundleQemuArgs(manifest, accel))} "$@"`;
@@ -35,6 +43,9 @@ export function runQemuScript(manifest: BundleManifest): string {
 #                                     virtualisation KVM can hang once Linux starts)
 #   ./${RUN_SCRIPT_NAME} -s -S           extra arguments go to QEMU (here: wait for gdb on :1234)
 # Kernel command line: ${manifest.cmdline.replace(/[\r\n]/g, " ")}
+# The same boot as the tutorials write their QEMU lines (QEMU's default devices, serial console
+# on this terminal through -nographic; qemu-system-x86_64 also runs an i386 kernel):
+#   ${tutorialLine(manifest).replace(/[\r\n]/g, " ")}
 set -eu
 cd -- "$(dirname -- "$0")"
 if ! command -v ${binary} >/dev/null 2>&1; then
