@@ -230,6 +230,17 @@ export async function waitForMetrics(page: Page, test: (metrics: PageMetrics) =>
   }
 }
 
+/** Polls the project's file at `path` (window.bootlab.readFile) until `test` holds; returns its text. */
+export async function waitForFileText(page: Page, path: string, test: (text: string) => boolean, timeoutMs = 20_000): Promise<string> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const text = await page.evaluate((p) => window.bootlab!.readFile(p), path);
+    if (test(text)) return text;
+    if (performance.now() > deadline) throw new Error(`${path}: not as expected within ${timeoutMs} ms; it holds ${JSON.stringify(text.slice(0, 200))}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** The metrics of the first boot after `afterBootId` once it reached its prompt (or ready text). */
 export function waitForPrompt(page: Page, afterBootId: number, timeoutMs: number): Promise<PageMetrics> {
   return waitForMetrics(page, (m) => m.bootId !== undefined && m.bootId > afterBootId && m.timeToPromptMs !== undefined, timeoutMs, `a prompt after boot ${afterBootId}`);

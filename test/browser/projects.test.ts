@@ -3,7 +3,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { collectPageErrors, launchChromium, screenshot, serveDist, type LaunchedChromium, type StaticServer } from "./harness.ts";
+import { collectPageErrors, launchChromium, screenshot, serveDist, waitForFileText, type LaunchedChromium, type StaticServer } from "./harness.ts";
 import { storedProjects, waitForApi, waitForSaved } from "./share-helpers.ts";
 
 let server: StaticServer;
@@ -70,7 +70,7 @@ describe("the project list", () => {
     await page.getByTestId("new-project-template").selectOption("minimal-init");
     await page.getByTestId("new-project").click();
     await page.getByTestId("projects-panel").waitFor({ state: "detached" });
-    await page.waitForFunction(() => window.bootlab!.readFile("/init").then((t) => !t.includes("first-project")));
+    await waitForFileText(page, "/init", (t) => !t.includes("first-project"));
     await waitForStoredNames([firstName, "Minimal /init script"].sort());
 
     await openPanel();
@@ -88,7 +88,7 @@ describe("the project list", () => {
 
     await row(firstName).getByTestId("project-open").click();
     await page.getByTestId("projects-panel").waitFor({ state: "detached" });
-    await page.waitForFunction((t) => window.bootlab!.readFile("/init").then((x) => x === t), FIRST);
+    await waitForFileText(page, "/init", (x) => x === FIRST);
   });
 
   test("duplicate makes an independent copy; rename a project that is not open", async () => {

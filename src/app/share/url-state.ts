@@ -60,7 +60,17 @@ export function mirrorProjectInUrl(playground: Pick<Playground, "model" | "artif
     if (timer !== undefined) clearTimeout(timer);
     timer = setTimeout(() => void update(), MIRROR_DELAY_MS);
   };
-  const subscription = playground.model.changes.on(schedule);
+  const subscription = playground.model.changes.on((change) => {
+    if (change.kind === "replaced") {
+      // Another project is open (opened, or the open one deleted): its id goes into the address
+      // at once, without the old fragment, so that a reload right now opens it and not a copy of
+      // the one before; the fragment follows.
+      const url = new URL(location.href);
+      url.searchParams.set(PROJECT_PARAMETER, playground.model.id);
+      history.replaceState(history.state, "", url.href.replace(/#.*$/, ""));
+    }
+    schedule();
+  });
   schedule();
   return {
     dispose() {
