@@ -436,6 +436,9 @@ class PlaygroundApp implements Playground {
   /** Boots the project: warm when a snapshot serves it (issue 11), cold when asked or when none can. */
   async reboot(options: { cold?: boolean } = {}): Promise<void> {
     const template = findTemplate(this.model.templateId) ?? defaultTemplate();
+    // A boot is a save point: what it boots is saved now, not after the edit's debounce, so a
+    // reload straight after it finds these files (a write begun at unload may never finish).
+    void this.autosave?.flush();
     this.lint.now();
     // A template's disks boot as the template has them: the page does not edit disk trees yet.
     const disks = await templateDisks(template, (path) => this.bridge.artifact(path));

@@ -27,14 +27,14 @@ export function options(url: URL): Partial<PlaygroundOptions> | undefined {
   const link = startupLink;
   return {
     initialProject: async (store) => {
-      // The address of an open project (url-state.ts): the saved project, if it still holds what the address says.
-      const saved = await savedProjectOf(url, store, fetchArtifact);
+      // The address of an open project (url-state.ts): the saved project, when this browser has it.
+      const saved = await savedProjectOf(url, store);
       if (saved) {
         startupLink = { kind: "none" };
         return saved;
       }
       if (link.kind !== "project") return undefined;
-      // A link, or an address whose project changed or is not in this browser: a new project.
+      // A link, or an address whose project is not in this browser: a new project.
       startupReceived = await receiveShared(link.shared, store, fetchArtifact);
       return startupReceived.state;
     },

@@ -28,16 +28,16 @@ export async function fragmentOf(state: ProjectState, artifact: (path: string) =
 }
 
 /**
- * The saved project an address names, when it holds what the address says: its id in
- * `?project=`, and its files equal to the fragment's (or no fragment, for a project a link cannot carry).
+ * The saved project an address names: its id in `?project=`, when this browser has it. Its
+ * saved files win over the fragment's: the address follows the project a moment later (its
+ * fragment is written after a pause in the edits), so a reload right after an edit finds the
+ * fragment one edit behind, and opening that as a copy would hide the newest work. An address
+ * from another browser (no such id here) opens its fragment as a new project instead.
  */
-export async function savedProjectOf(url: URL, store: ProjectStore, artifact: (path: string) => Promise<Uint8Array>): Promise<ProjectState | undefined> {
+export async function savedProjectOf(url: URL, store: ProjectStore): Promise<ProjectState | undefined> {
   const id = url.searchParams.get(PROJECT_PARAMETER);
   if (!id) return undefined;
-  const saved = await store.load(id).catch(() => undefined);
-  if (!saved) return undefined;
-  if (url.hash === "" || url.hash === "#") return saved;
-  return (await fragmentOf(saved, artifact)) === url.hash ? saved : undefined;
+  return store.load(id).catch(() => undefined);
 }
 
 /** Keeps the address showing the open project; dispose() stops. */
