@@ -368,16 +368,13 @@ export class V86Runner implements Runner {
     if (this.jitTimer !== undefined) clearInterval(this.jitTimer);
     this.jitTimer = undefined;
     if (this.jitEnabled || !this.instance || this.stopped) return;
-    const cpu = (this.instance as unknown as { v86?: { cpu?: { set_jit_config?: (index: number, value: number) => void } } }).v86?.cpu;
-    if (typeof cpu?.set_jit_config !== "function") return; // a v86 without it keeps interpreting
-    cpu.set_jit_config(0, 0);
-    this.jitEnabled = true;
+    this.setJit(true);
   }
 
   /** Sets v86's JIT on or off (its wasm's `set_jit_config(0, disabled)`). */
   private setJit(on: boolean): void {
     const cpu = (this.instance as unknown as { v86?: { cpu?: { set_jit_config?: (index: number, value: number) => void } } } | undefined)?.v86?.cpu;
-    if (typeof cpu?.set_jit_config !== "function") return;
+    if (typeof cpu?.set_jit_config !== "function") return; // a v86 without it keeps interpreting
     cpu.set_jit_config(0, on ? 0 : 1);
     this.jitEnabled = on;
   }
