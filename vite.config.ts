@@ -68,12 +68,27 @@ function writeServiceWorker(outDir: string): void {
   const manifest = join(outDir, "prebuilt", "manifest.json");
   if (existsSync(manifest)) hash.update(readFileSync(manifest));
   const version = hash.digest("hex").slice(0, 16);
+  // The pages carry the version they belong to, so an open page can tell when a newer version's
+  // service worker takes it over (src/app/offline/new-version.ts). Written after the hash: the
+  // version names the build's files as vite emitted them.
+  for (const page of ["index.html", "embed.html"]) {
+    const path = join(outDir, page);
+    if (existsSync(path)) writeFileSync(path, readFileSync(path, "utf8").replace("<head>", `<head>\n    <meta name="bootlab-version" content="${version}">`));
+  }
   const source = `// bootlab's service worker, version ${version}: made by vite.config.ts from src/app/offline/service-worker.ts.\n(${serviceWorker.toString()})(${JSON.stringify(version)}, ${JSON.stringify(shell)});\n`;
   writeFileSync(join(outDir, "sw.js"), source);
 }
 
-export default defineConfig({
+/** sha256 of the manifest the built site serves: the worker checks the one it fetches against it. */
+function manifestSha256(): string | null {
+  const manifest = join(PREBUILT_DIR, "manifest.json");
+  return existsSync(manifest) ? createHash("sha256").update(readFileSync(manifest)).digest("hex") : null;
+}
+
+export default defineConfig(({ command }) => ({
   base: "./",
+  // A built page boots only the artifacts it was built with (workers/build-constants.d.ts).
+  define: { __BOOTLAB_MANIFEST_SHA256__: JSON.stringify(command === "build" ? manifestSha256() : null) },
   plugins: [prebuiltArtifacts()],
   worker: { format: "es" },
   build: {
@@ -92,4 +107,4 @@ export default defineConfig({
   },
   server: { host: "127.0.0.1", port: 5173 },
   preview: { host: "127.0.0.1", port: 4173 },
-});
+}));

@@ -104,7 +104,8 @@ export type EmulatorFailureCode =
   | "not-running"
   | "bad-request"
   | "export-failed"
-  | "compile-failed";
+  | "compile-failed"
+  | "site-updated";
 
 /** One of tcc's messages about a source the worker compiled (BootSystem.compile). */
 export interface CompileDiagnosticOnPath {

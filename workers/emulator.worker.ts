@@ -12,7 +12,7 @@ import { V86_VERSION } from "./runner/v86-version.ts";
 import { sha256Hex, WarmStore } from "./warm-store.ts";
 import { planWarm, type WarmDecision } from "../src/core/warm/index.ts";
 import { readCpio } from "../src/core/cpio/index.ts";
-import { BootTranscript, parsePrebuiltManifest, PlanError, planBoot, PrebuiltArtifacts, type BootSystem } from "../src/core/boot/index.ts";
+import { artifactSha256, BootTranscript, parsePrebuiltManifest, PlanError, planBoot, PrebuiltArtifacts, type BootSystem } from "../src/core/boot/index.ts";
 import { CompileError, compileSystem, type CompiledSystem } from "../src/core/cinit/index.ts";
 import type {
   AssetUrls,
@@ -88,10 +88,10 @@ function countedBody(response: Response, name: string): ReadableStream<Uint8Arra
   );
 }
 
-async function fetchBytes(url: string, name = new URL(url).pathname): Promise<Uint8Array> {
+async function fetchBytes(url: string, name = new URL(url).pathname, init?: RequestInit): Promise<Uint8Array> {
   let response: Response;
   try {
-    response = await fetch(url);
+    response = await fetch(url, init);
   } catch (error) {
     throw failure("artifact-fetch-failed", `could not fetch ${url}: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -105,14 +105,35 @@ async function fetchBytes(url: string, name = new URL(url).pathname): Promise<Ui
   return new Uint8Array(await new Response(countedBody(response, name)).arrayBuffer());
 }
 
+/**
+ * The bytes at `url` when their sha256 is `sha256`. A cache (the service worker's, the
+ * browser's) may hold another version of the site's file under the same name, so a mismatch is
+ * fetched once more from the server (`cache: "reload"`, which the service worker passes to the
+ * network); a second mismatch means the server has another version than this page: the page
+ * says to reload instead of booting one version's code with another's artifacts.
+ */
+async function fetchVerified(url: string, name: string, sha256: string | undefined | null): Promise<Uint8Array> {
+  if (!sha256) return fetchBytes(url, name);
+  const bytes = await fetchBytes(url, name);
+  if ((await sha256Hex(bytes)) === sha256) return bytes;
+  const fresh = await fetchBytes(url, name, { cache: "reload" });
+  if ((await sha256Hex(fresh)) === sha256) return fresh;
+  throw failure(
+    "site-updated",
+    `${name} on the server is not the one this page was built with (a new version of bootlab was put on the server since the page loaded, or the file is damaged): reload the page to get the new version; your project is saved.`,
+  );
+}
+
 /** prebuilt/ as its manifest describes it, per prebuilt URL (fetched once; a failure is retried on the next call). */
 const prebuiltByUrl = new Map<string, Promise<PrebuiltArtifacts>>();
 function prebuilt(assets: AssetUrls): Promise<PrebuiltArtifacts> {
   let pending = prebuiltByUrl.get(assets.prebuilt);
   if (!pending) {
     pending = failingAs("artifact-fetch-failed", async () => {
-      const text = new TextDecoder().decode(await fetchBytes(`${assets.prebuilt}manifest.json`, "manifest.json"));
-      return new PrebuiltArtifacts(parsePrebuiltManifest(JSON.parse(text)), (path) => fetchBytes(`${assets.prebuilt}${path}`, path));
+      // The built page knows the manifest it was built with (vite.config.ts); `npm start` does not.
+      const text = new TextDecoder().decode(await fetchVerified(`${assets.prebuilt}manifest.json`, "manifest.json", __BOOTLAB_MANIFEST_SHA256__));
+      const manifest = parsePrebuiltManifest(JSON.parse(text));
+      return new PrebuiltArtifacts(manifest, (path) => fetchVerified(`${assets.prebuilt}${path}`, path, artifactSha256(manifest, path)));
     });
     prebuiltByUrl.set(assets.prebuilt, pending);
     pending.catch(() => prebuiltByUrl.delete(assets.prebuilt));

@@ -32,7 +32,9 @@ import { playgroundCalls } from "./page/api.ts";
 import { FileCommands } from "./page/file-commands.ts";
 import { isNarrow, PageLayout } from "./page/layout.ts";
 import { ProjectLint } from "./page/lint.ts";
+import { ignoredPageParameters, ignoredParametersButton } from "./page/address.ts";
 import { keepForOffline } from "./offline/register.ts";
+import { newVersionButton, watchForNewVersion } from "./offline/new-version.ts";
 
 /** After the first prompt, the editor loads; the files are kept for offline use after that. */
 const OFFLINE_DELAY_MS = 1500;
@@ -238,6 +240,8 @@ class PlaygroundApp implements Playground {
   }
 
   async start(): Promise<void> {
+    // Read before the project loads: opening `?template=ID` takes it out of the address.
+    const ignored = this.options.chrome === "full" ? ignoredPageParameters(new URL(location.href)) : [];
     this.toolbar.setTheme(this.theme.choice);
     this.theme.changes.on((theme) => {
       this.editor.setTheme(theme);
@@ -306,6 +310,16 @@ class PlaygroundApp implements Playground {
     } else {
       this.boot.status.emit({ phase: "idle", message: "Press Boot (Ctrl+Enter; Ctrl+Shift+Enter boots cold) to start the system." });
       void this.terminal.load();
+    }
+    watchForNewVersion(() => {
+      document.documentElement.dataset.newVersion = "";
+      this.toolbarSlot.append(newVersionButton(() => this.autosave?.flush() ?? Promise.resolve()));
+      this.notify("A new version of bootlab is on the server: reload the page to use it; your project is saved.");
+    });
+    const ignoredButton = ignoredParametersButton(ignored);
+    if (ignoredButton) {
+      this.toolbarSlot.append(ignoredButton);
+      this.notify(`The address asked for something this page does not read: ${ignored.join("; ")}.`);
     }
     void this.loadBase();
     // Monaco is the heaviest part of the page: load it only once the guest is running.

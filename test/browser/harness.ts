@@ -37,15 +37,26 @@ export interface BuiltSite {
   dispose(): void;
 }
 
-/** `vite build` of the repository into a fresh temporary folder. */
-export async function buildSite(): Promise<BuiltSite> {
-  const manifest = join(resolve(REPO_ROOT, process.env.BOOTLAB_PREBUILT_DIR ?? "prebuilt"), "manifest.json");
+/**
+ * `vite build` of the repository into a fresh temporary folder, with the artifacts of
+ * `prebuiltDir` (default: $BOOTLAB_PREBUILT_DIR, else prebuilt/), as vite.config.ts reads it.
+ */
+export async function buildSite(options: { prebuiltDir?: string } = {}): Promise<BuiltSite> {
+  const prebuiltDir = resolve(REPO_ROOT, options.prebuiltDir ?? process.env.BOOTLAB_PREBUILT_DIR ?? "prebuilt");
+  const manifest = join(prebuiltDir, "manifest.json");
   if (!existsSync(manifest)) {
     throw new Error(`${manifest} is missing: the page has nothing to boot. Run \`npx bootlab build\` first (or set BOOTLAB_PREBUILT_DIR).`);
   }
   const dir = mkdtempSync(join(tmpdir(), "bootlab-site-"));
   const { build } = await import("vite");
-  await build({ root: REPO_ROOT, logLevel: "error", build: { outDir: dir, emptyOutDir: true } });
+  const previous = process.env.BOOTLAB_PREBUILT_DIR;
+  process.env.BOOTLAB_PREBUILT_DIR = prebuiltDir;
+  try {
+    await build({ root: REPO_ROOT, logLevel: "error", build: { outDir: dir, emptyOutDir: true } });
+  } finally {
+    if (previous === undefined) delete process.env.BOOTLAB_PREBUILT_DIR;
+    else process.env.BOOTLAB_PREBUILT_DIR = previous;
+  }
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -57,16 +68,26 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
+export interface ServeOptions {
+  subPath?: string;
+  port?: number;
+  bytesPerSecond?: number;
+  /** Milliseconds to wait before answering a request for this path (a slow server for one file). */
+  delayMs?: (pathname: string) => number;
+}
+
 /**
  * Serves `dir` on 127.0.0.1 (a free port). With `subPath` ("/lab/") the site lives under that
  * path only, like a project page on a static host.
  */
-export async function serveDir(dir: string, options: { subPath?: string; port?: number; bytesPerSecond?: number } = {}): Promise<StaticServer> {
+export async function serveDir(dir: string, options: ServeOptions = {}): Promise<StaticServer> {
   const subPath = options.subPath ?? "/";
   const root = resolve(dir);
   const sent = new Map<string, number>();
-  const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const server: Server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? "/", "http://localhost");
+    const delay = options.delayMs?.(url.pathname) ?? 0;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     if (!url.pathname.startsWith(subPath)) {
       response.writeHead(404).end("not found");
       return;
@@ -118,7 +139,7 @@ async function sendSlowly(response: ServerResponse, body: Buffer, bytesPerSecond
 }
 
 /** buildSite() and serveDir() in one; close() stops the server and removes the build. */
-export async function serveDist(options: { subPath?: string; bytesPerSecond?: number } = {}): Promise<StaticServer & { dir: string }> {
+export async function serveDist(options: ServeOptions = {}): Promise<StaticServer & { dir: string }> {
   const site = await buildSite();
   const server = await serveDir(site.dir, options);
   return {

@@ -4,16 +4,22 @@
 // its cache replaces the old one's.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { gunzipSync } from "fflate";
+import { fileEntry, packCpioGz, readCpio } from "../../src/core/cpio/index.ts";
 import type { Page } from "playwright-core";
-import { collectPageErrors, launchChromium, screenshot, serveDist, type LaunchedChromium } from "./harness.ts";
+import { buildSite, collectPageErrors, launchChromium, REPO_ROOT, screenshot, serveDist, type LaunchedChromium } from "./harness.ts";
 import { BOOT_MS, waitForApi, waitForOutput } from "./share-helpers.ts";
 
 let site: Awaited<ReturnType<typeof serveDist>>;
 let chromium: LaunchedChromium;
 let page: Page;
 let errors: string[];
+/** While set, the server answers sw.js late: the previous version's service worker keeps serving meanwhile. */
+let slowServiceWorker = false;
 
 async function bootToPrompt(): Promise<void> {
   await waitForApi(page);
@@ -27,7 +33,7 @@ const KEEP_MS = 180_000;
 
 describe("offline after the first visit", () => {
   before(async () => {
-    site = await serveDist();
+    site = await serveDist({ delayMs: (path) => (slowServiceWorker && path.endsWith("/sw.js") ? 20_000 : 0) });
     chromium = await launchChromium();
     page = await chromium.context.newPage();
     errors = collectPageErrors(page);
@@ -82,5 +88,51 @@ describe("offline after the first visit", () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await page.locator('html[data-offline="ready"]').waitFor({ timeout: KEEP_MS });
+  });
+
+  test("a deploy: the next visit boots the new version's artifacts, not the cached ones, and a page left open offers a reload", async () => {
+    // The new version: the same site with another base archive (it has /etc/bootlab-build).
+    const prebuilt = mkdtempSync(join(tmpdir(), "bootlab-prebuilt-"));
+    cpSync(join(REPO_ROOT, "prebuilt"), prebuilt, { recursive: true });
+    const basePath = join(prebuilt, "i386", "base.cpio.gz");
+    const base = packCpioGz([...readCpio(gunzipSync(readFileSync(basePath))), fileEntry("/etc/bootlab-build", "NEW-VERSION\n")]);
+    writeFileSync(basePath, base);
+    const manifestPath = join(prebuilt, "manifest.json");
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { artifacts: Array<{ path: string; sha256: string; size: number }> };
+    const entry = manifest.artifacts.find((artifact) => artifact.path === "i386/base.cpio.gz")!;
+    entry.sha256 = createHash("sha256").update(base).digest("hex");
+    entry.size = base.length;
+    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+    const next = await buildSite({ prebuiltDir: prebuilt });
+    const old = await chromium.context.newPage();
+    try {
+      await old.goto(site.url);
+      await waitForApi(old);
+      // Put it on the server as a static host would: the old files go, the new ones come.
+      slowServiceWorker = true;
+      for (const name of readdirSync(site.dir)) rmSync(join(site.dir, name), { recursive: true, force: true });
+      cpSync(next.dir, site.dir, { recursive: true });
+      const version = /version ([0-9a-f]{16})/.exec(readFileSync(join(site.dir, "sw.js"), "utf8"))![1]!;
+
+      // The next visit: the page is the new one, while the old version's worker still serves
+      // (sw.js is slow): its cached manifest and base are refused and fetched anew.
+      await page.reload();
+      await bootToPrompt();
+      await page.evaluate(() => window.bootlab!.send("cat /etc/bootlab-build\n"));
+      await waitForOutput(page, "NEW-VERSION", 30_000);
+      assert.equal(await page.locator('meta[name="bootlab-version"]').getAttribute("content"), version);
+
+      // Once the browser finds the new worker, the page left open says so; the new page does not.
+      slowServiceWorker = false;
+      await old.evaluate(() => navigator.serviceWorker.getRegistration().then((registration) => registration?.update()));
+      await old.getByTestId("new-version").waitFor({ timeout: KEEP_MS });
+      await screenshot(old, "offline-new-version");
+      assert.equal(await page.getByTestId("new-version").count(), 0);
+    } finally {
+      slowServiceWorker = false;
+      await old.close();
+      next.dispose();
+      rmSync(prebuilt, { recursive: true, force: true });
+    }
   });
 });

@@ -126,6 +126,26 @@ describe("share links", () => {
     await page.close();
   });
 
+  test("parameters the full page does not read are listed in the page, with the one meant", async () => {
+    const { page, errors } = await openTab(`${server.url}?templat=minimal-init&readOnly=1`);
+    const button = page.getByTestId("address-ignored");
+    await button.waitFor();
+    assert.equal(await button.getAttribute("aria-label"), "2 address parameters were ignored");
+    await button.click();
+    const items = await page.getByTestId("address-warnings").locator("li").allInnerTexts();
+    assert.equal(items.length, 2);
+    assert.match(items[0]!, /"templat" ignored \(did you mean "template"\?/);
+    assert.match(items[1]!, /"readOnly" ignored: "readonly" applies to embedded playgrounds/);
+    await screenshot(page, "address-ignored");
+    // A clean address shows no such button.
+    const clean = await openTab(`${server.url}?template=minimal-init`);
+    await clean.page.getByTestId("share").waitFor();
+    assert.equal(await clean.page.getByTestId("address-ignored").count(), 0);
+    assert.deepEqual(errors, []);
+    await clean.page.close();
+    await page.close();
+  });
+
   test("the address holds the open project: edits change it, a reload opens the same project, another browser a copy", async () => {
     const { page, errors } = await openTab(server.url);
     await page.waitForFunction(() => document.documentElement.dataset.urlState === "project");

@@ -14,6 +14,7 @@
 // Fragment: a share link's "#share/1/..." carries the files (and template and command line,
 // which the query overrides). An embed URL is the share link plus how to show it.
 import { decodeShareFragment, isShareFragment, type SharedFile, type SharedProject } from "../../core/share/index.ts";
+import { ignoredParameters } from "../url-parameters.ts";
 import { originProblem } from "./origins.ts";
 
 export type BootMode = "click" | "auto";
@@ -53,7 +54,9 @@ export class EmbedConfigError extends Error {
 }
 
 // "lan" is the page's own (app.ts: the virtual LAN the guest joins), read there for embeds too.
-const KNOWN = new Set(["embed", "template", "cmdline", "readonly", "boot", "theme", "origin", "lan"]);
+export const EMBED_PARAMETERS = ["embed", "template", "cmdline", "readonly", "boot", "theme", "origin", "lan"];
+/** The full page's own parameters, which an embed does not read (page/address.ts). */
+const PAGE_ONLY: Record<string, string> = { project: "opens a saved project of the full page; an embed opens its lesson" };
 const TEMPLATE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const MAX_CMDLINE = 2047; // the x86 boot protocol's limit
 
@@ -75,14 +78,7 @@ export function parseEmbedConfig(url: string): ParsedEmbedConfig {
   const parsed = new URL(url);
   const params = parsed.searchParams;
   const problems: string[] = [];
-  const warnings: string[] = [];
-  for (const key of new Set(params.keys())) {
-    if (!KNOWN.has(key)) {
-      const meant = [...KNOWN].find((known) => known === key.toLowerCase().replace(/[-_]/g, ""));
-      warnings.push(`unknown parameter "${key}" ignored (${meant ? `did you mean "${meant}"? ` : ""}known: ${[...KNOWN].join(", ")})`);
-    }
-    else if (params.getAll(key).length > 1 && key !== "origin") warnings.push(`parameter "${key}" given ${params.getAll(key).length} times; the last one counts`);
-  }
+  const warnings = ignoredParameters(params, { known: EMBED_PARAMETERS, repeatable: ["origin"], elsewhere: PAGE_ONLY });
   const last = (key: string) => params.getAll(key).at(-1);
 
   let shared: SharedProject | undefined;

@@ -9,7 +9,12 @@
 // - Pages (navigations) come from the network first, so a new version is picked up on the next
 //   visit; offline, from the cache.
 // - Everything else of the site is served from the cache first; what comes from the network is
-//   cached as it passes (same origin, 200 responses only).
+//   cached as it passes (same origin, 200 responses only). A request made with `cache: "reload"`
+//   goes to the network first: the emulator worker asks so when a cached file is not the one its
+//   build names (another version's file under the same path), so one version's code never
+//   boots with another's artifacts.
+// - It says its version when a page asks ({ type: "version" } with a port): a page left open
+//   while a newer version took over compares it with its own <meta name="bootlab-version">.
 // - It is registered only after the first boot reached its prompt (register.ts), so it never
 //   competes with the first visit; the page then asks it to keep what that visit used
 //   ({ type: "keep", urls }): the build's files and the artifacts the emulator fetched. Those
@@ -53,9 +58,11 @@ export function serviceWorker(version: string, shell: readonly string[]): void {
   /** A page's key: its path, without the query (?template=...) or fragment (#share/...). */
   const pageKey = (url: URL) => `${url.origin}${url.pathname.endsWith("/") ? `${url.pathname}index.html` : url.pathname}`;
 
-  async function keep(request: Request | string, response: Response): Promise<void> {
-    if (response.status !== 200 || response.type !== "basic") return;
+  /** Whether the response was one to keep (a 200 of this site) and is kept. */
+  async function keep(request: Request | string, response: Response): Promise<boolean> {
+    if (response.status !== 200 || response.type !== "basic") return false;
     await (await caches.open(CACHE)).put(request, response);
+    return true;
   }
 
   async function page(request: Request): Promise<Response> {
@@ -72,11 +79,25 @@ export function serviceWorker(version: string, shell: readonly string[]): void {
   }
 
   async function file(request: Request): Promise<Response> {
+    if (request.cache === "reload" || request.cache === "no-store") return fresh(request);
     const cached = await caches.match(request, { cacheName: CACHE, ignoreSearch: true });
     if (cached) return cached;
     const response = await fetch(request);
     void keep(request, response.clone());
     return response;
+  }
+
+  /** From the network, kept in the cache in place of what was there; offline, what was there. */
+  async function fresh(request: Request): Promise<Response> {
+    try {
+      const response = await fetch(request);
+      void keep(request.url, response.clone());
+      return response;
+    } catch (error) {
+      const cached = await caches.match(request, { cacheName: CACHE, ignoreSearch: true });
+      if (cached) return cached;
+      throw error;
+    }
   }
 
   scope.addEventListener("fetch", (event) => {
@@ -89,6 +110,11 @@ export function serviceWorker(version: string, shell: readonly string[]): void {
 
   scope.addEventListener("message", (event) => {
     const data = event.data as { type?: unknown; urls?: unknown } | null;
+    if (data?.type === "version") {
+      // Asked by a page over a MessageChannel: which version serves it now (new-version.ts).
+      (event as unknown as { ports: readonly MessagePort[] }).ports[0]?.postMessage({ type: "version", version });
+      return;
+    }
     if (data?.type !== "keep") return;
     const extra = Array.isArray(data.urls) ? data.urls.filter((u): u is string => typeof u === "string") : [];
     const urls = [...new Set([...shell.map((path) => new URL(path, base).href), ...extra])].filter((u) => ours(new URL(u)));
@@ -100,7 +126,7 @@ export function serviceWorker(version: string, shell: readonly string[]): void {
           const key = /\.html$/.test(url) ? pageKey(new URL(url)) : url;
           if (await cache.match(key, { ignoreSearch: true })) continue;
           try {
-            await keep(key, await fetch(url));
+            if (!(await keep(key, await fetch(url)))) missing++;
           } catch {
             missing++;
           }
