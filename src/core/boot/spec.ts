@@ -1,6 +1,8 @@
 // What a boot needs, as plain bytes and numbers, so the same value can be handed to v86 (in a
 // browser worker or under Node) or written to files for QEMU.
 
+import { concatArchives } from "../cpio/writer.ts";
+
 /** The guest architecture. v86 only emulates i386; QEMU runs both. */
 export type GuestArch = "i386" | "x86_64";
 
@@ -80,21 +82,12 @@ export function minimumV86MemoryMiB(initrdBytes: number): number {
 }
 
 /**
- * Joins initramfs archives into the one image emulators load. The kernel unpacks the archives
- * one after another; it skips zero bytes between them, and an uncompressed archive must start
- * on a 4-byte boundary, so each part is padded with zeros to a multiple of 4.
+ * Joins initramfs archives into the one image emulators load, as the cpio writer's
+ * `concatArchives` does (each part on a 4-byte boundary, which the kernel needs).
  */
 export function concatInitrds(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const padded = (n: number) => (n + 3) & ~3;
-  const total = parts.reduce((sum, part) => sum + padded(part.length), 0);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += padded(part.length);
-  }
-  return out;
+  // One part is handed over as it is, without a copy: a RAM disk image keeps its exact size.
+  return parts.length === 1 ? parts[0]! : concatArchives(parts);
 }
 
 /** Problems with a spec that no emulator could boot, as messages for the user; empty when fine. */
