@@ -24,6 +24,8 @@ function implementation(calls: unknown[][]): ApiImplementation {
     output: record("output", ""),
     waitFor: record("waitFor", "seen"),
     metrics: record("metrics", {}),
+    diskChanges: record("diskChanges", { disk: "data1", device: "/dev/sda", bootId: 1, running: false, changes: [] }),
+    keepDiskChanges: record("keepDiskChanges", { kept: [], notKept: [] }),
     shareLink: record("shareLink", "link"),
     exportBundle: () => Promise.reject(new Error("no export here")),
   };
@@ -33,7 +35,7 @@ const rejectsWith = (code: string, pattern?: RegExp) => (error: unknown) => erro
 
 test("the embed protocol's methods are the table's", () => {
   assert.deepEqual([...EMBED_METHODS], METHOD_NAMES);
-  assert.equal(METHOD_NAMES.length, 12);
+  assert.equal(METHOD_NAMES.length, 14);
 });
 
 test("arguments are checked and normalised once: reboot's options, writeFile's mode, waitFor's JSON pattern", async () => {
@@ -60,7 +62,7 @@ test("read-only refuses the writing calls, not the others; failures get the meth
     const args = method === "writeFile" ? ["/a", "x"] : ["x"];
     await assert.rejects((api[method] as (...a: unknown[]) => Promise<unknown>)(...args), rejectsWith("read-only"));
   }
-  assert.deepEqual(METHOD_NAMES.filter((m) => API_METHODS[m].writes), ["writeFile", "removeFile", "setCmdline"]);
+  assert.deepEqual(METHOD_NAMES.filter((m) => API_METHODS[m].writes), ["writeFile", "removeFile", "setCmdline", "keepDiskChanges"]);
   assert.equal(await api.readFile("/a"), "text");
   await assert.rejects(api.exportBundle(), rejectsWith("export-failed", /no export here/));
   await assert.rejects((api.send as (...a: unknown[]) => Promise<void>)(7), rejectsWith("bad-args"));
