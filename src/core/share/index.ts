@@ -18,5 +18,5 @@ export {
   ShareLinkTruncatedError,
   type ShareLinkErrorCode,
 } from "./errors.ts";
-export { SHARE_BOUNDS, type ShareInput, type ShareInputFile, type SharedFile, type SharedProject } from "./project.ts";
+export { SHARE_BOUNDS, SHARED_DISK_NAME, type ShareInput, type ShareInputFile, type SharedDisk, type SharedFile, type SharedProject } from "./project.ts";
 export { textOf } from "./text.ts";
