@@ -4,6 +4,8 @@
 // RAM disk says it cannot be read back.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { readBundle } from "../../src/core/bundle/index.ts";
+import { readExt4 } from "../../src/core/ext4/index.ts";
 import { collectPageErrors, launchChromium, screenshot, serveDist, waitForPrompt, type LaunchedChromium, type Page, type StaticServer } from "./harness.ts";
 import { BOOT_MS, waitForApi, waitForOutput } from "./share-helpers.ts";
 
@@ -88,6 +90,14 @@ describe("disks in the page", () => {
       );
       const listed = await page.evaluate(() => window.bootlab!.listFiles());
       assert.ok(listed.some((f) => f.disk === "data1" && f.path === "/notes/from-page.txt"));
+
+      // Export goes through the same plan: the bundle's disks/sda.img holds the edit.
+      const zip = new Uint8Array(await page.evaluate(async () => Array.from(new Uint8Array(await (await window.bootlab!.exportBundle()).arrayBuffer()))));
+      const bundle = readBundle(zip, { sources: false });
+      assert.equal(bundle.disks.length, 2);
+      const todo = readExt4(bundle.disks[0]!).find((e) => e.path === "notes/todo.txt");
+      assert.equal(todo?.kind === "file" ? new TextDecoder().decode(todo.data) : undefined, edited, "the exported data1 image has the page's edit");
+      assert.ok(readExt4(bundle.disks[0]!).some((e) => e.path === "notes/from-page.txt"));
 
       // Boot: the worker writes the edited trees; the guest reads the edit on /dev/sda.
       await page.evaluate(() => window.bootlab!.reboot());
