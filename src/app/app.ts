@@ -468,6 +468,8 @@ class PlaygroundApp implements Playground {
     if (options.cold) request.cold = true;
     if (this.lan !== undefined) request.system = { ...request.system, lan: this.lan };
     if (isNarrow()) this.layout.showPane("terminal");
+    // Nothing the guest wrote is lost without saying so: read before this boot replaces the disks.
+    const unkept = await this.diskChanges.unkeptSummary();
     let started;
     try {
       started = await this.boot.boot(request);
@@ -477,7 +479,7 @@ class PlaygroundApp implements Playground {
       throw error;
     }
     // What the plan decided on the user's behalf (another kernel, say) is worth a notice.
-    if (started.notes.length) this.notify(started.notes.join(" "));
+    if (started.notes.length || unkept) this.notify([unkept, ...started.notes].filter(Boolean).join(" "));
     this.terminal.focus();
   }
 

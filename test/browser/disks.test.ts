@@ -143,6 +143,12 @@ describe("disks in the page", () => {
       await waitForPrompt(page, beforeBoot, BOOT_MS);
       await page.evaluate(() => window.bootlab!.send("\n"));
       await run(page, "cat /mnt/data1/from-guest.txt && echo READ-$((3+4))", "GUEST-42\\s+READ-7");
+      // A write the project does not keep is named when the next boot replaces it.
+      await run(page, "echo LOST > /mnt/data1/lost.txt && sync && echo SYNCED-$((2+3))", "SYNCED-5");
+      const lastBoot = (await page.evaluate(() => window.bootlab!.metrics())).bootId!;
+      await page.evaluate(() => window.bootlab!.reboot());
+      await page.getByTestId("status-message").filter({ hasText: /wrote to data1 \(1 change: added \/lost\.txt\), which the project did not keep/ }).waitFor({ timeout: 20_000 });
+      await waitForPrompt(page, lastBoot, BOOT_MS);
       assert.deepEqual(errors, []);
     } finally {
       await page.close();

@@ -10,7 +10,7 @@ import { overlayEntries } from "../../src/core/rootfs/overlay.ts";
 import { requireTemplate, templateDisks } from "../../src/core/templates/index.ts";
 import { fileKey, locateKey } from "../../src/app/project/file-key.ts";
 import { projectFromTemplate, withTemplateDisks } from "../../src/app/project/from-template.ts";
-import { BASE_REMOVAL_REASON, keepDiskChanges, reviewDiskChanges } from "../../src/app/project/keep-disk-changes.ts";
+import { BASE_REMOVAL_REASON, keepDiskChanges, reviewDiskChanges, unkeptChanges } from "../../src/app/project/keep-disk-changes.ts";
 import { ProjectError, ProjectModel, signatureOf, type ProjectState } from "../../src/app/project/model.ts";
 import { ProjectStore } from "../../src/app/storage/project-store.ts";
 
@@ -131,7 +131,9 @@ test("keeping a guest's writes: added, changed and removed files on a data disk 
   assert.deepEqual(changes.find((c) => c.file.path === "/README.txt")?.what, ["content"]);
   assert.deepEqual(diskChanges(written, written), [], "an image compared with itself has no changes");
 
+  assert.deepEqual(unkeptChanges(changes, model.diskFiles("data1")!).map((c) => c.file.path), changes.map((c) => c.file.path), "before Keep, every change is unkept");
   const kept = keepDiskChanges(model, "data1", changes);
+  assert.deepEqual(unkeptChanges(changes, model.diskFiles("data1")!), [], "after Keep, none is");
   assert.equal(kept.notKept.length, 0);
   assert.equal(model.get("data1:/from-guest.txt")?.text, "written in the guest\n");
   assert.equal(model.get("data1:/from-guest.txt")?.mode, 0o600);

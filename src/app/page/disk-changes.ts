@@ -6,7 +6,7 @@ import type { DiskReadBack } from "../../../workers/emulator.api.ts";
 import { overlayBytes } from "../../core/rootfs/overlay.ts";
 import { textOf } from "../../core/share/index.ts";
 import { BootlabApiError, type DiskChangesReport, type ListedDiskChange } from "../automation/bootlab-api.ts";
-import { keepDiskChanges, reviewDiskChanges, type KeptChanges, type ReviewedChange } from "../project/keep-disk-changes.ts";
+import { keepDiskChanges, reviewDiskChanges, unkeptChanges, type KeptChanges, type ReviewedChange } from "../project/keep-disk-changes.ts";
 import type { ProjectModel } from "../project/model.ts";
 import { h } from "../ui/dom.ts";
 
@@ -37,6 +37,21 @@ export class DiskChanges {
   async keep(name: string): Promise<KeptChanges> {
     const { readBack } = await this.read(name);
     return keepDiskChanges(this.host.model, name, readBack.changes);
+  }
+
+  /**
+   * Before a boot replaces the last one's disks: what its guest wrote that the project does not
+   * hold, in a sentence (undefined when nothing), so the page can say it was not kept.
+   */
+  async unkeptSummary(): Promise<string | undefined> {
+    const lost: string[] = [];
+    for (const disk of this.host.model.disks()) {
+      if (disk.role === "ramdisk") continue;
+      const readBack = await this.host.readDisk(disk.name).catch(() => undefined);
+      const unkept = readBack ? unkeptChanges(readBack.changes, disk.files) : [];
+      if (unkept.length) lost.push(`${disk.name} (${unkept.length} change${unkept.length === 1 ? "" : "s"}: ${unkept.slice(0, 3).map((c) => `${c.change} ${c.file.path}`).join(", ")}${unkept.length > 3 ? ", ..." : ""})`);
+    }
+    return lost.length ? `The last boot's guest wrote to ${lost.join(" and ")}, which the project did not keep; this boot wrote the disks from the project's files.` : undefined;
   }
 
   /** The dialog of the file tree's "Guest's changes" button. */

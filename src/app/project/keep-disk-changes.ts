@@ -9,6 +9,7 @@
 // - a removed entry that came from the BusyBox base cannot be kept: the project's tree is laid
 //   over the base at every boot, and a tree cannot say "no such file". It is listed as not kept,
 //   with the reason, and the next boot has it again.
+import { overlayBytes } from "../../core/rootfs/overlay.ts";
 import { textOf } from "../../core/share/index.ts";
 import { isInside } from "../../core/rootfs/guest-path.ts";
 import type { DiskChange } from "../../core/boot/index.ts";
@@ -78,4 +79,27 @@ function asProjectFile(file: OverlayFile): Omit<OverlayFile, "path"> {
   if (text === undefined) return rest;
   const { data: _data, ...withoutData } = rest;
   return { ...withoutData, text };
+}
+
+/**
+ * The keepable changes the project does not hold yet: an added or changed entry the disk's tree
+ * has not got as the guest left it, a removed one the tree still has. Empty once kept.
+ */
+export function unkeptChanges(changes: readonly DiskChange[], diskFiles: readonly OverlayFile[]): DiskChange[] {
+  const byPath = new Map(diskFiles.map((f) => [f.path, f]));
+  return reviewDiskChanges(changes, diskFiles).filter((change) => {
+    if (!change.keepable) return false;
+    const mine = byPath.get(change.file.path);
+    if (change.change === "removed") return mine !== undefined || diskFiles.some((f) => isInside(f.path, change.file.path));
+    // A folder: held when the tree has it with the guest's mode, or has files inside it.
+    if (change.file.kind === "directory") return mine ? mine.kind !== "directory" || mine.mode !== change.file.mode : !diskFiles.some((f) => isInside(f.path, change.file.path));
+    return !mine || !sameEntry(mine, change.file);
+  });
+}
+
+function sameEntry(a: OverlayFile, b: OverlayFile): boolean {
+  if (a.kind !== b.kind || a.mode !== b.mode || a.target !== b.target || a.major !== b.major || a.minor !== b.minor) return false;
+  const x = overlayBytes(a);
+  const y = overlayBytes(b);
+  return x.length === y.length && x.every((byte, i) => byte === y[i]);
 }
