@@ -155,7 +155,7 @@ describe("disks in the page", () => {
     }
   });
 
-  test("ramdisk-ext4: the RAM disk's tree is editable, and reading it back says why it cannot be", async () => {
+  test("ramdisk-ext4: the RAM disk's tree is edited and linted, and reading it back says why it cannot be", async () => {
     const page = await chromium.context.newPage();
     const errors = collectPageErrors(page);
     try {
@@ -165,6 +165,9 @@ describe("disks in the page", () => {
       assert.equal(await page.locator('[data-disk="root"] .section-title span').first().textContent(), "root — /dev/ram0");
       assert.match(await page.locator('[data-disk="root"]').textContent() ?? "", /cannot read it back/);
       await assert.rejects(page.evaluate(() => window.bootlab!.diskChanges("root")), /RAM disk.*no way to read it back/);
+      // The disk's files are linted like the initramfs's: a broken fstab line on the root disk.
+      await page.evaluate(() => window.bootlab!.writeFile("/etc/fstab", "proc /proc\n", { disk: "root" }));
+      await page.locator('[data-path="root:/etc/fstab"] .problems').waitFor({ timeout: 10_000 });
       const code = await page.evaluate(() => window.bootlab!.diskChanges("root").then(() => "resolved", (e: { code?: string }) => e.code));
       assert.equal(code, "disk-not-readable");
       assert.deepEqual(errors, []);

@@ -55,6 +55,33 @@ test("arguments are checked and normalised once: reboot's options, writeFile's m
   assert.equal(calls.length, 5, "nothing wrong reached the implementation");
 });
 
+test("the disk option and the disk calls: a name is passed on, anything else is a bad argument", async () => {
+  const calls: unknown[][] = [];
+  const api = makeApi(implementation(calls), { readOnly: false, argumentCode: "bad-argument" });
+  await api.readFile("/x", { disk: "data1" });
+  await api.readFile("/x");
+  await api.writeFile("/x", "t", { disk: "data1" });
+  await api.writeFile("/x", "t", { disk: "data1", mode: 0o600 });
+  await api.removeFile("/x", { disk: "data2" });
+  await api.diskChanges("data1");
+  await api.keepDiskChanges("data1");
+  assert.deepEqual(calls, [
+    ["readFile", "/x", { disk: "data1" }],
+    ["readFile", "/x"],
+    ["writeFile", "/x", "t", { disk: "data1" }],
+    ["writeFile", "/x", "t", { mode: 0o600, disk: "data1" }],
+    ["removeFile", "/x", { disk: "data2" }],
+    ["diskChanges", "data1"],
+    ["keepDiskChanges", "data1"],
+  ]);
+  const loose = api as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  await assert.rejects(loose.readFile!("/x", { disk: 7 }), rejectsWith("bad-argument", /readFile: want \(path: string, options\?: \{ disk\?: string \}\)/));
+  await assert.rejects(loose.writeFile!("/x", "t", { disk: "" }), rejectsWith("bad-argument"));
+  await assert.rejects(loose.diskChanges!(), rejectsWith("bad-argument", /diskChanges: want \(name: string/));
+  await assert.rejects(loose.keepDiskChanges!(["data1"]), rejectsWith("bad-argument"));
+  assert.equal(calls.length, 7, "nothing wrong reached the implementation");
+});
+
 test("read-only refuses the writing calls, not the others; failures get the method's fallback code", async () => {
   const calls: unknown[][] = [];
   const api = makeApi(implementation(calls), { readOnly: true, argumentCode: "bad-args" });
