@@ -215,7 +215,7 @@ export class EditorPane implements Disposable {
     const monaco = this.monaco!;
     let model = this.models.get(path);
     if (!model) {
-      model = monaco.editor.createModel(text, languageFor(path, text), monaco.Uri.from({ scheme: "bootlab", path }));
+      model = monaco.editor.createModel(text, languageFor(locateKey(path).path, text), monaco.Uri.from({ scheme: "bootlab", path }));
       model.onDidChangeContent(() => {
         if (this.applyingExternalChange) return;
         const value = model!.getValue();
