@@ -18,7 +18,6 @@ import type {
   AssetUrls,
   BaseEntry,
   BootStarted,
-  DiskReadBack,
   EmulatorApi,
   EmulatorEvents,
   EmulatorFailure,
@@ -459,13 +458,12 @@ const api: EmulatorApi = {
     const written = booted.written[index];
     const left = booted.runner.disks()[index];
     if (!written || !left) throw failure("disk-not-readable", `${name}: the emulator did not attach it`);
-    const changes = await failingAs("disk-unreadable", async () => {
-      try {
-        return diskChanges(written, left);
-      } catch (error) {
-        throw failure("disk-unreadable", `${name} (${device}) does not read as ext4 right now (${error instanceof Error ? error.message : String(error)}); run sync in the guest, or stop it, and try again`);
-      }
-    });
+    let changes;
+    try {
+      changes = diskChanges(written, left);
+    } catch (error) {
+      throw failure("disk-unreadable", `${name} (${device}) does not read as ext4 right now (${error instanceof Error ? error.message : String(error)}); run sync in the guest, or stop it, and try again`);
+    }
     return { name, device, bootId: booted.bootId, running: session?.runner === booted.runner, changes };
   },
 
