@@ -16,6 +16,8 @@ import { encodeBase64url } from "../../src/core/share/base64url.ts";
 import { requireTemplate, templateDisks } from "../../src/core/templates/index.ts";
 import { projectFromShared, shareInputOf } from "../../src/app/share/share-project.ts";
 import { projectFromTemplate } from "../../src/app/project/from-template.ts";
+import { parseEmbedConfig } from "../../src/app/embed/config.ts";
+import { embedNamespace, projectFromEmbedConfig } from "../../src/app/embed/embed-project.ts";
 
 const withDisks: SharedProject = {
   files: [{ kind: "file", path: "/etc/fstab", mode: 0o644, text: "/dev/sda /mnt/data1 ext4 defaults 0 0\n" }],
@@ -136,4 +138,21 @@ test("a link's disk the template does not have is left out with a warning", asyn
   const received = await projectFromShared({ ...withDisks, disks: [{ name: "data9", files: [] }] }, template, noArtifact, { id: "q", existingNames: [] });
   assert.match(received.warnings.join(" "), /disk "data9" was left out/);
   assert.deepEqual(received.state.disks!.map((d) => d.name), ["data1", "data2"]);
+});
+
+test("an embed URL with a version 2 fragment embeds the lesson's disk trees, in a namespace of its own", async () => {
+  const template = requireTemplate("disks");
+  const state = await projectFromTemplate(template, noArtifact, { id: "p", name: "disks" });
+  const data2 = state.disks!.find((d) => d.name === "data2")!;
+  data2.files = [{ path: "/lesson.txt", kind: "file", mode: 0o644, text: "from the lesson\n" }];
+  const { fragment } = encodeShareFragment(shareInputOf(state, template));
+  const { config } = parseEmbedConfig(`https://example.org/embed.html?template=disks#${fragment}`);
+  assert.deepEqual(config.disks?.find((d) => d.name === "data2")?.files, [{ kind: "file", path: "/lesson.txt", mode: 0o644, text: "from the lesson\n" }]);
+  const { disks: _disks, ...withoutDisks } = config;
+  assert.notEqual(embedNamespace(config), embedNamespace(withoutDisks));
+  const embedded = await projectFromEmbedConfig(config, noArtifact, "e1");
+  assert.deepEqual(embedded.state.disks!.find((d) => d.name === "data2")!.files, data2.files);
+  // A lesson link from before disks has no `disks`: the embed keeps the namespace it had.
+  const { config: old } = parseEmbedConfig(`https://example.org/embed.html?template=disks#${encodeShareFragment({ files: [], cmdline: "", template: "disks" }).fragment}`);
+  assert.equal("disks" in old, false);
 });

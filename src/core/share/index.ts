@@ -1,4 +1,4 @@
-// The share-URL codec: a project (overlay files, command line, template) <-> "#share/1/...".
+// The share-URL codec: a project (overlay files, disk trees, command line, template) <-> "#share/1/..." ("#share/2/..." with disks).
 export {
   SHARE_FORMAT_VERSION,
   SHARE_FRAGMENT_PREFIX,
