@@ -4,7 +4,7 @@
 // Errors: comlink keeps only the message of an Error, so every method rejects with a plain
 // `EmulatorFailure` object ({ code, message }) that crosses intact.
 
-import type { BootExpectations, BootPlan, BootSystem } from "../src/core/boot/index.ts";
+import type { BootExpectations, BootPlan, BootSystem, DiskChange } from "../src/core/boot/index.ts";
 
 /** Where the worker fetches what a boot needs; absolute URLs, resolved by the page. */
 export interface AssetUrls {
@@ -32,6 +32,8 @@ export interface BootStarted {
   planMs: number;
   /** Of planMs: compiling the system's C source in a build guest (0 when it has none, or the same source was compiled before). */
   compileMs?: number;
+  /** Of planMs: writing the system's disks made of files as ext4 images (only for a system that has them). */
+  diskWriteMs?: number;
   /** Time from creating the emulator until the guest runs. */
   emulatorStartMs: number;
   /** The kernel the plan booted and why ("tiny", its one-line summary). */
@@ -105,7 +107,9 @@ export type EmulatorFailureCode =
   | "bad-request"
   | "export-failed"
   | "compile-failed"
-  | "site-updated";
+  | "site-updated"
+  | "disk-not-readable"
+  | "disk-unreadable";
 
 /** One of tcc's messages about a source the worker compiled (BootSystem.compile). */
 export interface CompileDiagnosticOnPath {
@@ -120,6 +124,19 @@ export interface EmulatorFailure {
   message: string;
   /** "compile-failed": tcc's messages with their lines, for editor markers. */
   diagnostics?: CompileDiagnosticOnPath[];
+}
+
+/** A disk made of files as the last boot's guest left it, against the image written at boot. */
+export interface DiskReadBack {
+  /** The disk's name ("data1"). */
+  name: string;
+  /** Its device in the guest: "/dev/sda". */
+  device: string;
+  /** The boot whose guest wrote it. */
+  bootId: number;
+  /** Whether that guest still runs (it may still write; what it did not `sync` is not on the disk yet). */
+  running: boolean;
+  changes: DiskChange[];
 }
 
 export interface EmulatorApi {
@@ -137,6 +154,14 @@ export interface EmulatorApi {
    * or cold, disposes of it otherwise.
    */
   stop(options?: { park?: boolean }): Promise<void>;
+  /**
+   * A disk made of files (BootSystem.fileDisks) of the last boot, as its guest left it: the
+   * image v86 wrote into, read with readExt4 and compared with the image written at boot
+   * (src/core/boot/disk-changes.ts). Rejects with "not-running" before any boot with that
+   * disk, "disk-not-readable" for the RAM disk (it lives in the guest's memory), and
+   * "disk-unreadable" when the image does not read (a guest in the middle of writing).
+   */
+  diskChanges(name: string): Promise<DiskReadBack>;
   /** A prebuilt artifact's bytes (e.g. "i386/hello" for a template), transferred. */
   artifact(assets: AssetUrls, path: string): Promise<Uint8Array>;
   /**

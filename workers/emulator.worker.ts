@@ -12,7 +12,7 @@ import { V86_VERSION } from "./runner/v86-version.ts";
 import { sha256Hex, WarmStore } from "./warm-store.ts";
 import { planWarm, type WarmDecision } from "../src/core/warm/index.ts";
 import { readCpio } from "../src/core/cpio/index.ts";
-import { artifactSha256, BootTranscript, parsePrebuiltManifest, PlanError, planBoot, PrebuiltArtifacts, type BootSystem } from "../src/core/boot/index.ts";
+import { artifactSha256, BootTranscript, diskChanges, fileDiskDevices, parsePrebuiltManifest, PlanError, planBoot, PrebuiltArtifacts, type BootSystem, type FileDisk } from "../src/core/boot/index.ts";
 import { CompileError, compileSystem, type CompiledSystem } from "../src/core/cinit/index.ts";
 import type {
   AssetUrls,
@@ -145,7 +145,7 @@ function prebuilt(assets: AssetUrls): Promise<PrebuiltArtifacts> {
 async function plan(assets: AssetUrls, system: BootSystem, emulator?: "v86") {
   const artifacts = await prebuilt(assets);
   try {
-    return await planBoot(system, artifacts, emulator ? { emulator } : {});
+    return await planBoot(system, artifacts, emulator ? { emulator, now: () => performance.now() } : {});
   } catch (error) {
     if (error instanceof PlanError) throw failure("plan-refused", error.message);
     throw failure(isFailure(error) ? error.code : "pack-failed", error instanceof Error || isFailure(error) ? error.message : String(error));
@@ -303,6 +303,13 @@ function snapshotWhenQuiet(current: Session, decide: () => Promise<WarmDecision>
   setTimeout(() => void check(), QUIET_BEFORE_SNAPSHOT_MS);
 }
 
+/**
+ * The last boot's disks made of files: each IDE disk's image as written (the plan's bytes; v86
+ * works on a copy) and the runner whose buffers the guest writes into. Kept until the next boot,
+ * after the guest stops too, so the page can read back what it wrote (diskChanges).
+ */
+let lastDisks: { bootId: number; disks: readonly FileDisk[]; written: Uint8Array[]; runner: V86Runner } | undefined;
+
 let session: Session | undefined;
 /** The last guest's session, paused by stop({ park: true }): its emulator is what a warm boot restores into. */
 let parked: Session | undefined;
@@ -413,6 +420,9 @@ const api: EmulatorApi = {
       timings ? Promise.resolve(timings) : failingAs("emulator-failed", () => runner.start(planned.spec)),
       sha256Hex(initrd),
     ]);
+    lastDisks = system.fileDisks?.length
+      ? { bootId, disks: system.fileDisks, written: planned.spec.disks.filter((d): d is Uint8Array => d instanceof Uint8Array), runner }
+      : undefined;
     if (!timings && !request.cold) snapshotWhenQuiet(current, decision ? async () => decision : decide, planned.expectations.readyPattern);
     const started: BootStarted = {
       bootId,
@@ -433,6 +443,7 @@ const api: EmulatorApi = {
       if (snapshotMs !== undefined) started.snapshotMs = snapshotMs;
     }
     if (coldReason !== undefined && !timings) started.coldReason = coldReason;
+    if (planned.diskWriteMs !== undefined) started.diskWriteMs = planned.diskWriteMs;
     return started;
   },
 
@@ -451,6 +462,30 @@ const api: EmulatorApi = {
       return;
     }
     await current?.stop();
+  },
+
+  async diskChanges(name) {
+    const booted = lastDisks;
+    const disk = booted?.disks.find((d) => d.name === name);
+    if (!booted || !disk) throw failure("not-running", `no boot wrote a disk named "${name}" yet: boot the system first`);
+    const device = fileDiskDevices(booted.disks).get(name)!;
+    if (disk.role === "ramdisk") {
+      throw failure(
+        "disk-not-readable",
+        `${name} (${device}) is the RAM disk: the kernel copied the image into the guest's memory, where v86 gives no way to read it back, so what the guest writes there is lost when it stops`,
+      );
+    }
+    const index = booted.disks.filter((d) => d.role === "ide").indexOf(disk);
+    const written = booted.written[index];
+    const left = booted.runner.disks()[index];
+    if (!written || !left) throw failure("disk-not-readable", `${name}: the emulator did not attach it`);
+    let changes;
+    try {
+      changes = diskChanges(written, left);
+    } catch (error) {
+      throw failure("disk-unreadable", `${name} (${device}) does not read as ext4 right now (${error instanceof Error ? error.message : String(error)}); run sync in the guest, or stop it, and try again`);
+    }
+    return { name, device, bootId: booted.bootId, running: session?.runner === booted.runner, changes };
   },
 
   async artifact(assets, path) {

@@ -7,14 +7,15 @@
 import type { BaseEntry, BootRequest } from "../../workers/emulator.api.ts";
 import { LAN_NAME } from "../core/boot/network.ts";
 import type { Diagnostic } from "../core/lint/index.ts";
-import { defaultTemplate, findTemplate, requireTemplate, TEMPLATES, templateDisks, templateSystem, type Template } from "../core/templates/index.ts";
+import { defaultTemplate, findTemplate, requireTemplate, TEMPLATES, templateSystem, type Template } from "../core/templates/index.ts";
 import { ExtensibleApi, type BootlabApi } from "./automation/bootlab-api.ts";
 import { makeApi } from "./automation/methods.ts";
 import { EditorPane } from "./editor/editor-pane.ts";
 import { BootController } from "./emulator/boot-controller.ts";
 import { EmulatorBridge, EmulatorError } from "./emulator/bridge.ts";
 import { DEFAULT_OPTIONS, type Playground, type PlaygroundExtension, type PlaygroundOptions } from "./playground.ts";
-import { projectFromTemplate } from "./project/from-template.ts";
+import { projectFromTemplate, withTemplateDisks } from "./project/from-template.ts";
+import { locateKey } from "./project/file-key.ts";
 import { ProjectModel, type ProjectState } from "./project/model.ts";
 import { Autosave } from "./storage/autosave.ts";
 import { ProjectStore } from "./storage/project-store.ts";
@@ -29,6 +30,7 @@ import { ThemeController } from "./ui/theme.ts";
 import { TimelinePanel } from "./ui/timeline-panel.ts";
 import { Toolbar } from "./ui/toolbar.ts";
 import { playgroundCalls } from "./page/api.ts";
+import { DiskChanges } from "./page/disk-changes.ts";
 import { FileCommands } from "./page/file-commands.ts";
 import { isNarrow, PageLayout } from "./page/layout.ts";
 import { ProjectLint } from "./page/lint.ts";
@@ -106,6 +108,7 @@ class PlaygroundApp implements Playground {
   private insightFrame: number | undefined;
   private readonly layout: PageLayout;
   private readonly files: FileCommands;
+  private readonly diskChanges: DiskChanges;
   private readonly lint: ProjectLint;
   private autosave: Autosave | undefined;
   private selectedPath: string | undefined;
@@ -169,6 +172,13 @@ class PlaygroundApp implements Playground {
       onDelete: (path) => void this.files.deletePath(path),
       onToggleExecutable: (path) => this.files.toggleExecutable(path),
       onUpload: (directory) => this.files.chooseUpload(directory),
+      onDiskChanges: (name) => void this.diskChanges.show(name),
+    });
+    this.diskChanges = new DiskChanges({
+      model: this.model,
+      readOnly: options.readOnly,
+      readDisk: (name) => this.bridge.diskChanges(name),
+      notify: (message, kind) => this.notify(message, kind),
     });
     this.editor = new EditorPane(
       {
@@ -234,6 +244,7 @@ class PlaygroundApp implements Playground {
         preferredFile: () => this.preferredFile(),
         lintNow: () => void this.lint.now(),
         reboot: (options) => this.reboot(options),
+        diskChanges: this.diskChanges,
       }),
     );
     this.api = makeApi(this.extensibleApi.implementation, { readOnly: options.readOnly, argumentCode: "bad-argument" });
@@ -272,8 +283,11 @@ class PlaygroundApp implements Playground {
     this.boot.progress.on(() => this.scheduleInsight());
     this.boot.output$.on((bytes) => this.terminal.write(bytes));
     this.model.changes.on((change) => {
-      if (change.kind === "tree" || change.kind === "replaced") this.tree.setFiles(this.model.files());
-      if (change.kind !== "cmdline") this.editor.sync(this.model.files());
+      if (change.kind === "tree" || change.kind === "replaced") {
+        this.tree.setDisks(this.model.disks());
+        this.tree.setFiles(this.model.files());
+      }
+      if (change.kind !== "cmdline") this.editor.sync(this.model.keyedFiles());
       if (change.kind === "cmdline" || change.kind === "replaced") this.toolbar.setCmdline(this.model.cmdline);
       if (change.kind === "replaced") this.showTemplate();
       this.lint.schedule();
@@ -292,7 +306,7 @@ class PlaygroundApp implements Playground {
     });
 
     if (this.store.problem) this.status.setStorage(this.store.problem, false);
-    const state = await this.initialState();
+    const state = await this.withDisks(await this.initialState());
     this.model.replace(state);
     this.select(this.preferredFile(), false);
     this.autosave = new Autosave(this.model, this.store, ({ error }) => {
@@ -365,9 +379,18 @@ class PlaygroundApp implements Playground {
     return projectFromTemplate(template, (path) => this.bridge.artifact(path), { id, name: template.title });
   }
 
+  /** A project saved or shared before disks were editable takes its template's disks (from-template.ts). */
+  private withDisks(state: ProjectState): Promise<ProjectState> {
+    return withTemplateDisks(state, findTemplate(state.templateId), (path) => this.bridge.artifact(path)).catch((error: unknown) => {
+      this.notify(`The template's disks could not be loaded: ${error instanceof Error ? error.message : String(error)}`, "error");
+      return state;
+    });
+  }
+
+  /** /init, /etc/inittab or the first file; a disk's /etc/inittab (a root disk) before a disk's other files. */
   private preferredFile(): string | undefined {
-    const files = this.model.files().filter((f) => f.kind === "file");
-    return (files.find((f) => f.path === "/init") ?? files.find((f) => f.path === "/etc/inittab") ?? files[0])?.path;
+    const files = this.model.keyedFiles().filter((f) => f.kind === "file");
+    return (files.find((f) => f.path === "/init") ?? files.find((f) => f.path === "/etc/inittab") ?? files.find((f) => locateKey(f.path).path === "/etc/inittab") ?? files[0])?.path;
   }
 
   private showTemplate(): void {
@@ -408,7 +431,7 @@ class PlaygroundApp implements Playground {
 
   async openProject(state: ProjectState): Promise<void> {
     await this.autosave?.flush();
-    this.model.replace(state);
+    this.model.replace(await this.withDisks(state));
     this.select(this.preferredFile(), false);
     await this.autosave?.flush();
   }
@@ -419,7 +442,7 @@ class PlaygroundApp implements Playground {
     this.selectedPath = path;
     this.tree.setSelected(path);
     const file = path ? this.model.get(path) : undefined;
-    this.editor.show(file, this.model.files().length === 0 ? "This template has no files of its own. Add one with + File, e.g. /etc/inittab." : undefined);
+    this.editor.show(file, this.model.keyedFiles().length === 0 ? "This template has no files of its own. Add one with + File, e.g. /etc/inittab." : undefined);
     if (fromUser && file?.kind === "file") {
       this.layout.showPane("editor");
       this.editor.focus();
@@ -454,12 +477,13 @@ class PlaygroundApp implements Playground {
     // reload straight after it finds these files (a write begun at unload may never finish).
     void this.autosave?.flush();
     this.lint.now();
-    // A template's disks boot as the template has them: the page does not edit disk trees yet.
-    const disks = await templateDisks(template, (path) => this.bridge.artifact(path));
-    const request: BootRequest = { system: templateSystem(template, { files: this.model.files(), cmdline: this.model.cmdline, disks }) };
+    // The project's disks as edited: the worker writes their images with the CLI's writeExt4.
+    const request: BootRequest = { system: templateSystem(template, { files: this.model.files(), cmdline: this.model.cmdline, disks: this.model.disks() }) };
     if (options.cold) request.cold = true;
     if (this.lan !== undefined) request.system = { ...request.system, lan: this.lan };
     if (isNarrow()) this.layout.showPane("terminal");
+    // Nothing the guest wrote is lost without saying so: read before this boot replaces the disks.
+    const unkept = await this.diskChanges.unkeptSummary();
     let started;
     try {
       started = await this.boot.boot(request);
@@ -469,7 +493,7 @@ class PlaygroundApp implements Playground {
       throw error;
     }
     // What the plan decided on the user's behalf (another kernel, say) is worth a notice.
-    if (started.notes.length) this.notify(started.notes.join(" "));
+    if (started.notes.length || unkept) this.notify([unkept, ...started.notes].filter(Boolean).join(" "));
     this.terminal.focus();
   }
 

@@ -1,7 +1,9 @@
 // Benchmark: median time to write a ~2 MB root filesystem of a few hundred files as an ext4
 // image (and ext2, and gzip'd as a RAM disk), beside packCpio of the same tree, and to read the
-// image back. The tree is sample-tree.ts's, the one cpio.bench.ts packs.
+// image back, and what the page's read-back of a disk costs (diskChanges: two images read and
+// compared). The tree is sample-tree.ts's, the one cpio.bench.ts packs.
 //   node --import tsx test/bench/ext4.bench.ts
+import { diskChanges } from "../../src/core/boot/disk-changes.ts";
 import { packCpio, packCpioGz } from "../../src/core/cpio/index.ts";
 import { defaultImageSize, gzipImage, readExt4, writeExt4 } from "../../src/core/ext4/index.ts";
 import { median, RUNS, sampleTree } from "./sample-tree.ts";
@@ -21,5 +23,6 @@ const rows: Array<[string, () => unknown]> = [
   ["packCpioGz (level 6)", () => packCpioGz(tree)],
   ["writeExt4 + gzipImage (level 6)", () => gzipImage(writeExt4(tree, { size }))],
   ["readExt4", () => readExt4(image)],
+  ["diskChanges (2 images read, compared)", () => diskChanges(image, image)],
 ];
-for (const [name, fn] of rows) console.log(`  ${name.padEnd(34)} ${median(fn).toFixed(2).padStart(8)} ms`);
+for (const [name, fn] of rows) console.log(`  ${name.padEnd(40)} ${median(fn).toFixed(2).padStart(8)} ms`);

@@ -215,16 +215,24 @@ export function collectPageErrors(page: Page): string[] {
  * cannot quietly change what the tests hold the page to.
  */
 export interface BootlabWindowApi {
-  listFiles(): Promise<Array<{ path: string; kind: string; mode: number; size: number; readOnly: boolean; binary: boolean }>>;
-  readFile(path: string): Promise<string>;
-  writeFile(path: string, text: string, options?: { mode?: number }): Promise<void>;
-  removeFile(path: string): Promise<void>;
+  listFiles(): Promise<Array<{ path: string; kind: string; mode: number; size: number; readOnly: boolean; binary: boolean; disk?: string }>>;
+  readFile(path: string, options?: { disk?: string }): Promise<string>;
+  writeFile(path: string, text: string, options?: { mode?: number; disk?: string }): Promise<void>;
+  removeFile(path: string, options?: { disk?: string }): Promise<void>;
   setCmdline(cmdline: string): Promise<void>;
   reboot(options?: { cold?: boolean }): Promise<void>;
   send(text: string): Promise<void>;
   output(): Promise<string>;
   waitFor(pattern: string | RegExp, ms?: number): Promise<string>;
-  metrics(): Promise<{ bootId?: number; timeToPromptMs?: number; kernelToPromptMs?: number; readyAtPageMs?: number; emulatorStartMs?: number; planMs?: number; initrdSha256?: string; kernel?: string; cmdline?: string; fetchMs?: number; initrdBytes?: number; warm?: boolean; coldReason?: string; restoreMs?: number; deliverMs?: number; snapshotMs?: number }>;
+  metrics(): Promise<{ bootId?: number; timeToPromptMs?: number; kernelToPromptMs?: number; readyAtPageMs?: number; emulatorStartMs?: number; planMs?: number; initrdSha256?: string; kernel?: string; cmdline?: string; fetchMs?: number; initrdBytes?: number; warm?: boolean; coldReason?: string; restoreMs?: number; deliverMs?: number; snapshotMs?: number; diskWriteMs?: number }>;
+  diskChanges(name: string): Promise<{
+    disk: string;
+    device: string;
+    bootId: number;
+    running: boolean;
+    changes: Array<{ change: "added" | "changed" | "removed"; path: string; kind: string; mode: number; size: number; what?: string[]; text?: string; keepable: boolean; reason?: string }>;
+  }>;
+  keepDiskChanges(name: string): Promise<{ kept: string[]; notKept: Array<{ path: string; reason: string }> }>;
   shareLink(): Promise<string>;
   exportBundle(): Promise<Blob>;
 }

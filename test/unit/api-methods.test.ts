@@ -24,6 +24,8 @@ function implementation(calls: unknown[][]): ApiImplementation {
     output: record("output", ""),
     waitFor: record("waitFor", "seen"),
     metrics: record("metrics", {}),
+    diskChanges: record("diskChanges", { disk: "data1", device: "/dev/sda", bootId: 1, running: false, changes: [] }),
+    keepDiskChanges: record("keepDiskChanges", { kept: [], notKept: [] }),
     shareLink: record("shareLink", "link"),
     exportBundle: () => Promise.reject(new Error("no export here")),
   };
@@ -33,7 +35,7 @@ const rejectsWith = (code: string, pattern?: RegExp) => (error: unknown) => erro
 
 test("the embed protocol's methods are the table's", () => {
   assert.deepEqual([...EMBED_METHODS], METHOD_NAMES);
-  assert.equal(METHOD_NAMES.length, 12);
+  assert.equal(METHOD_NAMES.length, 14);
 });
 
 test("arguments are checked and normalised once: reboot's options, writeFile's mode, waitFor's JSON pattern", async () => {
@@ -53,6 +55,33 @@ test("arguments are checked and normalised once: reboot's options, writeFile's m
   assert.equal(calls.length, 5, "nothing wrong reached the implementation");
 });
 
+test("the disk option and the disk calls: a name is passed on, anything else is a bad argument", async () => {
+  const calls: unknown[][] = [];
+  const api = makeApi(implementation(calls), { readOnly: false, argumentCode: "bad-argument" });
+  await api.readFile("/x", { disk: "data1" });
+  await api.readFile("/x");
+  await api.writeFile("/x", "t", { disk: "data1" });
+  await api.writeFile("/x", "t", { disk: "data1", mode: 0o600 });
+  await api.removeFile("/x", { disk: "data2" });
+  await api.diskChanges("data1");
+  await api.keepDiskChanges("data1");
+  assert.deepEqual(calls, [
+    ["readFile", "/x", { disk: "data1" }],
+    ["readFile", "/x"],
+    ["writeFile", "/x", "t", { disk: "data1" }],
+    ["writeFile", "/x", "t", { mode: 0o600, disk: "data1" }],
+    ["removeFile", "/x", { disk: "data2" }],
+    ["diskChanges", "data1"],
+    ["keepDiskChanges", "data1"],
+  ]);
+  const loose = api as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  await assert.rejects(loose.readFile!("/x", { disk: 7 }), rejectsWith("bad-argument", /readFile: want \(path: string, options\?: \{ disk\?: string \}\)/));
+  await assert.rejects(loose.writeFile!("/x", "t", { disk: "" }), rejectsWith("bad-argument"));
+  await assert.rejects(loose.diskChanges!(), rejectsWith("bad-argument", /diskChanges: want \(name: string/));
+  await assert.rejects(loose.keepDiskChanges!(["data1"]), rejectsWith("bad-argument"));
+  assert.equal(calls.length, 7, "nothing wrong reached the implementation");
+});
+
 test("read-only refuses the writing calls, not the others; failures get the method's fallback code", async () => {
   const calls: unknown[][] = [];
   const api = makeApi(implementation(calls), { readOnly: true, argumentCode: "bad-args" });
@@ -60,7 +89,7 @@ test("read-only refuses the writing calls, not the others; failures get the meth
     const args = method === "writeFile" ? ["/a", "x"] : ["x"];
     await assert.rejects((api[method] as (...a: unknown[]) => Promise<unknown>)(...args), rejectsWith("read-only"));
   }
-  assert.deepEqual(METHOD_NAMES.filter((m) => API_METHODS[m].writes), ["writeFile", "removeFile", "setCmdline"]);
+  assert.deepEqual(METHOD_NAMES.filter((m) => API_METHODS[m].writes), ["writeFile", "removeFile", "setCmdline", "keepDiskChanges"]);
   assert.equal(await api.readFile("/a"), "text");
   await assert.rejects(api.exportBundle(), rejectsWith("export-failed", /no export here/));
   await assert.rejects((api.send as (...a: unknown[]) => Promise<void>)(7), rejectsWith("bad-args"));

@@ -86,6 +86,8 @@ function fakeApi() {
       return pattern instanceof RegExp ? pattern.source : pattern;
     },
     metrics: () => ({ timeToPromptMs: 812 }),
+    diskChanges: (name: string) => ({ disk: name, device: "/dev/sda", bootId: 1, running: true, changes: [] }),
+    keepDiskChanges: () => ({ kept: [], notKept: [] }),
     shareLink: () => {
       throw new Error("plain failure");
     },
@@ -139,7 +141,7 @@ test("errors come back as { code, message }: the API's own code, else 'failed'",
 
 test("bad requests are answered with what is wrong", async () => {
   const { client } = setup();
-  await assert.rejects(client.call("readFile"), (e: unknown) => e instanceof EmbedCallError && e.code === "bad-args" && /readFile: want \(path: string\), got \(\)/.test(e.message));
+  await assert.rejects(client.call("readFile"), (e: unknown) => e instanceof EmbedCallError && e.code === "bad-args" && /readFile: want \(path: string, options\?: \{ disk\?: string \}\), got \(\)/.test(e.message));
   await assert.rejects(client.call("writeFile", "/x", 5), (e: unknown) => e instanceof EmbedCallError && /got \(string, number\)/.test(e.message));
   await assert.rejects(client.call("writeFile", "/x", "", { mode: 0o10000 }), (e: unknown) => e instanceof EmbedCallError && e.code === "bad-args");
   await assert.rejects(client.call("reboot", "now"), (e: unknown) => e instanceof EmbedCallError && e.code === "bad-args");

@@ -5,7 +5,9 @@
 // BootlabApiError carrying a `code`. shareLink() and exportBundle() belong to the share/export
 // feature, which registers them with `registerApiExtension`; until then they reject with
 // code "not-available".
+import type { DiskChangeKind } from "../../core/boot/disk-changes.ts";
 import type { BootMetrics } from "../emulator/boot-controller.ts";
+import type { KeptChanges } from "../project/keep-disk-changes.ts";
 import type { ApiImplementation } from "./methods.ts";
 
 export interface ListedFile {
@@ -16,13 +18,52 @@ export interface ListedFile {
   /** True for the base archive's entries (BusyBox and its links): they cannot be written. */
   readOnly: boolean;
   binary: boolean;
+  /** The disk the file is on ("data1"), with `path` a path on that disk; absent for the initramfs. */
+  disk?: string;
 }
+
+/** Which file system a call means: a disk of the project by name; absent: the initramfs. */
+export interface OnDisk {
+  disk?: string;
+}
+
+/** One change the last boot's guest made to a disk (diskChanges). */
+export interface ListedDiskChange {
+  change: DiskChangeKind;
+  /** The path on the disk. */
+  path: string;
+  kind: ListedFile["kind"];
+  mode: number;
+  size: number;
+  /** For "changed": what differs ("content", "mode 0644 -> 0755", ...). */
+  what?: string[];
+  /** The guest's text of an added or changed text file. */
+  text?: string;
+  /** A symlink's target. */
+  target?: string;
+  /** Whether keepDiskChanges lays it into the project; `reason` says why not. */
+  keepable: boolean;
+  reason?: string;
+}
+
+export interface DiskChangesReport {
+  disk: string;
+  /** "/dev/sda". */
+  device: string;
+  /** The boot whose guest wrote the disk. */
+  bootId: number;
+  /** Whether that guest still runs (what it did not sync is not on the disk yet). */
+  running: boolean;
+  changes: ListedDiskChange[];
+}
+
+export type { KeptChanges };
 
 export interface BootlabApi {
   listFiles(): Promise<ListedFile[]>;
-  readFile(path: string): Promise<string>;
-  writeFile(path: string, text: string, options?: { mode?: number }): Promise<void>;
-  removeFile(path: string): Promise<void>;
+  readFile(path: string, options?: OnDisk): Promise<string>;
+  writeFile(path: string, text: string, options?: { mode?: number } & OnDisk): Promise<void>;
+  removeFile(path: string, options?: OnDisk): Promise<void>;
   setCmdline(cmdline: string): Promise<void>;
   /**
    * Boots the current files; resolves once the new guest runs (use waitFor for its output).
@@ -33,6 +74,10 @@ export interface BootlabApi {
   output(): Promise<string>;
   waitFor(pattern: string | RegExp, ms?: number): Promise<string>;
   metrics(): Promise<BootMetrics>;
+  /** What the last boot's guest wrote to the project's disk `name`, against what the boot wrote. */
+  diskChanges(name: string): Promise<DiskChangesReport>;
+  /** Reads the disk `name` again and lays the guest's changes into the project's tree of it. */
+  keepDiskChanges(name: string): Promise<KeptChanges>;
   /** A link that opens this project (filled in by the share feature). */
   shareLink(): Promise<string>;
   /** A zip that `bootlab boot --bundle` boots (filled in by the export feature). */

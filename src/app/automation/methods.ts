@@ -27,23 +27,43 @@ const oneText = (args: readonly unknown[]) => (args.length === 1 && isText(args[
 /** An optional options object: absent, undefined or an object (not null, not an array). */
 const optionsObject = (v: unknown): v is Record<string, unknown> | undefined => v === undefined || (typeof v === "object" && v !== null && !Array.isArray(v));
 
+/** A disk's name as the project has it ("data1"); the implementation says when there is no such disk. */
+const isDiskName = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= 64;
+/** `{ disk?: name }` as the implementation takes it: `{}` for the initramfs; undefined when malformed. */
+const diskOption = (options: Record<string, unknown> | undefined): { disk?: string } | undefined => {
+  const disk = options?.disk;
+  if (disk === undefined) return {};
+  return isDiskName(disk) ? { disk } : undefined;
+};
+/** (path, options?: { disk? }): readFile and removeFile. */
+const pathOnDisk = (args: readonly unknown[]) => {
+  const [path, options] = args;
+  if (args.length < 1 || args.length > 2 || !isText(path) || !optionsObject(options)) return undefined;
+  const disk = diskOption(options);
+  if (!disk) return undefined;
+  return disk.disk === undefined ? [path] : [path, disk];
+};
+const oneDiskName = (args: readonly unknown[]) => (args.length === 1 && isDiskName(args[0]) ? [args[0]] : undefined);
+
 export const API_METHODS: { readonly [M in MethodName]: MethodSpec } = {
   listFiles: { fallbackCode: "list-failed", want: "", check: none },
-  readFile: { fallbackCode: "read-failed", want: "path: string", check: oneText },
+  readFile: { fallbackCode: "read-failed", want: "path: string, options?: { disk?: string }", check: pathOnDisk },
   writeFile: {
     fallbackCode: "write-failed",
     writes: true,
-    want: "path: string, text: string, options?: { mode?: number from 0 to 0o7777 }",
+    want: "path: string, text: string, options?: { mode?: number from 0 to 0o7777, disk?: string }",
     check(args) {
       const [path, text, options] = args;
       if (args.length < 2 || args.length > 3 || !isText(path) || !isText(text) || !optionsObject(options)) return undefined;
+      const disk = diskOption(options);
+      if (!disk) return undefined;
       const mode = options?.mode;
-      if (mode === undefined) return [path, text];
+      if (mode === undefined) return disk.disk === undefined ? [path, text] : [path, text, disk];
       if (typeof mode !== "number" || !Number.isInteger(mode) || mode < 0 || mode > 0o7777) return undefined;
-      return [path, text, { mode }];
+      return [path, text, { mode, ...disk }];
     },
   },
-  removeFile: { fallbackCode: "remove-failed", writes: true, want: "path: string", check: oneText },
+  removeFile: { fallbackCode: "remove-failed", writes: true, want: "path: string, options?: { disk?: string }", check: pathOnDisk },
   setCmdline: { fallbackCode: "cmdline-failed", writes: true, want: "cmdline: string", check: oneText },
   reboot: {
     fallbackCode: "boot-failed",
@@ -70,6 +90,8 @@ export const API_METHODS: { readonly [M in MethodName]: MethodSpec } = {
     },
   },
   metrics: { fallbackCode: "metrics-failed", want: "", check: none },
+  diskChanges: { fallbackCode: "disk-changes-failed", want: "name: string (a disk of the project)", check: oneDiskName },
+  keepDiskChanges: { fallbackCode: "keep-failed", writes: true, want: "name: string (a disk of the project)", check: oneDiskName },
   shareLink: { fallbackCode: "share-failed", want: "", check: none },
   exportBundle: { fallbackCode: "export-failed", want: "", check: none },
 };

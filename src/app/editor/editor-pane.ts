@@ -3,6 +3,7 @@
 // endings and the file's lint problems. Lint diagnostics become Monaco markers.
 import type * as Monaco from "monaco-editor/editor/editor.api.js";
 import type { Diagnostic } from "../../core/lint/index.ts";
+import { locateKey } from "../project/file-key.ts";
 import type { OverlayFile } from "../project/model.ts";
 import { h, type Disposable } from "../ui/dom.ts";
 import type { Theme } from "../ui/theme.ts";
@@ -128,8 +129,8 @@ export class EditorPane implements Disposable {
           "p",
           {},
           file.kind === "symlink"
-            ? `${file.path} -> ${file.target ?? ""}: the guest follows it to its target. It is packed into the initramfs as it is.`
-            : `${file.path}${file.major !== undefined ? ` (${file.major}, ${file.minor ?? 0})` : ""}: packed into the initramfs as it is.`,
+            ? `${file.path} -> ${file.target ?? ""}: the guest follows it to its target. It is ${whereItGoes(file.path)} as it is.`
+            : `${file.path}${file.major !== undefined ? ` (${file.major}, ${file.minor ?? 0})` : ""}: ${whereItGoes(file.path)} as it is.`,
         ),
       );
       this.updateLintSummary();
@@ -142,7 +143,7 @@ export class EditorPane implements Disposable {
       this.card.hidden = false;
       this.card.replaceChildren(
         h("h3", {}, "A binary file"),
-        h("p", {}, `${file.path}: ${file.data.length.toLocaleString()} bytes, ${describeBinary(file.data)}. It is packed into the initramfs as it is; binaries are not edited here.`),
+        h("p", {}, `${file.path}: ${file.data.length.toLocaleString()} bytes, ${describeBinary(file.data)}. It is ${whereItGoes(file.path)} as it is; binaries are not edited here.`),
       );
       this.updateLintSummary();
       return;
@@ -214,7 +215,7 @@ export class EditorPane implements Disposable {
     const monaco = this.monaco!;
     let model = this.models.get(path);
     if (!model) {
-      model = monaco.editor.createModel(text, languageFor(path, text), monaco.Uri.from({ scheme: "bootlab", path }));
+      model = monaco.editor.createModel(text, languageFor(locateKey(path).path, text), monaco.Uri.from({ scheme: "bootlab", path }));
       model.onDidChangeContent(() => {
         if (this.applyingExternalChange) return;
         const value = model!.getValue();
@@ -292,4 +293,10 @@ function describeBinary(data: Uint8Array): string {
     return `an ELF ${bits} ${machine} program`.replace("  ", " ");
   }
   return "not text";
+}
+
+/** Where a file goes at boot, by its key: "packed into the initramfs", "written onto the disk data1". */
+function whereItGoes(key: string): string {
+  const { disk } = locateKey(key);
+  return disk === undefined ? "packed into the initramfs" : `written onto the disk ${disk}`;
 }

@@ -13,7 +13,7 @@
 //   origin     origins allowed to call the postMessage API, comma-separated (default: any)
 // Fragment: a share link's "#share/1/..." carries the files (and template and command line,
 // which the query overrides). An embed URL is the share link plus how to show it.
-import { decodeShareFragment, isShareFragment, type SharedFile, type SharedProject } from "../../core/share/index.ts";
+import { decodeShareFragment, isShareFragment, type SharedDisk, type SharedFile, type SharedProject } from "../../core/share/index.ts";
 import { ignoredParameters } from "../url-parameters.ts";
 import { originProblem } from "./origins.ts";
 
@@ -27,6 +27,8 @@ export interface EmbedConfig {
   cmdline: string | undefined;
   /** undefined: the template's files as they are. */
   files: SharedFile[] | undefined;
+  /** The disks' trees of a version 2 fragment; absent: the template's disks. */
+  disks?: SharedDisk[];
   readOnly: boolean;
   boot: BootMode;
   theme: Theme;
@@ -114,10 +116,9 @@ export function parseEmbedConfig(url: string): ParsedEmbedConfig {
     if (problem) problems.push(`origin: ${problem}`);
   }
   if (problems.length) throw new EmbedConfigError(problems);
-  return {
-    config: { template, cmdline, files: shared?.files, readOnly, boot, theme, allowedOrigins: [...new Set(allowedOrigins)] },
-    warnings,
-  };
+  const config: EmbedConfig = { template, cmdline, files: shared?.files, readOnly, boot, theme, allowedOrigins: [...new Set(allowedOrigins)] };
+  if (shared?.disks) config.disks = shared.disks;
+  return { config, warnings };
 }
 
 function parseFlag(name: string, value: string | undefined, problems: string[]): boolean {
@@ -139,7 +140,7 @@ function parseChoice<T extends string>(name: string, value: string | undefined, 
  * Files go in as a share fragment (pass `shareFragment` from encodeShareFragment); the rest as
  * query parameters, defaults left out.
  */
-export function embedUrl(embedPageUrl: string, config: Partial<Omit<EmbedConfig, "files">>, shareFragment?: string): string {
+export function embedUrl(embedPageUrl: string, config: Partial<Omit<EmbedConfig, "files" | "disks">>, shareFragment?: string): string {
   const url = new URL(embedPageUrl);
   url.hash = "";
   const set = (key: string, value: string | undefined) => (value === undefined ? url.searchParams.delete(key) : url.searchParams.set(key, value));

@@ -13,8 +13,9 @@ export interface EmbedProject {
 }
 
 /** "embed.<hash of what the lesson holds>": the same lesson keeps the reader's edits across visits. */
-export function embedNamespace(config: Pick<EmbedConfig, "template" | "cmdline" | "files">): string {
-  return `embed.${fnv1a(JSON.stringify([config.template ?? "", config.cmdline ?? "", config.files ?? null]))}`;
+export function embedNamespace(config: Pick<EmbedConfig, "template" | "cmdline" | "files" | "disks">): string {
+  // Disks only when the lesson has them, so lessons from before disks keep their namespace.
+  return `embed.${fnv1a(JSON.stringify([config.template ?? "", config.cmdline ?? "", config.files ?? null, ...(config.disks ? [config.disks] : [])]))}`;
 }
 
 export async function projectFromEmbedConfig(
@@ -28,7 +29,8 @@ export async function projectFromEmbedConfig(
   const template = found ?? defaultTemplate();
   let state: ProjectState;
   if (config.files) {
-    const received = await projectFromShared({ files: config.files, cmdline: config.cmdline ?? template.cmdline, template: template.id }, template, loadArtifact, { id, existingNames: [] });
+    const shared = { files: config.files, cmdline: config.cmdline ?? template.cmdline, template: template.id, ...(config.disks ? { disks: config.disks } : {}) };
+    const received = await projectFromShared(shared, template, loadArtifact, { id, existingNames: [] });
     warnings.push(...received.warnings);
     state = { ...received.state, name: "Embedded lesson" };
   } else {

@@ -60,6 +60,8 @@ export interface BootMetrics {
   readyAtPageMs: number | undefined;
   fetchMs: number | undefined;
   planMs: number | undefined;
+  /** Of planMs: writing the system's disks made of files as ext4 images; undefined without such disks. */
+  diskWriteMs: number | undefined;
   emulatorStartMs: number | undefined;
   initrdBytes: number | undefined;
   /** sha256 of the initrd the guest got: the CLI's plan of the same project gives the same. */
@@ -261,6 +263,7 @@ export class BootController {
       readyAtPageMs: round(readyAt),
       fetchMs: round(boot?.started?.fetchMs),
       planMs: round(boot?.started?.planMs),
+      diskWriteMs: boot?.started?.diskWriteMs === undefined ? undefined : Math.round(boot.started.diskWriteMs * 10) / 10,
       emulatorStartMs: round(boot?.started?.emulatorStartMs),
       initrdBytes: boot?.started?.initrdBytes,
       initrdSha256: boot?.started?.initrdSha256,

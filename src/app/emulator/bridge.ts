@@ -3,7 +3,7 @@
 // A guest that does not stop when asked is dealt with by terminating the worker and starting a
 // fresh one, so Stop always works and the page never waits on a runaway guest.
 import { proxy, wrap, type Remote } from "comlink";
-import type { AssetUrls, BaseEntry, BootRequest, BootStarted, CompileDiagnosticOnPath, EmulatorApi, EmulatorEvents, ExportRequest, FetchProgress } from "../../../workers/emulator.api.ts";
+import type { AssetUrls, BaseEntry, BootRequest, BootStarted, CompileDiagnosticOnPath, DiskReadBack, EmulatorApi, EmulatorEvents, ExportRequest, FetchProgress } from "../../../workers/emulator.api.ts";
 import type { BootSystem } from "../../core/boot/index.ts";
 import { Emitter } from "../ui/dom.ts";
 
@@ -93,6 +93,11 @@ export class EmulatorBridge {
 
   artifact(path: string): Promise<Uint8Array> {
     return this.call((api) => api.artifact(this.assets, path));
+  }
+
+  /** A disk of the last boot as its guest left it, against the image written at boot; see EmulatorApi.diskChanges. */
+  diskChanges(name: string): Promise<DiskReadBack> {
+    return this.call((api) => api.diskChanges(name));
   }
 
   /** The export bundle (zip bytes); see EmulatorApi.exportBundle. */

@@ -1,7 +1,9 @@
 // The file commands of the page: new file and folder, rename, delete, the executable bit, and
 // files added from disk. Each asks what it needs in a dialog, changes the project model, and says
-// what went wrong in the status line; none runs in a read-only playground.
+// what went wrong in the status line; none runs in a read-only playground. Files are named by
+// their keys (project/file-key.ts): a command on a disk's file asks for a path on that disk.
 import { baseName, normalizeGuestPath } from "../../core/rootfs/guest-path.ts";
+import { fileKey, locateKey, type FileLocation } from "../project/file-key.ts";
 import { fileFromDisk, MAX_UPLOAD_BYTES } from "../project/from-disk.ts";
 import type { ProjectModel } from "../project/model.ts";
 import { askText, choose } from "../ui/dialogs.ts";
@@ -34,10 +36,16 @@ export class FileCommands implements Disposable {
     });
   }
 
-  private validateNewPath(text: string): string | undefined {
+  /** The key of what the user typed, a path on the disk `disk` (or the initramfs); throws when it is no path. */
+  private keyOf(text: string, disk: string | undefined): string {
+    const path = normalizeGuestPath(text.trim());
+    return fileKey(disk === undefined ? { path } : { disk, path });
+  }
+
+  private validateNewPath(text: string, disk: string | undefined): string | undefined {
     try {
-      const path = normalizeGuestPath(text.trim());
-      if (this.host.model.has(path)) return `${path} already exists`;
+      const key = this.keyOf(text, disk);
+      if (this.host.model.has(key)) return `${key} already exists`;
       return undefined;
     } catch (error) {
       return error instanceof Error ? error.message : String(error);
@@ -46,37 +54,41 @@ export class FileCommands implements Disposable {
 
   async newFile(directory: string): Promise<void> {
     if (this.guardReadOnly()) return;
-    const prefix = directory === "/" ? "/etc/" : `${directory}/`;
-    const text = await askText("New file", "Path of the new file, e.g. /etc/motd", prefix, (t) => this.validateNewPath(t), "Create");
+    const { disk, path: folder } = locateKey(directory);
+    const prefix = folder === "/" ? (disk === undefined ? "/etc/" : "/") : `${folder}/`;
+    const text = await askText(`New file${onDisk(disk)}`, `Path of the new file${onDisk(disk)}, e.g. ${disk === undefined ? "/etc/motd" : "/notes.txt"}`, prefix, (t) => this.validateNewPath(t, disk), "Create");
     if (text === undefined) return;
     const path = normalizeGuestPath(text.trim());
-    const script = path.startsWith("/etc/init.d/") || path.endsWith(".sh") || path === "/init";
-    this.runFileOperation(() => this.host.model.writeText(path, script ? "#!/bin/sh\n" : "", script ? 0o755 : 0o644));
-    this.host.select(path, true);
+    const script = path.startsWith("/etc/init.d/") || path.endsWith(".sh") || (disk === undefined && path === "/init");
+    const key = this.keyOf(path, disk);
+    this.runFileOperation(() => this.host.model.writeText(key, script ? "#!/bin/sh\n" : "", script ? 0o755 : 0o644));
+    this.host.select(key, true);
   }
 
   async newFolder(directory: string): Promise<void> {
     if (this.guardReadOnly()) return;
-    const prefix = directory === "/" ? "/" : `${directory}/`;
-    const text = await askText("New folder", "Path of the new folder, e.g. /etc/init.d", prefix, (t) => this.validateNewPath(t), "Create");
+    const { disk, path: folder } = locateKey(directory);
+    const prefix = folder === "/" ? "/" : `${folder}/`;
+    const text = await askText(`New folder${onDisk(disk)}`, `Path of the new folder${onDisk(disk)}, e.g. /etc/init.d`, prefix, (t) => this.validateNewPath(t, disk), "Create");
     if (text === undefined) return;
-    this.runFileOperation(() => this.host.model.addDirectory(text));
+    this.runFileOperation(() => this.host.model.addDirectory(this.keyOf(text, disk)));
   }
 
-  async renamePath(path: string): Promise<void> {
+  async renamePath(key: string): Promise<void> {
     if (this.guardReadOnly()) return;
-    const text = await askText(`Rename ${baseName(path)}`, "New path (you can move it to another folder)", path, (t) => {
+    const { disk, path } = locateKey(key);
+    const text = await askText(`Rename ${baseName(path)}`, `New path${onDisk(disk)} (you can move it to another folder)`, path, (t) => {
       try {
-        const target = normalizeGuestPath(t.trim());
-        return target !== path && this.host.model.has(target) ? `${target} already exists` : undefined;
+        const target = this.keyOf(t, disk);
+        return target !== key && this.host.model.has(target) ? `${target} already exists` : undefined;
       } catch (error) {
         return error instanceof Error ? error.message : String(error);
       }
     }, "Rename");
     if (text === undefined) return;
-    const target = normalizeGuestPath(text.trim());
-    this.runFileOperation(() => this.host.model.rename(path, target));
-    if (this.host.selectedPath === path) this.host.select(target, false);
+    const target = this.keyOf(text, disk);
+    this.runFileOperation(() => this.host.model.rename(key, target));
+    if (this.host.selectedPath === key) this.host.select(target, false);
   }
 
   async deletePath(path: string): Promise<void> {
@@ -102,7 +114,8 @@ export class FileCommands implements Disposable {
    */
   async addFilesFromDisk(files: File[], directory: string): Promise<void> {
     if (this.guardReadOnly() || files.length === 0) return;
-    const folder = directory === "/" ? "" : directory;
+    const { disk, path: directoryPath } = locateKey(directory);
+    const folder = directoryPath === "/" ? "" : directoryPath;
     const added: string[] = [];
     for (const file of files) {
       if (file.size > MAX_UPLOAD_BYTES) {
@@ -111,9 +124,9 @@ export class FileCommands implements Disposable {
       }
       let path = `${folder}/${file.name}`;
       if (files.length === 1) {
-        const chosen = await askText(`Add ${file.name}`, "Path in the guest (a file there is replaced), e.g. /init for a program", path, (t) => {
+        const chosen = await askText(`Add ${file.name}${onDisk(disk)}`, `Path${onDisk(disk) || " in the guest"} (a file there is replaced), e.g. /init for a program`, path, (t) => {
           try {
-            const target = normalizeGuestPath(t.trim());
+            const target = this.keyOf(t, disk);
             return this.host.model.get(target)?.kind === "directory" || this.host.model.isImplicitDirectory(target) ? `${target} is a folder` : undefined;
           } catch (error) {
             return error instanceof Error ? error.message : String(error);
@@ -123,7 +136,7 @@ export class FileCommands implements Disposable {
         path = chosen.trim();
       }
       const content = fileFromDisk(new Uint8Array(await file.arrayBuffer()));
-      const target = normalizeGuestPath(path);
+      const target = this.keyOf(path, disk);
       this.runFileOperation(() => {
         if (content.data) this.host.model.writeBinary(target, content.data, content.mode);
         else this.host.model.writeText(target, content.text ?? "", content.mode);
@@ -131,7 +144,7 @@ export class FileCommands implements Disposable {
       });
     }
     if (added.length === 0) return;
-    this.host.select(normalizeGuestPath(added[0]!.split(" ")[0]!), false);
+    this.host.select(added[0]!.split(" ")[0]!, false);
     this.host.lintNow();
     this.host.notify(`Added ${added.join(", ")}. Boot to try it.`);
   }
@@ -160,4 +173,9 @@ export class FileCommands implements Disposable {
   dispose(): void {
     this.uploadInput.remove();
   }
+}
+
+/** " on data1" for a disk's file, "" for the initramfs's: the dialogs say which tree they change. */
+function onDisk(disk: FileLocation["disk"]): string {
+  return disk === undefined ? "" : ` on ${disk}`;
 }

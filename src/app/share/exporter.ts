@@ -6,7 +6,7 @@
 // emulator worker, started on the first export, so that neither the page nor a running guest
 // stalls meanwhile.
 import type { ExportRequest } from "../../../workers/emulator.api.ts";
-import { defaultTemplate, findTemplate, templateDisks, templateSystem } from "../../core/templates/index.ts";
+import { defaultTemplate, findTemplate, templateSystem } from "../../core/templates/index.ts";
 import { EmulatorBridge } from "../emulator/bridge.ts";
 import type { Playground } from "../playground.ts";
 
@@ -40,8 +40,8 @@ export class Exporter {
   private async request(zipName?: string): Promise<ExportRequest> {
     const model = this.playground.model;
     const template = findTemplate(model.templateId) ?? defaultTemplate();
-    const disks = await templateDisks(template, (path) => this.playground.artifact(path));
-    const request: ExportRequest = { system: templateSystem(template, { files: model.files(), cmdline: model.cmdline, disks }), template: model.templateId };
+    // The project's disks as edited, so the bundle's disks/sda.img, ... are what the page boots.
+    const request: ExportRequest = { system: templateSystem(template, { files: model.files(), cmdline: model.cmdline, disks: model.disks() }), template: model.templateId };
     if (zipName) request.zipName = zipName;
     return request;
   }

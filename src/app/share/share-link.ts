@@ -7,6 +7,7 @@ import type { Playground } from "../playground.ts";
 import { h } from "../ui/dom.ts";
 import { errorMessage, openPanel, showError } from "./panel.ts";
 import { shareInputOf } from "./share-project.ts";
+import { fileKey } from "../project/file-key.ts";
 
 /** The page a link opens: the full playground next to this page (also from embed.html). */
 export function playgroundUrl(): string {
@@ -22,6 +23,15 @@ export async function makeShareLink(playground: Pick<Playground, "model" | "arti
   for (const file of template?.files ?? []) {
     if (isPrebuiltFile(file) && snapshot.files.some((f) => f.path === file.path && f.data)) {
       templateBytes.set(file.path, await playground.artifact(file.artifact));
+    }
+  }
+  // A disk's prebuilt file (disk-root's /init) by its key, "root:/init".
+  for (const disk of template?.disks ?? []) {
+    const files = snapshot.disks?.find((d) => d.name === disk.name)?.files ?? [];
+    for (const file of disk.files) {
+      if (isPrebuiltFile(file) && files.some((f) => f.path === file.path && f.data)) {
+        templateBytes.set(fileKey({ disk: disk.name, path: file.path }), await playground.artifact(file.artifact));
+      }
     }
   }
   return buildShareUrl(playgroundUrl(), shareInputOf(snapshot, template, templateBytes));

@@ -16,6 +16,7 @@
 // own (say "embed") so that an embedding site never sees, or overwrites, the user's projects.
 // Every failure is a StorageError with a code, and the page keeps working without storage.
 import { createStore, delMany, get, getMany, keys, setMany, type UseStore } from "idb-keyval";
+import type { FileDisk } from "../../core/boot/file-disks.ts";
 import type { OverlayFile, ProjectState } from "../project/model.ts";
 
 export type StorageErrorCode = "storage-unavailable" | "storage-full" | "storage-failed" | "bad-namespace";
@@ -151,17 +152,22 @@ export class ProjectStore {
     const stored = await this.run(() => this.backend.get<StoredProject>(PROJECT + id));
     if (!stored) return undefined;
     const { format: _format, ...state } = stored;
-    return { ...state, files: state.files.map(cleanFile) };
+    // A project saved before disks were editable has no `disks`: the page gives it its
+    // template's (withTemplateDisks) when it opens it.
+    const loaded: ProjectState = { ...state, files: state.files.map(cleanFile) };
+    if (state.disks) loaded.disks = state.disks.map(cleanDisk);
+    return loaded;
   }
 
   /** Saves the project and its summary in one transaction. */
   async save(state: ProjectState): Promise<void> {
     const stored: StoredProject = { ...state, files: state.files.map(cleanFile), format: 1 };
+    if (state.disks) stored.disks = state.disks.map(cleanDisk);
     const summary: ProjectSummary = {
       id: state.id,
       name: state.name,
       templateId: state.templateId,
-      fileCount: state.files.length,
+      fileCount: state.files.length + (state.disks ?? []).reduce((sum, disk) => sum + disk.files.length, 0),
       updatedAt: state.updatedAt,
       createdAt: state.createdAt,
     };
@@ -206,6 +212,11 @@ export function toStorageError(error: unknown): StorageError {
     );
   }
   return new StorageError("storage-failed", `Saving failed (${message}); the page keeps working, but recent edits may not survive a reload.`);
+}
+
+/** Only the fields a stored disk has, its files cleaned. */
+function cleanDisk(disk: FileDisk): FileDisk {
+  return { name: disk.name, role: disk.role, size: disk.size, fs: disk.fs, base: disk.base, files: disk.files.map(cleanFile) };
 }
 
 /** Only the fields a stored file has: no stray properties from callers. */

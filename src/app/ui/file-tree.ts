@@ -1,6 +1,10 @@
-// The file tree: the overlay the user edits (add, rename, delete, folders, executable bit) and,
-// below it, the base archive (BusyBox and its links), listed read-only.
+// The file tree: the initramfs overlay the user edits (add, rename, delete, folders, executable
+// bit), then one tree per disk of the project ("data1 — /dev/sda"), edited the same way, and
+// below them the base archive (BusyBox and its links), listed read-only. Rows name their file
+// by its key (project/file-key.ts): "/etc/inittab", "data1:/notes/todo.txt".
 import type { BaseEntry } from "../../../workers/emulator.api.ts";
+import { fileDiskDevices, type FileDisk } from "../../core/boot/file-disks.ts";
+import { fileKey, locateKey, rootKey } from "../project/file-key.ts";
 import type { OverlayFile } from "../project/model.ts";
 import { baseName, parentOf } from "../../core/rootfs/guest-path.ts";
 import { h, type Disposable } from "./dom.ts";
@@ -14,6 +18,8 @@ export interface FileTreeHandlers {
   onToggleExecutable(path: string): void;
   /** Add files from disk into `directory` (binaries too: an ELF program as /init). */
   onUpload(directory: string): void;
+  /** Show what the last boot's guest wrote to the disk `name`, to keep it in the project. */
+  onDiskChanges(name: string): void;
 }
 
 export interface TemplateInfo {
@@ -33,6 +39,10 @@ export class FileTree implements Disposable {
   readonly element: HTMLElement;
   private readonly info: HTMLElement;
   private readonly overlayList: HTMLElement;
+  private readonly disksElement: HTMLElement;
+  /** "Your files", or "Initramfs" when disks follow it. */
+  private readonly overlayTitle: HTMLElement;
+  private disks: FileDisk[] = [];
   private readonly baseSection: HTMLDetailsElement;
   private readonly baseSummary: HTMLElement;
   private readonly baseList: HTMLElement;
@@ -49,16 +59,18 @@ export class FileTree implements Disposable {
     this.baseList = h("div", { class: "base-list" });
     this.baseSection = h("details", { class: "tree-section base-section" }, h("summary", {}, this.baseSummary), this.baseList);
     this.baseSection.addEventListener("toggle", () => this.renderBase());
+    this.overlayTitle = h("span", {}, "Your files");
     const overlayHeader = h(
       "div",
       { class: "section-title" },
-      h("span", {}, "Your files"),
+      this.overlayTitle,
       h("span", { class: "spacer" }),
       h("button", { class: "button small", type: "button", title: "New file", "data-testid": "new-file", onclick: () => handlers.onNewFile(this.targetDirectory()) }, "+ File"),
       h("button", { class: "button small", type: "button", title: "New folder", "data-testid": "new-folder", onclick: () => handlers.onNewFolder(this.targetDirectory()) }, "+ Folder"),
       h("button", { class: "button small", type: "button", title: "Add files from disk (programs and images too)", "data-testid": "upload-file", onclick: () => handlers.onUpload(this.targetDirectory()) }, "⇪ Add"),
     );
-    this.element = h("div", { class: "files" }, this.info, h("section", { class: "tree-section" }, overlayHeader, this.overlayList), this.baseSection);
+    this.disksElement = h("div", { class: "disk-sections" });
+    this.element = h("div", { class: "files" }, this.info, h("section", { class: "tree-section" }, overlayHeader, this.overlayList), this.disksElement, this.baseSection);
   }
 
   setTemplateInfo(info: TemplateInfo | undefined): void {
@@ -73,14 +85,23 @@ export class FileTree implements Disposable {
     this.renderOverlay();
   }
 
+  /** The project's disks, each shown as a tree of its own after the initramfs's. */
+  setDisks(disks: FileDisk[]): void {
+    this.disks = disks;
+    this.overlayTitle.textContent = disks.length ? "Initramfs" : "Your files";
+    this.overlayTitle.title = disks.length ? "The files laid over the base archive in the initrd" : "";
+    this.renderDisks();
+  }
+
   setProblems(counts: Map<string, number>): void {
     this.problems = counts;
     this.renderOverlay();
+    this.renderDisks();
   }
 
   setSelected(path: string | undefined): void {
     this.selected = path;
-    for (const row of this.overlayList.querySelectorAll<HTMLElement>(".tree-row")) {
+    for (const row of this.element.querySelectorAll<HTMLElement>(".tree-row[data-path]")) {
       row.setAttribute("aria-selected", String(row.dataset.path === path));
     }
   }
@@ -93,34 +114,66 @@ export class FileTree implements Disposable {
     this.renderBase();
   }
 
-  /** The folder new files go into: the selected folder, or the selected file's folder. */
-  private targetDirectory(): string {
-    if (!this.selected) return "/";
-    const entry = this.files.find((f) => f.path === this.selected);
-    if (entry?.kind === "directory") return entry.path;
-    return parentOf(this.selected);
+  /**
+   * The folder new files go into, as a key: the selected folder, or the selected file's folder,
+   * when the selection is in the tree of `disk` (undefined: the initramfs); else that tree's root.
+   */
+  private targetDirectory(disk?: string): string {
+    const selected = this.selected === undefined ? undefined : locateKey(this.selected);
+    if (!selected || selected.disk !== disk) return rootKey(disk);
+    const files = disk === undefined ? this.files : (this.disks.find((d) => d.name === disk)?.files ?? []);
+    const entry = files.find((f) => f.path === selected.path);
+    if (entry?.kind === "directory") return fileKey({ ...selected, path: entry.path });
+    return fileKey({ ...selected, path: parentOf(selected.path) });
   }
 
   private renderOverlay(): void {
-    const root: TreeNode = { path: "/", name: "/", children: new Map() };
-    for (const file of this.files) {
-      let node = root;
-      const segments = file.path.split("/").filter(Boolean);
-      segments.forEach((segment, index) => {
-        const path = `/${segments.slice(0, index + 1).join("/")}`;
-        let child = node.children.get(segment);
-        if (!child) {
-          child = { path, name: segment, children: new Map() };
-          node.children.set(segment, child);
-        }
-        node = child;
-      });
-      node.file = file;
-    }
-    this.overlayList.replaceChildren(...this.renderChildren(root, 0));
+    this.overlayList.replaceChildren(...this.renderChildren(treeOf(this.files, undefined), 0));
     if (this.files.length === 0) {
-      this.overlayList.append(h("li", { class: "base-note" }, "No files of your own: the system boots from the base archive alone. Add one with + File."));
+      this.overlayList.append(
+        h("li", { class: "base-note" }, this.disks.length ? "No initramfs files of your own." : "No files of your own: the system boots from the base archive alone. Add one with + File."),
+      );
     }
+  }
+
+  private renderDisks(): void {
+    const devices = fileDiskDevices(this.disks);
+    this.disksElement.replaceChildren(
+      ...this.disks.map((disk) => {
+        const device = devices.get(disk.name) ?? "";
+        const label = `${disk.name} — ${device}`;
+        const header = h(
+          "div",
+          { class: "section-title" },
+          h("span", { title: `${disk.fs}, ${disk.size / 1048576} MiB, written from these files at every boot` }, label),
+          h("span", { class: "spacer" }),
+          h("button", { class: "button small", type: "button", title: `New file on ${disk.name}`, "data-testid": `new-file-${disk.name}`, onclick: () => this.handlers.onNewFile(this.targetDirectory(disk.name)) }, "+ File"),
+          h("button", { class: "button small", type: "button", title: `New folder on ${disk.name}`, onclick: () => this.handlers.onNewFolder(this.targetDirectory(disk.name)) }, "+ Folder"),
+          h("button", { class: "button small", type: "button", title: `Add files from disk to ${disk.name}`, onclick: () => this.handlers.onUpload(this.targetDirectory(disk.name)) }, "⇪ Add"),
+          h(
+            "button",
+            {
+              class: "button small",
+              type: "button",
+              title: disk.role === "ramdisk" ? "The RAM disk cannot be read back: see the note below" : `What the last boot's guest wrote to ${disk.name}, to keep in the project`,
+              "data-testid": `disk-changes-${disk.name}`,
+              onclick: () => this.handlers.onDiskChanges(disk.name),
+            },
+            "Guest's changes",
+          ),
+        );
+        const list = h("ul", { class: "tree", role: "tree", "aria-label": label, "data-testid": `disk-tree-${disk.name}` }, ...this.renderChildren(treeOf(disk.files, disk.name), 0));
+        if (disk.files.length === 0) list.append(h("li", { class: "base-note" }, "No files yet: the disk is empty. Add one with + File."));
+        const notes: HTMLElement[] = [];
+        if (disk.base === "busybox") notes.push(h("p", { class: "base-note" }, "The BusyBox base (as listed below) lies under these files on the disk."));
+        if (disk.role === "ramdisk") {
+          notes.push(h("p", { class: "base-note" }, "A RAM disk: the kernel copies it into the guest's memory, where the page cannot read it back, so what the guest writes to it is lost when it stops."));
+        } else {
+          notes.push(h("p", { class: "base-note" }, "What the guest writes here is kept until the next boot: Guest's changes shows it and keeps it in the project."));
+        }
+        return h("section", { class: "tree-section disk-section", "data-disk": disk.name }, header, ...notes, list);
+      }),
+    );
   }
 
   private renderChildren(node: TreeNode, depth: number): HTMLElement[] {
@@ -239,6 +292,26 @@ export class FileTree implements Disposable {
   dispose(): void {
     this.element.remove();
   }
+}
+
+/** The files of one tree (the initramfs, or the disk `disk`) as nodes named by their keys. */
+function treeOf(files: readonly OverlayFile[], disk: string | undefined): TreeNode {
+  const root: TreeNode = { path: rootKey(disk), name: "/", children: new Map() };
+  for (const file of files) {
+    let node = root;
+    const segments = file.path.split("/").filter(Boolean);
+    segments.forEach((segment, index) => {
+      const path = fileKey(disk === undefined ? { path: `/${segments.slice(0, index + 1).join("/")}` } : { disk, path: `/${segments.slice(0, index + 1).join("/")}` });
+      let child = node.children.get(segment);
+      if (!child) {
+        child = { path, name: segment, children: new Map() };
+        node.children.set(segment, child);
+      }
+      node = child;
+    });
+    node.file = file;
+  }
+  return root;
 }
 
 function isDirectoryNode(node: TreeNode): boolean {

@@ -98,3 +98,14 @@ export function writeFileDisks(disks: readonly FileDisk[], baseEntries: readonly
 export function baseTreeEntries(plainBase: Uint8Array): CpioEntry[] {
   return readCpio(plainBase);
 }
+
+/**
+ * The device each disk is in the guest, by name: the RAM disk is /dev/ram0, the IDE disks
+ * /dev/sda, /dev/sdb, ... in the order listed (the plan attaches them first).
+ */
+export function fileDiskDevices(disks: readonly Pick<FileDisk, "name" | "role">[]): Map<string, string> {
+  const devices = new Map<string, string>();
+  let ide = 0;
+  for (const disk of disks) devices.set(disk.name, disk.role === "ramdisk" ? "/dev/ram0" : `/dev/sd${String.fromCharCode(97 + ide++)}`);
+  return devices;
+}

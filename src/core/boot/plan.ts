@@ -92,6 +92,8 @@ export interface BootSystem {
 export interface PlanOptions {
   /** The emulator that will run the plan: its limits are checked. Undefined: both emulators' limits. */
   emulator?: EmulatorName;
+  /** A clock in milliseconds (performance.now) to time the writing of file disks (BootPlan.diskWriteMs); without one they are not timed. */
+  now?: () => number;
 }
 
 /** What the console session should know about the boot (see session.ts). */
@@ -116,6 +118,8 @@ export interface BootPlan {
   /** What the plan decided on the user's behalf, in sentences ("The full kernel boots this system: ..."). */
   notes: string[];
   expectations: BootExpectations;
+  /** How long writing the system's disks made of files took, in ms (only with PlanOptions.now, and only for a system that has them). */
+  diskWriteMs?: number;
 }
 
 export class PlanError extends Error {
@@ -155,7 +159,9 @@ export async function planBoot(described: BootSystem, artifacts: PrebuiltArtifac
   const problems: string[] = [];
   const notes: string[] = [];
   // Disks made of files are written first; from here on they are images like the user's own.
+  const diskWriteStarted = described.fileDisks?.length ? options.now?.() : undefined;
   const system = described.fileDisks?.length ? await withFileDisks(described, artifacts) : described;
+  const diskWriteMs = diskWriteStarted === undefined ? undefined : options.now!() - diskWriteStarted;
 
   // The command line: the system's parameters over the defaults.
   const userText = system.cmdline;
@@ -292,6 +298,7 @@ export async function planBoot(described: BootSystem, artifacts: PrebuiltArtifac
     expectations,
   };
   if (typeof kernel.source === "string") planned.kernel.bzImage = kernel.source;
+  if (diskWriteMs !== undefined) planned.diskWriteMs = diskWriteMs;
   if (system.network || system.lan !== undefined) planned.spec.network = true;
   if (system.lan !== undefined) planned.spec.lan = system.lan;
   return planned;

@@ -7,6 +7,10 @@
 //   bytes 12-   raw DEFLATE (fflate, level 9) of the JSON {"f":[entry,...],"c":cmdline,"t":template}
 //               where an entry is [path, mode, text] for a text file, [path, mode, null] for a
 //               directory, and [path, mode, 0] for a file the receiver takes from the template.
+// Format version 2 is version 1 plus the disks' trees: "d":[[name, [entry,...]], ...], entries
+// as in "f" with paths on that disk. It is written only when a project has disks, so a link
+// without disks stays version 1, byte for byte, and pages from before disks still read it; such
+// a page names a version 2 link as one from a newer bootlab rather than dropping its disks.
 // The version sits in plain text before the data so that a link from a newer bootlab is named as
 // such even when its payload means nothing to us. The stored length tells a cut-off link
 // (fewer bytes than announced) from a damaged one (checksum, inflate or JSON fails), which
@@ -20,10 +24,13 @@ import {
   ShareLinkNewerFormatError,
   ShareLinkTruncatedError,
 } from "./errors.ts";
-import { modeProblem, pathProblem, SHARE_BOUNDS, treeProblem, type ShareInput, type SharedFile, type SharedProject } from "./project.ts";
+import { modeProblem, pathProblem, SHARE_BOUNDS, SHARED_DISK_NAME, treeProblem, type ShareInput, type ShareInputFile, type SharedDisk, type SharedFile, type SharedProject } from "./project.ts";
 import { textOf } from "./text.ts";
 
-export const SHARE_FORMAT_VERSION = 1;
+/** The newest version this codec reads and writes (version 1 when a project has no disks). */
+export const SHARE_FORMAT_VERSION = 2;
+/** The version of a link without disks. */
+const VERSION_WITHOUT_DISKS = 1;
 /** The fragment of every share link starts with this (after the "#"). */
 export const SHARE_FRAGMENT_PREFIX = "share/";
 
@@ -52,30 +59,21 @@ export function isShareFragment(hash: string): boolean {
 }
 
 export function encodeShareFragment(input: ShareInput, options: EncodeShareOptions = {}): EncodedShare {
-  const files: SharedFile[] = [];
   const binary: string[] = [];
-  const seen = new Set<string>();
-  for (const file of input.files) {
-    const problem = pathProblem(file.path) ?? modeProblem(file.mode);
-    if (problem) throw new RangeError(`cannot share ${JSON.stringify(file.path)}: ${problem}`);
-    if (seen.has(file.path)) throw new RangeError(`cannot share ${JSON.stringify(file.path)}: it is listed twice`);
-    seen.add(file.path);
-    const kind = file.kind ?? "file";
-    if (kind !== "file") {
-      files.push({ kind, path: file.path, mode: file.mode });
-      continue;
-    }
-    const text = file.text ?? (file.data ? textOf(file.data) : "");
-    if (text === undefined) binary.push(file.path);
-    else files.push({ kind, path: file.path, mode: file.mode, text });
+  const files = sharedFiles(input.files, "", binary);
+  const disks: SharedDisk[] = [];
+  const names = new Set<string>();
+  for (const disk of input.disks ?? []) {
+    if (!SHARED_DISK_NAME.test(disk.name)) throw new RangeError(`cannot share the disk ${JSON.stringify(disk.name)}: a disk's name is 1 to 32 letters, digits, "_", "." or "-"`);
+    if (names.has(disk.name)) throw new RangeError(`cannot share the disk ${JSON.stringify(disk.name)}: it is listed twice`);
+    names.add(disk.name);
+    disks.push({ name: disk.name, files: sharedFiles(disk.files, `${disk.name}:`, binary) });
   }
   if (binary.length > 0 && options.binaryFiles !== "omit") throw new ShareBinaryFileError(binary);
-  const conflict = treeProblem(input.files);
-  if (conflict) throw new RangeError(`cannot share this project: ${conflict}`);
 
-  const json = new TextEncoder().encode(
-    JSON.stringify({ f: files.map(entryOf), c: input.cmdline, t: input.template }),
-  );
+  const content: { f: ReturnType<typeof entryOf>[]; c: string; t: string; d?: [string, ReturnType<typeof entryOf>[]][] } = { f: files.map(entryOf), c: input.cmdline, t: input.template };
+  if (disks.length) content.d = disks.map((disk) => [disk.name, disk.files.map(entryOf)]);
+  const json = new TextEncoder().encode(JSON.stringify(content));
   const body = deflateSync(json, { level: 9 });
   const payload = new Uint8Array(HEADER_BYTES + body.length);
   const header = new DataView(payload.buffer);
@@ -83,10 +81,38 @@ export function encodeShareFragment(input: ShareInput, options: EncodeShareOptio
   header.setUint32(4, json.length);
   header.setUint32(8, crc32(json));
   payload.set(body, HEADER_BYTES);
+  const version = disks.length ? SHARE_FORMAT_VERSION : VERSION_WITHOUT_DISKS;
   return {
-    fragment: `${SHARE_FRAGMENT_PREFIX}${SHARE_FORMAT_VERSION}/${encodeBase64url(payload)}`,
+    fragment: `${SHARE_FRAGMENT_PREFIX}${version}/${encodeBase64url(payload)}`,
     omitted: binary,
   };
+}
+
+/**
+ * One tree's files as a link holds them (the initramfs's, or a disk's); binary files are pushed
+ * to `binary` (named with `prefix`, "data1:") and left out. Throws RangeError for a bad path,
+ * mode, a path listed twice or a file with paths below it.
+ */
+function sharedFiles(input: readonly ShareInputFile[], prefix: string, binary: string[]): SharedFile[] {
+  const files: SharedFile[] = [];
+  const seen = new Set<string>();
+  for (const file of input) {
+    const problem = pathProblem(file.path) ?? modeProblem(file.mode);
+    if (problem) throw new RangeError(`cannot share ${JSON.stringify(prefix + file.path)}: ${problem}`);
+    if (seen.has(file.path)) throw new RangeError(`cannot share ${JSON.stringify(prefix + file.path)}: it is listed twice`);
+    seen.add(file.path);
+    const kind = file.kind ?? "file";
+    if (kind !== "file") {
+      files.push({ kind, path: file.path, mode: file.mode });
+      continue;
+    }
+    const text = file.text ?? (file.data ? textOf(file.data) : "");
+    if (text === undefined) binary.push(prefix + file.path);
+    else files.push({ kind, path: file.path, mode: file.mode, text });
+  }
+  const conflict = treeProblem(input);
+  if (conflict) throw new RangeError(`cannot share this project${prefix ? ` (disk ${prefix.slice(0, -1)})` : ""}: ${conflict}`);
+  return files;
 }
 
 /**
@@ -139,10 +165,10 @@ export function decodeShareFragment(hash: string): SharedProject {
   if (json.length !== jsonLength || gotCrc !== wantCrc) {
     throw new ShareLinkCorruptError(`checksum ${crc32Hex(gotCrc)} does not match the ${crc32Hex(wantCrc)} it was made with`);
   }
-  return projectFromJson(json);
+  return projectFromJson(json, version);
 }
 
-function projectFromJson(json: Uint8Array): SharedProject {
+function projectFromJson(json: Uint8Array, version: number): SharedProject {
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(json));
@@ -150,25 +176,51 @@ function projectFromJson(json: Uint8Array): SharedProject {
     throw new ShareLinkCorruptError("its content is not valid JSON");
   }
   if (typeof value !== "object" || value === null) throw new ShareLinkCorruptError("its content is not an object");
-  const { f, c, t } = value as { f?: unknown; c?: unknown; t?: unknown };
+  const { f, c, t, d } = value as { f?: unknown; c?: unknown; t?: unknown; d?: unknown };
   if (!Array.isArray(f)) throw new ShareLinkCorruptError("it has no file list");
-  if (f.length > SHARE_BOUNDS.maxFiles) throw new ShareLinkCorruptError(`it lists ${f.length} files (at most ${SHARE_BOUNDS.maxFiles})`);
   if (typeof c !== "string" || c.length > SHARE_BOUNDS.maxCmdlineLength) {
     throw new ShareLinkCorruptError("its kernel command line is missing or too long");
   }
   if (typeof t !== "string" || t.length > SHARE_BOUNDS.maxTemplateLength) {
     throw new ShareLinkCorruptError("its template id is missing or too long");
   }
+  // Version 1 links never had disks; only version 2 reads "d".
+  const diskList = version >= 2 && d !== undefined ? d : [];
+  if (!Array.isArray(diskList)) throw new ShareLinkCorruptError("its disk list is not a list");
+  if (diskList.length > SHARE_BOUNDS.maxDisks) throw new ShareLinkCorruptError(`it lists ${diskList.length} disks (at most ${SHARE_BOUNDS.maxDisks})`);
+  let total = f.length;
+  const files = filesFromJson(f, "");
+  const disks: SharedDisk[] = [];
+  const names = new Set<string>();
+  for (const [index, disk] of diskList.entries()) {
+    if (!Array.isArray(disk) || disk.length !== 2 || typeof disk[0] !== "string" || !Array.isArray(disk[1])) throw new ShareLinkCorruptError(`disk ${index + 1} is not [name, [file, ...]]`);
+    const [name, list] = disk as [string, unknown[]];
+    if (!SHARED_DISK_NAME.test(name)) throw new ShareLinkCorruptError(`disk ${index + 1} has the name ${JSON.stringify(name.slice(0, 40))}, which no disk has`);
+    if (names.has(name)) throw new ShareLinkCorruptError(`it lists the disk ${name} twice`);
+    names.add(name);
+    total += list.length;
+    if (total > SHARE_BOUNDS.maxFiles) break;
+    disks.push({ name, files: filesFromJson(list, `disk ${name}: `) });
+  }
+  if (total > SHARE_BOUNDS.maxFiles) throw new ShareLinkCorruptError(`it lists ${total} files (at most ${SHARE_BOUNDS.maxFiles})`);
+  const project: SharedProject = { files, cmdline: c, template: t };
+  if (version >= 2) project.disks = disks;
+  return project;
+}
+
+/** One tree's entries; `where` ("disk data1: ") prefixes the messages. */
+function filesFromJson(f: unknown[], where: string): SharedFile[] {
+  if (f.length > SHARE_BOUNDS.maxFiles) throw new ShareLinkCorruptError(`${where}it lists ${f.length} files (at most ${SHARE_BOUNDS.maxFiles})`);
   const files: SharedFile[] = [];
   const seen = new Set<string>();
   for (const [index, entry] of f.entries()) {
-    const shapeError = () => new ShareLinkCorruptError(`file ${index + 1} is not [path, mode, text | null | 0]`);
+    const shapeError = () => new ShareLinkCorruptError(`${where}file ${index + 1} is not [path, mode, text | null | 0]`);
     if (!Array.isArray(entry) || entry.length !== 3) throw shapeError();
     const [path, mode, content] = entry as unknown[];
     if (typeof path !== "string" || typeof mode !== "number") throw shapeError();
     const problem = pathProblem(path) ?? modeProblem(mode);
-    if (problem) throw new ShareLinkCorruptError(`file ${index + 1} has ${problem}`);
-    if (seen.has(path)) throw new ShareLinkCorruptError(`it lists ${JSON.stringify(path)} twice`);
+    if (problem) throw new ShareLinkCorruptError(`${where}file ${index + 1} has ${problem}`);
+    if (seen.has(path)) throw new ShareLinkCorruptError(`${where}it lists ${JSON.stringify(path)} twice`);
     seen.add(path);
     if (typeof content === "string") files.push({ kind: "file", path, mode, text: content });
     else if (content === null) files.push({ kind: "directory", path, mode });
@@ -176,8 +228,8 @@ function projectFromJson(json: Uint8Array): SharedProject {
     else throw shapeError();
   }
   const conflict = treeProblem(files);
-  if (conflict) throw new ShareLinkCorruptError(conflict);
-  return { files, cmdline: c, template: t };
+  if (conflict) throw new ShareLinkCorruptError(where + conflict);
+  return files;
 }
 
 function entryOf(file: SharedFile): [string, number, string | null | 0] {

@@ -1,4 +1,4 @@
-// The share-URL codec: a project (overlay files, command line, template) <-> "#share/1/...".
+// The share-URL codec: a project (overlay files, disk trees, command line, template) <-> "#share/1/..." ("#share/2/..." with disks).
 export {
   SHARE_FORMAT_VERSION,
   SHARE_FRAGMENT_PREFIX,
@@ -18,5 +18,5 @@ export {
   ShareLinkTruncatedError,
   type ShareLinkErrorCode,
 } from "./errors.ts";
-export { SHARE_BOUNDS, type ShareInput, type ShareInputFile, type SharedFile, type SharedProject } from "./project.ts";
+export { SHARE_BOUNDS, SHARED_DISK_NAME, type ShareInput, type ShareInputFile, type SharedDisk, type SharedFile, type SharedProject } from "./project.ts";
 export { textOf } from "./text.ts";

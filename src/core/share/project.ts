@@ -1,5 +1,6 @@
-// What a share link carries: the overlay files the user edited, the kernel command line and the
-// template they started from. The base archive (BusyBox and its links) and the kernel are not in
+// What a share link carries: the overlay files the user edited, the trees of the project's disks
+// (by the disk's name; their size, role and base are the template's), the kernel command line
+// and the template they started from. The base archive (BusyBox and its links) and the kernel are not in
 // the link; the template id says which ones the receiving page lays the files over.
 import { normalizeGuestPath } from "../rootfs/guest-path.ts";
 
@@ -17,8 +18,16 @@ export type SharedFile =
   | { kind: "directory"; path: string; mode: number }
   | { kind: "template-file"; path: string; mode: number };
 
+/** A disk's tree in a link: its name in the template ("data1") and its files, paths on that disk. */
+export interface SharedDisk {
+  name: string;
+  files: SharedFile[];
+}
+
 export interface SharedProject {
   files: SharedFile[];
+  /** The disks' trees; absent in links made before disks (format version 1). */
+  disks?: SharedDisk[];
   cmdline: string;
   /** A template id, e.g. "minimal-init"; the page decides what an unknown id falls back to. */
   template: string;
@@ -38,6 +47,8 @@ export interface ShareInputFile {
 
 export interface ShareInput {
   files: readonly ShareInputFile[];
+  /** The project's disks by name; a link with disks is format version 2. */
+  disks?: readonly { name: string; files: readonly ShareInputFile[] }[];
   cmdline: string;
   template: string;
 }
@@ -48,7 +59,11 @@ export const SHARE_BOUNDS = {
   maxPathLength: 4096,
   maxTemplateLength: 200,
   maxCmdlineLength: 4096,
+  maxDisks: 16,
 } as const;
+
+/** A disk's name in a link: what templates use ("root", "data1"), no "/" or ":". */
+export const SHARED_DISK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 
 /**
  * The first thing wrong with a file's path, or undefined. Paths are untrusted when they come from
