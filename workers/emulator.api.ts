@@ -5,6 +5,7 @@
 // `EmulatorFailure` object ({ code, message }) that crosses intact.
 
 import type { BootExpectations, BootPlan, BootSystem } from "../src/core/boot/index.ts";
+import type { CompileTimings } from "../src/core/cinit/index.ts";
 
 /** Where the worker fetches what a boot needs; absolute URLs, resolved by the page. */
 export interface AssetUrls {
@@ -32,6 +33,11 @@ export interface BootStarted {
   planMs: number;
   /** Of planMs: compiling the system's C source in a build guest (0 when it has none, or the same source was compiled before). */
   compileMs?: number;
+  /**
+   * When the system's C source was compiled now (not found compiled): whether the build guest
+   * was warm (or why cold), and where the time went: restore, deliver, the guest's run, read back.
+   */
+  compile?: CompileTimings;
   /** Time from creating the emulator until the guest runs. */
   emulatorStartMs: number;
   /** The kernel the plan booted and why ("tiny", its one-line summary). */

@@ -32,6 +32,8 @@ export interface V86Compiled {
   compiled: CompiledSystem;
   /** With `keep`: the build guest's paused runner, to hand over or stop. */
   kept?: V86Runner;
+  /** Why the first build guest failed, when the compile ran again cold: its snapshot may be bad. */
+  warmFailed?: string;
 }
 
 /** Runs `system`'s compile step in a v86 build guest: warm if it can, the program back through memory; cold on the console if that fails. */
@@ -76,5 +78,5 @@ export async function compileOnV86(system: BootSystem, artifacts: PrebuiltArtifa
     const runner = new V86Runner(options.runnerOptions);
     return { runner, prepare: async () => ({ warm: false, coldReason: `the build guest failed, so it ran again cold with the program on the console: ${failed}` }) };
   });
-  return { compiled };
+  return { compiled, warmFailed: failed! };
 }
