@@ -155,7 +155,8 @@ interface CompiledForBoot {
  * otherwise), as `bootlab boot` does it. tcc's errors reject with "compile-failed" and the
  * diagnostics, so the page can mark their lines.
  */
-async function compiled(assets: AssetUrls, system: BootSystem, handOver?: () => V86Runner | undefined): Promise<CompiledForBoot> {
+async function compiled(assets: AssetUrls, system: BootSystem, options: { handOver?: () => V86Runner | undefined; cold?: string } = {}): Promise<CompiledForBoot> {
+  const handOver = options.handOver;
   const step = system.compile;
   if (!step) return { system };
   const source = [...system.files].reverse().find((f) => f.path === step.source);
@@ -174,6 +175,7 @@ async function compiled(assets: AssetUrls, system: BootSystem, handOver?: () => 
       runnerOptions: { bios: biosBytes, wasm: v86Module },
       snapshot,
       ...(handOver ? { handOver, keep: true } : {}),
+      ...(options.cold !== undefined ? { cold: options.cold } : {}),
     });
     if (source?.text !== undefined) {
       compiles.set(key, pending);
@@ -372,7 +374,7 @@ const api: EmulatorApi = {
     const planStarted = performance.now();
     if (!request.system.compile) buildStore.cancel();
     // A compile restores the build guest into the previous guest's emulator, and leaves its own for this boot.
-    const { system, kept: buildRunner, timings: compileTimings } = await compiled(assets, request.system, () => previous?.release());
+    const { system, kept: buildRunner, timings: compileTimings } = await compiled(assets, request.system, { handOver: () => previous?.release(), ...(request.cold ? { cold: "a cold boot was asked for" } : {}) });
     const compileMs = performance.now() - planStarted;
     const planned = await plan(assets, system, "v86");
     const artifacts = await prebuilt(assets);

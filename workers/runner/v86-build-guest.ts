@@ -26,6 +26,8 @@ export interface V86CompileOptions {
    * system's own warm boot restores into (V86Runner.startWarm's handOver). The caller then owns it.
    */
   keep?: boolean;
+  /** Why the build guest must be cold, on the console, as before warm build guests (a cold reboot was asked for): no warm start, no memory. */
+  cold?: string;
 }
 
 export interface V86Compiled {
@@ -40,6 +42,7 @@ export interface V86Compiled {
 export async function compileOnV86(system: BootSystem, artifacts: PrebuiltArtifacts, options: V86CompileOptions): Promise<V86Compiled> {
   let kept: V86Runner | undefined;
   let failed: string | undefined;
+  if (options.cold !== undefined) return { compiled: await consoleCompile(system, artifacts, options.runnerOptions, options.cold) };
   try {
     const compiled = await compileSystem(system, artifacts, async () => {
       const runner = new V86Runner(options.runnerOptions);
@@ -73,10 +76,11 @@ export async function compileOnV86(system: BootSystem, artifacts: PrebuiltArtifa
     failed = error instanceof Error ? error.message : String(error);
     await kept?.dispose();
   }
-  // The fallback: a cold build guest, the program in base64 on the console.
-  const compiled = await compileSystem(system, artifacts, async () => {
-    const runner = new V86Runner(options.runnerOptions);
-    return { runner, prepare: async () => ({ warm: false, coldReason: `the build guest failed, so it ran again cold with the program on the console: ${failed}` }) };
-  });
+  const compiled = await consoleCompile(system, artifacts, options.runnerOptions, `the build guest failed, so it ran again cold with the program on the console: ${failed}`);
   return { compiled, warmFailed: failed! };
+}
+
+/** The fallback: a cold build guest, the program in base64 on the console. */
+function consoleCompile(system: BootSystem, artifacts: PrebuiltArtifacts, runnerOptions: V86RunnerOptions, coldReason: string): Promise<CompiledSystem> {
+  return compileSystem(system, artifacts, async () => ({ runner: new V86Runner(runnerOptions), prepare: async () => ({ warm: false, coldReason }) }));
 }
