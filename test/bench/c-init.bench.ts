@@ -90,7 +90,7 @@ async function bootToGreeting(system: BootSystem, greeting: string, warm: { hand
 
 const ways = ["warm", "cold, memory", "cold, console"] as const;
 const total: Record<(typeof ways)[number], number[]> = { "warm": [], "cold, memory": [], "cold, console": [] };
-const split: Record<string, number[]> = { restore: [], deliver: [], compile: [], readBack: [], boot: [], bootRestore: [] };
+const split: Record<string, number[]> = { restore: [], deliver: [], compile: [], instructions: [], readBack: [], boot: [], bootRestore: [] };
 const coldSplit: Record<string, number[]> = { compile: [], boot: [] };
 // The emulator the warm way's next compile restores into: the last warm boot's, paused.
 let previous: V86Runner | undefined;
@@ -127,6 +127,7 @@ for (let run = 0; run < runs; run++) {
       split.restore!.push(timings?.restoreMs ?? NaN);
       split.deliver!.push(timings?.deliverMs ?? NaN);
       split.compile!.push(timings?.guestMs ?? NaN);
+      split.instructions!.push((timings?.guestInstructions ?? NaN) / 1e6);
       split.readBack!.push(timings?.readBackMs ?? NaN);
       split.boot!.push(boot.ms);
       split.bootRestore!.push(boot.timings?.restoreMs ?? NaN);
@@ -138,14 +139,14 @@ for (let run = 0; run < runs; run++) {
         coldSplit.boot!.push(t2 - t1);
       }
     }
-    console.log(`run ${run + 1}, ${way}: compile ${ms(t1 - t0)}${timings ? ` (${timings.warm ? "warm" : "cold"}, by ${timings.returnedBy}: start ${ms(timings.startMs)}, guest ${ms(timings.guestMs)}, read back ${ms(timings.readBackMs)})` : ""}, boot to the greeting ${ms(t2 - t1)}, edit to ready ${ms(t2 - t0)}`);
+    console.log(`run ${run + 1}, ${way}: compile ${ms(t1 - t0)}${timings ? ` (${timings.warm ? "warm" : "cold"}, by ${timings.returnedBy}: start ${ms(timings.startMs)}, guest ${ms(timings.guestMs)}${timings.guestInstructions ? ` ${(timings.guestInstructions / 1e6).toFixed(1)}M instructions` : ""}, read back ${ms(timings.readBackMs)})` : ""}, boot to the greeting ${ms(t2 - t1)}, edit to ready ${ms(t2 - t0)}`);
   }
 }
 await previous?.dispose();
 console.log(`\nmedians of ${runs} runs, edit to ready (compile included), v86 under Node:`);
 for (const way of ways) console.log(`  ${way.padEnd(14)} ${ms(median(total[way]))}`);
 console.log(
-  `warm split: restore ${ms(median(split.restore!))}, deliver ${ms(median(split.deliver!))}, compile (the guest's run: tcc, the program written out) ${ms(median(split.compile!))}, read back ${ms(median(split.readBack!))}, boot to the greeting ${ms(median(split.boot!))} (its restore ${ms(median(split.bootRestore!))})`,
+  `warm split: restore ${ms(median(split.restore!))}, deliver ${ms(median(split.deliver!))}, compile (the guest's run: tcc, the program written out) ${ms(median(split.compile!))} (${median(split.instructions!).toFixed(1)}M instructions, which load does not change), read back ${ms(median(split.readBack!))}, boot to the greeting ${ms(median(split.boot!))} (its restore ${ms(median(split.bootRestore!))})`,
 );
 console.log(`cold, memory split: compile ${ms(median(coldSplit.compile!))}, boot ${ms(median(coldSplit.boot!))}`);
 process.exit(0);

@@ -49,6 +49,7 @@ export async function compileOnV86(system: BootSystem, artifacts: PrebuiltArtifa
       const guest: BuildGuest = {
         runner,
         physicalMemory: () => runner.physicalMemory(),
+        instructionCount: () => runner.instructionCount(),
         startTimings: (timings) => ("restoreMs" in timings ? { restoreMs: (timings as WarmTimings).restoreMs, deliverMs: (timings as WarmTimings).deliverMs } : {}),
         prepare: async (buildSystem, plan) => {
           if (!options.snapshot) return { warm: false, coldReason: "no warm snapshots for the build guest here (bootlab boot without --warm)" };

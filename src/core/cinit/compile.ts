@@ -42,6 +42,8 @@ export interface CompileTimings {
   deliverMs?: number;
   /** From the guest running until its end marker: the kernel's boot (cold), tcc, writing the program out (and, by console, sending it). */
   guestMs: number;
+  /** v86: the instructions the guest ran in guestMs, which the host's load does not change. */
+  guestInstructions?: number;
   /** "memory": the program read from guest memory (readBackMs), "console": it came in base64 with the rest (within guestMs). */
   returnedBy: "memory" | "console";
   readBackMs: number;
@@ -82,7 +84,7 @@ export function buildScript(name: string, returnBy: ProgramReturn = { by: "conso
       : `${programPagesScript(out, `${out}.pages`, returnBy.nonce).replace(/^/gm, "  ")}
   echo "${MARK} ok"
   cat messages
-  echo "${MARK} memory $pages $size $crc"`;
+  echo "${MARK} memory $pages $size $sum"`;
   const how = returnBy.by === "console" ? "on the console (gzip'd, in base64: v86's UART is slow)" : "in memory, as framed pages the host finds (program-pages.ts)";
   return `#!/bin/sh
 # bootlab's build guest (src/core/cinit/compile.ts): compile ${name} with tcc and hand the
@@ -212,6 +214,8 @@ export interface BuildGuest {
   prepare?: (system: BootSystem, plan: BootPlan) => Promise<{ warm: true } | { warm: false; coldReason: string }>;
   /** Ends the build guest once its result is read (default: stop the runner; a v86 host may keep its emulator for the next boot). */
   release?: () => Promise<void>;
+  /** The instructions the guest has run (V86Runner.instructionCount), for CompileTimings.guestInstructions. */
+  instructionCount?: () => number;
   /** What the runner's start reported beyond RunnerTimings (a warm start's restore and delivery). */
   startTimings?: (timings: RunnerTimings) => { restoreMs?: number; deliverMs?: number };
 }
@@ -245,6 +249,7 @@ export async function compileInGuest(source: string, artifacts: PrebuiltArtifact
   try {
     const warm = (await host.prepare?.(system, plan)) ?? { warm: false as const, coldReason: "this build guest's host has no warm snapshots (QEMU)" };
     let running = Number.POSITIVE_INFINITY;
+    let instructionsAtStart = 0;
     let startTimings: { restoreMs?: number; deliverMs?: number } = {};
     const said = await new Promise<BuildConsole>((resolve, reject) => {
       const timer = clock.setTimeout(() => reject(new CompileError(`the build guest did not finish within ${timeoutMs / 1000} s; its console ends: ${tail(text)}`)), timeoutMs);
@@ -267,6 +272,7 @@ export async function compileInGuest(source: string, artifacts: PrebuiltArtifact
       runner.start(plan.spec).then(
         (timings) => {
           running = clock.now();
+          instructionsAtStart = host.instructionCount?.() ?? 0;
           startTimings = host.startTimings?.(timings) ?? {};
         },
         (error: unknown) => settle(() => reject(error)),
@@ -280,6 +286,7 @@ export async function compileInGuest(source: string, artifacts: PrebuiltArtifact
       startMs: running - planned,
       ...startTimings,
       guestMs: ended - running,
+      ...(host.instructionCount ? { guestInstructions: host.instructionCount() - instructionsAtStart } : {}),
       returnedBy: nonce === undefined ? "console" : "memory",
       readBackMs: 0,
     };

@@ -6,10 +6,10 @@
 // of the program. The file lives in the initramfs (ramfs), so each 4096 bytes of it is one page
 // of the page cache, which starts on a page of guest physical memory: the host finds the pages
 // by their headers, as it finds the warm-boot agent's buffer (protocol.ts in src/core/warm),
-// joins them in index order and checks the whole against the length and CRC-32 the guest
-// printed on its console. The QEMU build guest keeps the console (QEMU's memory is not ours).
+// joins them in index order and checks the whole against the length and checksum the guest
+// printed on its console (`cksum`: one program gives both, and every program the guest runs
+// costs it about half a million instructions). The QEMU build guest keeps the console (QEMU's memory is not ours).
 // Pure bytes in and out: the runner reads the memory.
-import { crc32 } from "../crc32.ts";
 
 export const PROGRAM_PAGE_BYTES = 4096;
 export const PROGRAM_PAGE_HEADER_BYTES = 32;
@@ -26,8 +26,8 @@ export interface ProgramInMemory {
   pages: number;
   /** The program's length in bytes. */
   length: number;
-  /** Its CRC-32 (IEEE, as BusyBox's `crc32` prints it). */
-  crc32: number;
+  /** Its checksum as `cksum` prints it (posixCksum). */
+  cksum: number;
 }
 
 /** A fresh nonce for a compile (only has to differ from stale pages, not be secret). */
@@ -36,35 +36,60 @@ export function programNonce(): number {
 }
 
 /**
- * Shell lines (BusyBox ash) that write `program` as framed pages to `framed`, then set $pages,
- * $size and $crc for the console line. One `dd` per page: ash cannot hold binary data.
+ * Shell lines (BusyBox ash) that write `program` as framed pages to `framed`, setting $pages,
+ * $size and $sum for the console line. Every program the guest runs costs it about half a
+ * million instructions, so the pages take three: `cksum` (checksum and length), `split` (the
+ * program in page-sized parts) and one `cat` of headers and parts in turn; the headers are
+ * written by ash's own printf (ash cannot hold binary data, but its builtins write files).
  */
 export function programPagesScript(program: string, framed: string, nonce: number): string {
   const hex = nonce.toString(16).padStart(8, "0");
-  return `size=$(wc -c < ${program})
+  return `set -- $(cksum ${program})
+sum=$1
+size=$2
 pages=$(( (size + ${PROGRAM_PAGE_PAYLOAD - 1}) / ${PROGRAM_PAGE_PAYLOAD} ))
+split -b ${PROGRAM_PAGE_PAYLOAD} -a 4 ${program} ${framed}.part.
 i=0
-while [ $i -lt $pages ]; do
-  printf '\\177BLCCOUT${hex}%04x%04x%08x' $i $pages $size
-  dd if=${program} bs=${PROGRAM_PAGE_PAYLOAD} skip=$i count=1 2>/dev/null
+parts=""
+for part in ${framed}.part.*; do
+  printf '\\177BLCCOUT${hex}%04x%04x%08x' $i $pages $size > ${framed}.head.$i
+  parts="$parts ${framed}.head.$i $part"
   i=$((i + 1))
-done > ${framed}
-set -- $(crc32 ${program})
-crc=$1`;
+done
+cat $parts > ${framed}`;
 }
 
-/** The console line's fields after the marker ("PAGES LENGTH CRC"), or undefined when they are not that. */
+/** The console line's fields after the marker ("PAGES LENGTH CKSUM"), or undefined when they are not that. */
 export function parseProgramLine(fields: string, nonce: number): ProgramInMemory | undefined {
-  const match = /^(\d+) (\d+) ([0-9a-f]{8})$/.exec(fields.trim());
+  const match = /^(\d+) (\d+) (\d+)$/.exec(fields.trim());
   if (!match) return undefined;
-  return { nonce, pages: Number(match[1]), length: Number(match[2]), crc32: parseInt(match[3]!, 16) >>> 0 };
+  return { nonce, pages: Number(match[1]), length: Number(match[2]), cksum: Number(match[3]) };
+}
+
+let cksumTable: Uint32Array | undefined;
+/** POSIX `cksum`'s checksum: CRC-32 with polynomial 0x04C11DB7, most significant bit first, over the data and then its length (least significant byte first, no zero bytes), complemented. */
+export function posixCksum(data: Uint8Array): number {
+  if (!cksumTable) {
+    cksumTable = new Uint32Array(256);
+    for (let i = 0; i < 256; i++) {
+      let c = i << 24;
+      for (let k = 0; k < 8; k++) c = c & 0x80000000 ? (c << 1) ^ 0x04c11db7 : c << 1;
+      cksumTable[i] = c >>> 0;
+    }
+  }
+  const table = cksumTable;
+  let crc = 0;
+  const step = (byte: number) => (crc = ((crc << 8) ^ table[((crc >>> 24) ^ byte) & 0xff]!) >>> 0);
+  for (let i = 0; i < data.length; i++) step(data[i]!);
+  for (let n = data.length; n > 0; n = Math.floor(n / 256)) step(n & 0xff);
+  return ~crc >>> 0;
 }
 
 const ascii = (memory: Uint8Array, at: number, length: number): string => String.fromCharCode(...memory.subarray(at, at + length));
 
 /**
  * The program from guest physical memory, or a message saying why it is not there whole:
- * every page 0..pages-1 of the nonce present, the length and the CRC-32 as the guest said.
+ * every page 0..pages-1 of the nonce present, the length and the checksum as the guest said.
  * A page found twice (a stale copy) is tried both ways: the checksum decides.
  */
 export function findProgramPages(memory: Uint8Array, expected: ProgramInMemory): { bytes: Uint8Array } | { missing: string } {
@@ -95,7 +120,7 @@ export function findProgramPages(memory: Uint8Array, expected: ProgramInMemory):
       const count = Math.min(PROGRAM_PAGE_PAYLOAD, expected.length - from);
       bytes.set(memory.subarray(at + PROGRAM_PAGE_HEADER_BYTES, at + PROGRAM_PAGE_HEADER_BYTES + count), from);
     }
-    if (crc32(bytes) >>> 0 === expected.crc32) return { bytes };
+    if (posixCksum(bytes) === expected.cksum) return { bytes };
   }
-  return { missing: "the program's pages in the guest's memory do not match the CRC-32 the guest printed" };
+  return { missing: "the program's pages in the guest's memory do not match the checksum the guest printed" };
 }
