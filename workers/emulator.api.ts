@@ -5,6 +5,7 @@
 // `EmulatorFailure` object ({ code, message }) that crosses intact.
 
 import type { BootExpectations, BootPlan, BootSystem, DiskChange } from "../src/core/boot/index.ts";
+import type { CompileTimings } from "../src/core/cinit/index.ts";
 
 /** Where the worker fetches what a boot needs; absolute URLs, resolved by the page. */
 export interface AssetUrls {
@@ -34,6 +35,11 @@ export interface BootStarted {
   compileMs?: number;
   /** Of planMs: writing the system's disks made of files as ext4 images (only for a system that has them). */
   diskWriteMs?: number;
+  /**
+   * When the system's C source was compiled now (not found compiled): whether the build guest
+   * was warm (or why cold), and where the time went: restore, deliver, the guest's run, read back.
+   */
+  compile?: CompileTimings;
   /** Time from creating the emulator until the guest runs. */
   emulatorStartMs: number;
   /** The kernel the plan booted and why ("tiny", its one-line summary). */

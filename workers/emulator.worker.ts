@@ -7,13 +7,14 @@
 // ones), boots it and streams the serial console back in batches.
 import { expose, transfer } from "comlink";
 import v86WasmUrl from "v86/build/v86.wasm?url";
-import { V86Runner, WarmRestoreError, type WarmTimings } from "./runner/v86-runner.ts";
+import { V86Runner, WarmRestoreError, type WarmSnapshot, type WarmTimings } from "./runner/v86-runner.ts";
+import { compileOnV86, type V86Compiled } from "./runner/v86-build-guest.ts";
 import { V86_VERSION } from "./runner/v86-version.ts";
 import { sha256Hex, WarmStore } from "./warm-store.ts";
-import { planWarm, type WarmDecision } from "../src/core/warm/index.ts";
+import { planWarm, type WarmDecision, type WarmSnapshotTarget } from "../src/core/warm/index.ts";
 import { readCpio } from "../src/core/cpio/index.ts";
 import { artifactSha256, BootTranscript, diskChanges, fileDiskDevices, parsePrebuiltManifest, PlanError, planBoot, PrebuiltArtifacts, type BootSystem, type FileDisk } from "../src/core/boot/index.ts";
-import { CompileError, compileSystem, type CompiledSystem } from "../src/core/cinit/index.ts";
+import { CompileError, type CompileTimings } from "../src/core/cinit/index.ts";
 import type {
   AssetUrls,
   BaseEntry,
@@ -153,37 +154,67 @@ async function plan(assets: AssetUrls, system: BootSystem, emulator?: "v86") {
 }
 
 /** Compiles of a C source by its text (the same source always gives the same program), the last few. */
-const compiles = new Map<string, Promise<CompiledSystem>>();
+const compiles = new Map<string, Promise<V86Compiled>>();
 const MAX_COMPILES = 8;
+
+/** The build guest's snapshot target, once a compile planned it: made in the background after a boot (buildStore). */
+let buildTarget: WarmSnapshotTarget | undefined;
+
+/** A system with its compile step done, and what the compile left for the boot. */
+interface CompiledForBoot {
+  system: BootSystem;
+  /** The build guest's paused runner, when it compiled now: the boot's warm start restores into its emulator. */
+  kept?: V86Runner;
+  /** Where the compile's time went (only when it compiled now, not from the cache). */
+  timings?: CompileTimings;
+}
 
 /**
  * The system with its compile step done (the static-hello template's /init.c -> /init), in a
- * build guest on a v86 of its own (src/core/cinit), as `bootlab boot` does it. tcc's errors
- * reject with "compile-failed" and the diagnostics, so the page can mark their lines.
+ * v86 build guest (compileOnV86: warm from the build guest's snapshot when buildStore has it,
+ * restored into `handOver`'s emulator, the program read back from guest memory; cold
+ * otherwise), as `bootlab boot` does it. tcc's errors reject with "compile-failed" and the
+ * diagnostics, so the page can mark their lines.
  */
-async function compiled(assets: AssetUrls, system: BootSystem): Promise<BootSystem> {
+async function compiled(assets: AssetUrls, system: BootSystem, options: { handOver?: () => V86Runner | undefined; cold?: string } = {}): Promise<CompiledForBoot> {
+  const handOver = options.handOver;
   const step = system.compile;
-  if (!step) return system;
+  if (!step) return { system };
   const source = [...system.files].reverse().find((f) => f.path === step.source);
   const key = `${step.source}\0${step.output}\0${source?.text ?? ""}`;
   let pending = source?.text !== undefined ? compiles.get(key) : undefined;
+  const fresh = pending === undefined;
   if (!pending) {
     const artifacts = await prebuilt(assets);
     const biosBytes = await bios(assets);
-    pending = compileSystem({ files: source ? [source] : [], base: "none", cmdline: "", compile: step }, artifacts, async () => new V86Runner({ bios: biosBytes, wasm: v86Module }));
+    const snapshot = async (target: WarmSnapshotTarget): Promise<WarmSnapshot | undefined> => {
+      buildTarget = target;
+      await buildStore.settle(target.key); // one being made now is worth waiting for
+      return buildStore.find(target.key);
+    };
+    pending = compileOnV86({ files: source ? [source] : [], base: "none", cmdline: "", compile: step }, artifacts, {
+      runnerOptions: { bios: biosBytes, wasm: v86Module },
+      snapshot,
+      ...(handOver ? { handOver, keep: true } : {}),
+      ...(options.cold !== undefined ? { cold: options.cold } : {}),
+    });
     if (source?.text !== undefined) {
       compiles.set(key, pending);
       if (compiles.size > MAX_COMPILES) compiles.delete(compiles.keys().next().value!);
       pending.catch(() => compiles.delete(key));
     }
   }
-  let result: CompiledSystem;
+  let outcome: V86Compiled;
   try {
-    result = await pending;
+    outcome = await pending;
   } catch (error) {
     throw failure("compile-failed", `${step.source}: ${error instanceof CompileError ? error.message : String(error)}`);
   }
+  const kept = fresh ? outcome.kept : undefined;
+  if (fresh && outcome.warmFailed && buildTarget) await buildStore.discard(buildTarget.key);
+  const result = outcome.compiled;
   if (!result.ok) {
+    await kept?.dispose();
     const diagnostics = result.result.diagnostics.map((d) => ({ path: step.source, ...d }));
     throw { ...failure("compile-failed", `${step.source} did not compile (tcc, in the build guest); nothing was booted:\n${result.result.messages.trim()}`), diagnostics };
   }
@@ -191,7 +222,13 @@ async function compiled(assets: AssetUrls, system: BootSystem): Promise<BootSyst
   const files = system.files.filter((f) => f.path !== step.source && f.path !== step.output);
   const done: BootSystem = { ...system, files: [...files, program] };
   delete done.compile;
-  return done;
+  const timings = fresh ? result.result?.timings : undefined;
+  return { system: done, ...(kept ? { kept } : {}), ...(timings ? { timings } : {}) };
+}
+
+/** The system of `request` compiled, for an export: nothing kept for a boot. */
+async function compiledSystem(assets: AssetUrls, system: BootSystem): Promise<BootSystem> {
+  return (await compiled(assets, system)).system;
 }
 
 let compiledWasm: Promise<WebAssembly.Module> | undefined;
@@ -277,15 +314,18 @@ const QUIET_BEFORE_SNAPSHOT_MS = 400;
 const SILENCE_BEFORE_SNAPSHOT_MS = 5000;
 
 const warmStore = new WarmStore(async () => ({ bios: await bios(lastAssets!), wasm: v86Module }));
+/** The C build guest's snapshot (src/core/cinit): base + devel layer, the agent waiting; kept apart from the boots'. */
+const buildStore = new WarmStore(async () => ({ bios: await bios(lastAssets!), wasm: v86Module }), "build");
 let lastAssets: AssetUrls | undefined;
 
 /**
- * Makes the warm snapshot of a cold boot's system once the guest is up (its prompt, the
- * askfirst line or its ready text) and has gone quiet, so that it never competes with the boot
- * itself (a kernel is silent for most of a second while it unpacks the initramfs). A system
- * that never says it is up gets its snapshot after a long silence.
+ * Makes the warm snapshot of a cold boot's system (`decide`), then the C build guest's when its
+ * compile found none (`build`), once the guest is up (its prompt, the askfirst line or its ready
+ * text) and has gone quiet, so that it never competes with the boot itself (a kernel is silent
+ * for most of a second while it unpacks the initramfs). A system that never says it is up gets
+ * its snapshots after a long silence. One at a time: they share the worker's CPU.
  */
-function snapshotWhenQuiet(current: Session, decide: () => Promise<WarmDecision>, readyPattern: string | undefined): void {
+function snapshotWhenQuiet(current: Session, todo: { decide?: () => Promise<WarmDecision>; build?: WarmSnapshotTarget }, readyPattern: string | undefined): void {
   const ready = readyPattern ? new RegExp(readyPattern) : undefined;
   const check = async () => {
     if (session !== current) return;
@@ -297,8 +337,12 @@ function snapshotWhenQuiet(current: Session, decide: () => Promise<WarmDecision>
       setTimeout(() => void check(), Math.min(wait, QUIET_BEFORE_SNAPSHOT_MS) + 10);
       return;
     }
-    const decision = await decide();
-    if (decision.warm && session === current) warmStore.make(decision.snapshot);
+    const decision = await todo.decide?.();
+    if (decision?.warm && session === current) {
+      warmStore.make(decision.snapshot);
+      await warmStore.settle(decision.snapshot.key);
+    }
+    if (todo.build && session === current) buildStore.make(todo.build);
   };
   setTimeout(() => void check(), QUIET_BEFORE_SNAPSHOT_MS);
 }
@@ -356,7 +400,9 @@ const api: EmulatorApi = {
     const [biosBytes] = await Promise.all([bios(assets), prebuilt(assets)]);
     const fetchMs = performance.now() - fetchStarted;
     const planStarted = performance.now();
-    const system = await compiled(assets, request.system);
+    if (!request.system.compile) buildStore.cancel();
+    // A compile restores the build guest into the previous guest's emulator, and leaves its own for this boot.
+    const { system, kept: buildRunner, timings: compileTimings } = await compiled(assets, request.system, { handOver: () => previous?.release(), ...(request.cold ? { cold: "a cold boot was asked for" } : {}) });
     const compileMs = performance.now() - planStarted;
     const planned = await plan(assets, system, "v86");
     const artifacts = await prebuilt(assets);
@@ -393,6 +439,7 @@ const api: EmulatorApi = {
 
     if (bootId !== bootCounter) {
       await previous?.stop();
+      await buildRunner?.dispose();
       throw failure("not-running", "a newer boot replaced this one before it started");
     }
     let runner = new V86Runner({ bios: biosBytes, wasm: v86Module });
@@ -400,7 +447,9 @@ const api: EmulatorApi = {
     session = current;
     let timings: WarmTimings | undefined;
     if (snapshot && decision?.warm) {
-      runner.bootWarm(snapshot, decision.archive, previous ? { handOver: previous.release() } : {});
+      const handOver = buildRunner ?? previous?.release();
+      if (buildRunner) await previous?.stop(); // its emulator, if the compile did not take it, is not needed
+      runner.bootWarm(snapshot, decision.archive, handOver ? { handOver } : {});
       try {
         timings = (await runner.start(planned.spec)) as WarmTimings;
       } catch (error) {
@@ -415,6 +464,7 @@ const api: EmulatorApi = {
       }
     } else {
       await previous?.stop();
+      await buildRunner?.dispose();
     }
     const [coldTimings, initrdSha256] = await Promise.all([
       timings ? Promise.resolve(timings) : failingAs("emulator-failed", () => runner.start(planned.spec)),
@@ -423,7 +473,9 @@ const api: EmulatorApi = {
     lastDisks = system.fileDisks?.length
       ? { bootId, disks: system.fileDisks, written: planned.spec.disks.filter((d): d is Uint8Array => d instanceof Uint8Array), runner }
       : undefined;
-    if (!timings && !request.cold) snapshotWhenQuiet(current, decision ? async () => decision : decide, planned.expectations.readyPattern);
+    // The build guest's snapshot is wanted when this compile ran cold (none yet, or a broken one discarded).
+    const build = compileTimings && !compileTimings.warm ? buildTarget : undefined;
+    if (!request.cold && (!timings || build)) snapshotWhenQuiet(current, { ...(timings ? {} : { decide: decision ? async () => decision : decide }), ...(build ? { build } : {}) }, planned.expectations.readyPattern);
     const started: BootStarted = {
       bootId,
       initrdBytes: initrd.length,
@@ -431,6 +483,7 @@ const api: EmulatorApi = {
       fetchMs,
       planMs,
       compileMs,
+      ...(compileTimings ? { compile: compileTimings } : {}),
       emulatorStartMs: coldTimings.emulatorStartMs,
       kernel: planned.kernel,
       notes: planned.notes,
@@ -496,7 +549,7 @@ const api: EmulatorApi = {
   },
 
   async exportBundle(assets, request) {
-    const system = await compiled(assets, request.system);
+    const system = await compiledSystem(assets, request.system);
     const planned = await plan(assets, system);
     const zip = await failingAs("export-failed", async () => {
       // Loaded on first use: the boot path never pays for the zip writer.
@@ -507,7 +560,7 @@ const api: EmulatorApi = {
   },
 
   async exportInitramfs(assets, request) {
-    const planned = await plan(assets, await compiled(assets, request.system));
+    const planned = await plan(assets, await compiledSystem(assets, request.system));
     const initrd = planned.spec.initrds[0];
     if (!initrd) throw failure("export-failed", "this system has no initramfs: its root is on a disk");
     // An ext2/ext4 initrd (magic 0xEF53 at 1080) is a RAM disk, not a cpio archive: the bundle carries it.

@@ -1,5 +1,6 @@
 // Warm snapshots in the page's worker: made in the background after a cold boot has gone quiet,
-// kept in memory for this visit and in IndexedDB for the next (keyed by WarmSnapshotTarget.key,
+// kept in memory for this visit and in IndexedDB for the next (one store for boots, one for the
+// C build guest of src/core/cinit) (keyed by WarmSnapshotTarget.key,
 // checked by sha256 when read back). Storage that is full, refused or corrupt only costs speed:
 // every failure here means a cold boot, never a broken guest.
 import { createStore, del, get, set, type UseStore } from "idb-keyval";
@@ -16,17 +17,27 @@ interface StoredSnapshot {
   memoryMiB: number;
 }
 
-/** Snapshots kept across visits: one, the last made (a state is about 10 MB). */
-const KEPT = "last";
-/** Its key alone, so a first visit learns there is nothing kept without reading a state. */
-const KEPT_KEY = "last-key";
+/**
+ * Where a store keeps its one snapshot across visits: the boots' store the last made (a state
+ * is about 10 MB) under "last", the C build guest's under "build"; the key alone under
+ * "<slot>-key", so a first visit learns there is nothing kept without reading a state.
+ */
+export type WarmSlot = "last" | "build";
 
 export class WarmStore {
   private readonly ready = new Map<string, WarmSnapshot>();
   private making: { key: string; abort: AbortController; done: Promise<void> } | undefined;
   private store: UseStore | undefined;
 
-  constructor(private readonly runnerOptions: () => Promise<V86RunnerOptions>) {
+  private readonly KEPT: string;
+  private readonly KEPT_KEY: string;
+
+  constructor(
+    private readonly runnerOptions: () => Promise<V86RunnerOptions>,
+    slot: WarmSlot = "last",
+  ) {
+    this.KEPT = slot;
+    this.KEPT_KEY = `${slot}-key`;
     try {
       this.store = createStore("bootlab-warm", "snapshots");
     } catch {
@@ -50,10 +61,10 @@ export class WarmStore {
     if (!this.store) return undefined;
     try {
       if ((await this.keptKey()) !== key) return undefined;
-      const kept = await get<StoredSnapshot>(KEPT, this.store);
+      const kept = await get<StoredSnapshot>(this.KEPT, this.store);
       if (!kept || kept.key !== key) return undefined;
       if ((await sha256Hex(new Uint8Array(kept.state))) !== kept.sha256) {
-        await del(KEPT, this.store);
+        await del(this.KEPT, this.store);
         return undefined;
       }
       const snapshot: WarmSnapshot = { key: kept.key, state: kept.state, buffer: kept.buffer, log: kept.log, memoryMiB: kept.memoryMiB };
@@ -68,7 +79,7 @@ export class WarmStore {
   async keptKey(): Promise<string | undefined> {
     if (!this.store) return undefined;
     try {
-      return await get<string>(KEPT_KEY, this.store);
+      return await get<string>(this.KEPT_KEY, this.store);
     } catch {
       return undefined;
     }
@@ -80,8 +91,8 @@ export class WarmStore {
     if (!this.store) return;
     try {
       if ((await this.keptKey()) === key) {
-        await del(KEPT_KEY, this.store);
-        await del(KEPT, this.store);
+        await del(this.KEPT_KEY, this.store);
+        await del(this.KEPT, this.store);
       }
     } catch {
       // storage unavailable: nothing kept to discard
@@ -119,9 +130,9 @@ export class WarmStore {
     if (!this.store) return;
     try {
       const stored: StoredSnapshot = { key: snapshot.key, state: snapshot.state, sha256: await sha256Hex(new Uint8Array(snapshot.state)), buffer: snapshot.buffer, log: snapshot.log, memoryMiB: snapshot.memoryMiB };
-      await del(KEPT_KEY, this.store); // never a key naming a state that is not (yet) there
-      await set(KEPT, stored, this.store);
-      await set(KEPT_KEY, stored.key, this.store);
+      await del(this.KEPT_KEY, this.store); // never a key naming a state that is not (yet) there
+      await set(this.KEPT, stored, this.store);
+      await set(this.KEPT_KEY, stored.key, this.store);
     } catch {
       // Full or refused storage: the snapshot lasts this visit only.
     }

@@ -9,11 +9,13 @@ import { overlayFromEntries, type OverlayFile } from "../core/rootfs/index.ts";
 import { findTemplate, templateDisks, templateFiles, templateSystem, TEMPLATES } from "../core/templates/index.ts";
 import { loadBundle } from "./bundle.ts";
 import { CliError, EXIT_FAILED, EXIT_USAGE } from "./command.ts";
-import { CompileError, compileSystem, formatDiagnostics, sourceName } from "../core/cinit/index.ts";
-import { createRunner } from "./runners/create.ts";
+import { CompileError, formatDiagnostics, sourceName } from "../core/cinit/index.ts";
+import type { WarmSnapshotTarget } from "../core/warm/index.ts";
+import { compileOnV86 } from "../../workers/runner/v86-build-guest.ts";
+import { cachedSnapshot } from "./warm-cache.ts";
 import { openHostDisk } from "./input-file.ts";
 import { readHostTree } from "./host-tree.ts";
-import { prebuiltArtifacts, readUserFile } from "./runners/artifacts.ts";
+import { loadBios, loadV86Wasm, prebuiltArtifacts, readUserFile } from "./runners/artifacts.ts";
 
 /** parseArgs option declarations for the system options, to spread into a command's own. */
 export const SYSTEM_OPTIONS = {
@@ -38,6 +40,8 @@ export interface SystemOptionValues {
   bundle?: string | undefined;
   net?: boolean | undefined;
   lan?: string | undefined;
+  /** `bootlab boot --warm`: a C source is compiled in a warm build guest too. */
+  warm?: boolean | undefined;
 }
 
 /** The help lines of the system options, for commands that take them. */
@@ -122,19 +126,24 @@ export async function systemFromOptions(values: SystemOptionValues): Promise<{ s
     if (values.net) throw new CliError("--net and --lan: a guest has one network card; give one of them", EXIT_USAGE);
     system.lan = values.lan;
   }
-  if (system.compile) system = await compileFromOptions(system, artifacts);
+  if (system.compile) system = await compileFromOptions(system, artifacts, values.warm === true);
   return { system, what };
 }
 
 /**
  * Runs the system's compile step (the static-hello template's /init.c -> /init) in a v86 build
- * guest, as the page does. tcc's errors are the guest's failure: exit 1 with its messages.
+ * guest, as the page does (compileOnV86: the program read back from guest memory). With
+ * `bootlab boot --warm` the build guest is warm too, from its snapshot in the warm cache (made
+ * on first use, about 2 s, and kept: about 16 MB); without it the build guest boots cold, so a
+ * plain `bootlab boot` writes nothing to the cache. tcc's errors are the guest's failure: exit 1
+ * with its messages.
  */
-async function compileFromOptions(system: BootSystem, artifacts: PrebuiltArtifacts): Promise<BootSystem> {
+async function compileFromOptions(system: BootSystem, artifacts: PrebuiltArtifacts, warm: boolean): Promise<BootSystem> {
   const source = system.compile!.source;
   let compiled;
   try {
-    compiled = await compileSystem(system, artifacts, () => createRunner("v86"));
+    const runnerOptions = { bios: await loadBios(), wasm: loadV86Wasm };
+    compiled = (await compileOnV86(system, artifacts, { runnerOptions, ...(warm ? { snapshot: async (target: WarmSnapshotTarget) => (await cachedSnapshot(target)).snapshot } : {}) })).compiled;
   } catch (error) {
     if (error instanceof CompileError) throw new CliError(`${source}: ${error.message}`, EXIT_FAILED);
     throw error;

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { BootPlan, BootSystem } from "../core/boot/index.ts";
-import { planWarm, type AgentBuffer } from "../core/warm/index.ts";
+import { planWarm, type AgentBuffer, type WarmSnapshotTarget } from "../core/warm/index.ts";
 import type { WarmSnapshot } from "../../workers/runner/v86-runner.ts";
 import { V86_VERSION } from "../../workers/runner/v86-version.ts";
 import { takeWarmSnapshot } from "../../workers/runner/warm-snapshot.ts";
@@ -31,14 +31,22 @@ export function warmCacheDir(): string {
 export async function warmStartFor(system: BootSystem, plan: BootPlan): Promise<WarmStart> {
   const decision = await planWarm(system, plan, await prebuiltArtifacts(), V86_VERSION);
   if (!decision.warm) return decision;
-  const name = createHash("sha256").update(decision.snapshot.key).digest("hex").slice(0, 32);
+  return { warm: true, archive: decision.archive, ...(await cachedSnapshot(decision.snapshot)) };
+}
+
+/**
+ * The snapshot of `target` from the cache, or made now and kept: for boots, and for the C build
+ * guest of `bootlab boot --warm` (compileOnV86), whose snapshot is kept the same way.
+ */
+export async function cachedSnapshot(target: WarmSnapshotTarget): Promise<{ snapshot: WarmSnapshot; made: boolean; file: string }> {
+  const name = createHash("sha256").update(target.key).digest("hex").slice(0, 32);
   const dir = warmCacheDir();
   const file = join(dir, `${name}.state`);
-  const kept = await readKept(file, decision.snapshot.key);
-  if (kept) return { warm: true, snapshot: kept, archive: decision.archive, made: false, file };
-  const snapshot = await takeWarmSnapshot({ bios: await loadBios(), wasm: loadV86Wasm }, decision.snapshot);
+  const kept = await readKept(file, target.key);
+  if (kept) return { snapshot: kept, made: false, file };
+  const snapshot = await takeWarmSnapshot({ bios: await loadBios(), wasm: loadV86Wasm }, target);
   await keep(dir, file, snapshot).catch(() => undefined);
-  return { warm: true, snapshot, archive: decision.archive, made: true, file };
+  return { snapshot, made: true, file };
 }
 
 async function readKept(file: string, key: string): Promise<WarmSnapshot | undefined> {

@@ -5,10 +5,15 @@
 //     what comes before the user's init: restoring the snapshot and handing over the files, and
 //     the rest), the page's cold reboot (reboot({ cold: true })), and QEMU TCG cold-booting the
 //     same plan (planBoot of the same project);
-//   - a revisit: page load to prompt in the same profile, where the kept snapshot boots warm.
+//   - a revisit: page load to prompt in the same profile, where the kept snapshot boots warm;
+//   - your own C init (static-hello): edit /init.c to its greeting after Reboot, alternated: the
+//     warm build guest (after the first compile) and the cold one (reboot({ cold: true }): the
+//     build guest cold with the program on the console, and a cold boot), with the warm one's
+//     split (restore, deliver, the guest's compile, read back, the rest: planning, the boot).
+//     `--c-init-only` measures only this.
 // Prints medians and ratios; asserts nothing about speed.
 //
-//   node --import tsx test/bench/page.bench.ts [--runs N]
+//   node --import tsx test/bench/page.bench.ts [--runs N] [--c-init-only]
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -19,7 +24,7 @@ import { prebuiltArtifacts } from "../../src/cli/runners/artifacts.ts";
 import { QemuRunner } from "../../src/cli/runners/qemu-runner.ts";
 import { launchChromium, serveDist, waitForPrompt, type Page } from "../browser/harness.ts";
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
+const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, "c-init-only": { type: "boolean", default: false } } });
 const RUNS = Math.max(1, Number(values.runs));
 
 function median(numbers: number[]): number {
@@ -62,6 +67,59 @@ async function qemuColdBoot(): Promise<number> {
   } finally {
     await session.stop();
   }
+}
+
+/** Edits static-hello's /init.c, reboots and waits for its greeting: Node's wall time and the boot's metrics. */
+async function editInitToGreeting(page: Page, marker: string, cold: boolean) {
+  const text = `#include <stdio.h>\n#include <unistd.h>\nint main(void)\n{\n    printf("Hello from ${marker}\\n");\n    fflush(stdout);\n    for (;;)\n        pause();\n}\n`;
+  const started = performance.now();
+  await page.evaluate(
+    async ([source, asCold, greeting]) => {
+      await window.bootlab!.writeFile("/init.c", source as string);
+      await window.bootlab!.reboot({ cold: asCold as boolean });
+      await window.bootlab!.waitFor(greeting as string, 120_000);
+    },
+    [text, cold, `Hello from ${marker}`] as const,
+  );
+  const ms = Math.round(performance.now() - started);
+  return { ms, metrics: await page.evaluate(() => window.bootlab!.metrics()) };
+}
+
+// 0. Your own C init: edit /init.c to its greeting, the warm build guest against the cold one.
+{
+  const chromium = await launchChromium();
+  const page = await chromium.context.newPage();
+  await page.goto(`${server.url}?template=static-hello`);
+  await page.waitForFunction(() => window.bootlab !== undefined, null, { timeout: 30_000 });
+  await page.locator('[data-testid=status][data-phase="ready"]').waitFor({ timeout: 120_000 });
+  // The first compile's boot makes the snapshots in the background once quiet; give it the time, then one edit to settle.
+  await new Promise((resolve) => setTimeout(resolve, 8000));
+  await editInitToGreeting(page, "settle", false);
+  const warm: number[] = [];
+  const cold: number[] = [];
+  const parts: Record<string, number[]> = { restore: [], deliver: [], guest: [], readBack: [], rest: [] };
+  let notWarm = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const w = await editInitToGreeting(page, `warm-${i}`, false);
+    const c = w.metrics.compile;
+    if (!c?.warm || !w.metrics.warm) notWarm++;
+    warm.push(w.ms);
+    parts.restore!.push(Math.round(c?.restoreMs ?? 0));
+    parts.deliver!.push(Math.round(c?.deliverMs ?? 0));
+    parts.guest!.push(Math.round(c?.guestMs ?? 0));
+    parts.readBack!.push(Math.round(c?.readBackMs ?? 0));
+    parts.rest!.push(Math.round(w.ms - (c ? c.startMs + c.guestMs + c.readBackMs : 0)));
+    cold.push((await editInitToGreeting(page, `cold-${i}`, true)).ms);
+  }
+  console.log(`your own C init (static-hello), edit /init.c to its greeting after Reboot, alternated (${RUNS} each):`);
+  console.log(`  page, warm build guest + warm boot: median ${median(warm)} ms  (runs: ${warm.join(", ")})${notWarm ? `  (${notWarm} were not warm!)` : ""}`);
+  console.log(`    restore ${median(parts.restore!)} ms, deliver ${median(parts.deliver!)} ms, compile (the guest's run) ${median(parts.guest!)} ms, read back ${median(parts.readBack!)} ms, the rest (planning, the boot to the greeting, messaging) ${median(parts.rest!)} ms`);
+  console.log(`  page, cold build guest on the console + cold boot (reboot({ cold: true })): median ${median(cold)} ms  (runs: ${cold.join(", ")})`);
+  await chromium.close();
+}
+if (values["c-init-only"]) {
+  await server.close();
+  process.exit(0);
 }
 
 // 1. Page load to first prompt, each in a fresh browser profile (nothing cached): a first visit.

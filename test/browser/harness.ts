@@ -224,7 +224,7 @@ export interface BootlabWindowApi {
   send(text: string): Promise<void>;
   output(): Promise<string>;
   waitFor(pattern: string | RegExp, ms?: number): Promise<string>;
-  metrics(): Promise<{ bootId?: number; timeToPromptMs?: number; kernelToPromptMs?: number; readyAtPageMs?: number; emulatorStartMs?: number; planMs?: number; initrdSha256?: string; kernel?: string; cmdline?: string; fetchMs?: number; initrdBytes?: number; warm?: boolean; coldReason?: string; restoreMs?: number; deliverMs?: number; snapshotMs?: number; diskWriteMs?: number }>;
+  metrics(): Promise<{ bootId?: number; timeToPromptMs?: number; kernelToPromptMs?: number; readyAtPageMs?: number; emulatorStartMs?: number; planMs?: number; initrdSha256?: string; kernel?: string; cmdline?: string; fetchMs?: number; initrdBytes?: number; warm?: boolean; coldReason?: string; restoreMs?: number; deliverMs?: number; snapshotMs?: number; diskWriteMs?: number; compile?: { warm: boolean; coldReason?: string; startMs: number; restoreMs?: number; deliverMs?: number; guestMs: number; guestInstructions?: number; returnedBy: "memory" | "console"; readBackMs: number } }>;
   diskChanges(name: string): Promise<{
     disk: string;
     device: string;

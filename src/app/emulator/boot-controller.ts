@@ -23,6 +23,7 @@ import {
   type TimelineEntry,
 } from "../../core/boot/index.ts";
 import type { BootRequest, BootStarted } from "../../../workers/emulator.api.ts";
+import type { CompileTimings } from "../../core/cinit/index.ts";
 import { Emitter } from "../ui/dom.ts";
 import { EmulatorError, type EmulatorBridge } from "./bridge.ts";
 import { summarizeDownloads, type DownloadSummary } from "./downloads.ts";
@@ -79,6 +80,12 @@ export interface BootMetrics {
   deliverMs: number | undefined;
   /** A warm boot whose snapshot was made for it first: that snapshot boot's time (ms). */
   snapshotMs: number | undefined;
+  /**
+   * The last boot's compile of its C source (static-hello's /init.c), when it compiled now:
+   * whether the build guest was warm (else `coldReason`), and its split in ms (`startMs`, of it
+   * `restoreMs` and `deliverMs`; `guestMs`; `readBackMs`, `returnedBy` memory or console).
+   */
+  compile: CompileTimings | undefined;
   /** The guest's address, once udhcpc printed its lease (the network template). */
   guestAddress: string | undefined;
   timeline: TimelineEntry[];
@@ -274,6 +281,7 @@ export class BootController {
       restoreMs: round(boot?.started?.restoreMs),
       deliverMs: round(boot?.started?.deliverMs),
       snapshotMs: round(boot?.started?.snapshotMs),
+      compile: boot?.started?.compile,
       guestAddress: session ? guestLease(session.transcript.text)?.address : undefined,
       timeline,
     };

@@ -69,7 +69,9 @@ ${SYSTEM_OPTIONS_HELP}
   --warm                 v86: boot from a warm snapshot (the kernel restored at its init, your
                          files handed to it), made on first use and kept in the cache
                          directory ($XDG_CACHE_HOME/bootlab/warm); a system that cannot boot
-                         warm (disks, a network, an initrd of your own) boots cold and says why
+                         warm (disks, a network, an initrd of your own) boots cold and says why;
+                         a C source (static-hello's /init.c) compiles in a warm build guest,
+                         its snapshot kept there too
   --quiet                do not print which emulator, accelerator and kernel were chosen
   --timeline             at the end, print the boot's timeline (kernel, initramfs unpack, Run
                          /init, init and rcS, first prompt, power-off) as a text chart on stderr

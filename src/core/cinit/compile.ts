@@ -1,17 +1,22 @@
 // Your own C init (seeds 001 and 004, issue 14): the user's /init.c compiled to a static i386
 // /init by the same TinyCC and musl the devel layer puts in the guest, with no server and no
 // host compiler. The compile runs in a *build guest*: a system booted on the runner it is given
-// (v86 in the CLI and, later, in the page's worker) made of the BusyBox base, the devel layer,
-// the source and a /init script that compiles it, prints the program in base64 (or tcc's
-// messages) between marker lines on the console, and powers off. This module makes that system,
-// reads the console, and turns it into bytes or diagnostics with line numbers; it holds no
-// emulator of its own, so core stays free of the DOM and node:*.
+// (v86 in the CLI and in the page's worker, QEMU in tests) made of the BusyBox base, the devel
+// layer, the source and a /init script that compiles it, says how it went (tcc's messages)
+// between marker lines on the console, hands the program back and powers off. The program comes
+// back in base64 on the console, or, in a v86 guest whose memory the host can read, as framed
+// pages in guest memory (program-pages.ts): much faster. The guest boots cold, or warm from a
+// snapshot of the base and devel layer with the warm-boot agent waiting (src/core/warm: the host
+// arms that in BuildGuest.prepare). This module makes that system, reads the console (and the
+// memory), and turns it into bytes or diagnostics with line numbers; it holds no emulator of its
+// own, so core stays free of the DOM and node:*.
 import { gunzipSync } from "fflate";
-import type { BootSystem } from "../boot/plan.ts";
+import type { BootPlan, BootSystem } from "../boot/plan.ts";
 import { planBoot, PlanError } from "../boot/plan.ts";
 import type { PrebuiltArtifacts } from "../boot/prebuilt.ts";
-import type { Runner } from "../boot/runner.ts";
+import type { Runner, RunnerTimings } from "../boot/runner.ts";
 import { systemClock, type Clock } from "../boot/clock.ts";
+import { findProgramPages, parseProgramLine, programNonce, programPagesScript, type ProgramInMemory } from "./program-pages.ts";
 
 /** Where the source is compiled in the build guest; tcc's messages name it by its base name. */
 const BUILD_DIR = "/src";
@@ -25,9 +30,34 @@ export interface CompileDiagnostic {
   message: string;
 }
 
+/** Where the time of one compile went, for metrics and benchmarks (ms, host time). */
+export interface CompileTimings {
+  /** Whether the build guest was restored from a warm snapshot; else why not. */
+  warm: boolean;
+  coldReason?: string;
+  /** From planning the build guest until it runs: a cold boot's emulator start, or a warm one's restore and delivery. */
+  startMs: number;
+  /** Warm: restoring the snapshot, and handing the source and script to the agent (both within startMs). */
+  restoreMs?: number;
+  deliverMs?: number;
+  /** From the guest running until its end marker: the kernel's boot (cold), tcc, writing the program out (and, by console, sending it). */
+  guestMs: number;
+  /** v86: the instructions the guest ran in guestMs, which the host's load does not change. */
+  guestInstructions?: number;
+  /** "memory": the program read from guest memory (readBackMs), "console": it came in base64 with the rest (within guestMs). */
+  returnedBy: "memory" | "console";
+  readBackMs: number;
+}
+
 export type CompileResult =
-  | { ok: true; bytes: Uint8Array; diagnostics: CompileDiagnostic[]; messages: string }
-  | { ok: false; diagnostics: CompileDiagnostic[]; messages: string };
+  | { ok: true; bytes: Uint8Array; diagnostics: CompileDiagnostic[]; messages: string; timings?: CompileTimings }
+  | { ok: false; diagnostics: CompileDiagnostic[]; messages: string; timings?: CompileTimings };
+
+/** What the build guest's console says: a CompileResult, or, by memory, where the program waits. */
+export type BuildConsole = CompileResult | { ok: true; inMemory: ProgramInMemory; diagnostics: CompileDiagnostic[]; messages: string };
+
+/** How the build guest hands the program back: on the console, or in memory as pages framed with `nonce`. */
+export type ProgramReturn = { by: "console" } | { by: "memory"; nonce: number };
 
 export class CompileError extends Error {
   constructor(message: string) {
@@ -43,17 +73,25 @@ export function sourceName(path: string): string {
 }
 
 /** The build guest's /init: compile, then the program or the messages between markers, then power off. */
-export function buildScript(name: string): string {
+export function buildScript(name: string, returnBy: ProgramReturn = { by: "console" }): string {
   const out = name.replace(/\.c$/, "");
-  return `#!/bin/sh
-# bootlab's build guest (src/core/cinit/compile.ts): compile ${name} with tcc and hand the
-# program back on the console (gzip'd, in base64: v86's UART is slow), then power off.
-cd ${BUILD_DIR}
-if tcc -static -o ${out} ${name} 2>messages; then
-  echo "${MARK} ok"
+  const ok =
+    returnBy.by === "console"
+      ? `  echo "${MARK} ok"
   cat messages
   echo "${MARK} program"
-  gzip -c ${out} | base64
+  gzip -c ${out} | base64`
+      : `${programPagesScript(out, `${out}.pages`, returnBy.nonce).replace(/^/gm, "  ")}
+  echo "${MARK} ok"
+  cat messages
+  echo "${MARK} memory $pages $size $sum"`;
+  const how = returnBy.by === "console" ? "on the console (gzip'd, in base64: v86's UART is slow)" : "in memory, as framed pages the host finds (program-pages.ts)";
+  return `#!/bin/sh
+# bootlab's build guest (src/core/cinit/compile.ts): compile ${name} with tcc and hand the
+# program back ${how}, then power off.
+cd ${BUILD_DIR}
+if tcc -static -o ${out} ${name} 2>messages; then
+${ok}
 else
   echo "${MARK} failed"
   cat messages
@@ -64,7 +102,7 @@ poweroff -f
 }
 
 /** The build guest as a system: base + devel layer, the source, the compile script as /init. */
-export function buildSystem(source: string, path = "/init.c"): BootSystem {
+export function buildSystem(source: string, path = "/init.c", returnBy: ProgramReturn = { by: "console" }): BootSystem {
   const name = sourceName(path);
   return {
     base: "busybox",
@@ -73,7 +111,7 @@ export function buildSystem(source: string, path = "/init.c"): BootSystem {
     // loglevel=1: no kernel messages between the markers (and fewer bytes through v86's UART).
     cmdline: "console=ttyS0 loglevel=1",
     files: [
-      { path: "/init", kind: "file", mode: 0o755, text: buildScript(name) },
+      { path: "/init", kind: "file", mode: 0o755, text: buildScript(name, returnBy) },
       { path: BUILD_DIR, kind: "directory", mode: 0o755 },
       { path: `${BUILD_DIR}/${name}`, kind: "file", mode: 0o644, text: source },
     ],
@@ -94,9 +132,9 @@ export function parseDiagnostics(messages: string, name: string): CompileDiagnos
 
 /**
  * The compile's result from the build guest's console text, or undefined while the end marker
- * has not arrived.
+ * has not arrived. `nonce`: the program comes back in memory, framed with it.
  */
-export function readBuildConsole(text: string, name = "init.c"): CompileResult | undefined {
+export function readBuildConsole(text: string, name = "init.c", nonce?: number): BuildConsole | undefined {
   // A marker may share its line with what came before it (SeaBIOS ends its lines with escapes,
   // not newlines), so a marker line is one that ends with it.
   const lines = text.replace(/\r/g, "").split("\n");
@@ -109,6 +147,14 @@ export function readBuildConsole(text: string, name = "init.c"): CompileResult |
   if (failedAt >= 0 && (okAt < 0 || failedAt < okAt)) {
     const messages = lines.slice(failedAt + 1, end).join("\n");
     return { ok: false, diagnostics: parseDiagnostics(messages, name), messages };
+  }
+  if (nonce !== undefined) {
+    const prefix = `${MARK} memory `;
+    const memoryAt = lines.findIndex((line, i) => i > okAt && i < end && line.startsWith(prefix));
+    const inMemory = memoryAt >= 0 ? parseProgramLine(lines[memoryAt]!.slice(prefix.length), nonce) : undefined;
+    if (!inMemory) throw new CompileError(`the build guest said "${MARK} ok" but not where the program is in its memory`);
+    const messages = lines.slice(okAt + 1, memoryAt).join("\n");
+    return { ok: true, inMemory, diagnostics: parseDiagnostics(messages, name), messages };
   }
   const programAt = find("program", okAt);
   if (programAt < 0 || programAt > end) throw new CompileError(`the build guest said "${MARK} ok" but printed no program`);
@@ -152,28 +198,60 @@ export interface CompileOptions {
   clock?: Clock;
 }
 
+/** A build guest about to run: its runner, and what its host can do beyond the Runner interface. */
+export interface BuildGuest {
+  /** A runner that has not started. */
+  runner: Runner;
+  /**
+   * The guest's physical memory, read in place (V86Runner.physicalMemory): the program then
+   * comes back as framed pages in memory instead of base64 on the console.
+   */
+  physicalMemory?: () => Uint8Array;
+  /**
+   * Called with the build guest's system and plan before it starts: a v86 host arms a warm start
+   * here (planWarm, then V86Runner.bootWarm) and says whether it did, or why not.
+   */
+  prepare?: (system: BootSystem, plan: BootPlan) => Promise<{ warm: true } | { warm: false; coldReason: string }>;
+  /** Ends the build guest once its result is read (default: stop the runner; a v86 host may keep its emulator for the next boot). */
+  release?: () => Promise<void>;
+  /** The instructions the guest has run (V86Runner.instructionCount), for CompileTimings.guestInstructions. */
+  instructionCount?: () => number;
+  /** What the runner's start reported beyond RunnerTimings (a warm start's restore and delivery). */
+  startTimings?: (timings: RunnerTimings) => { restoreMs?: number; deliverMs?: number };
+}
+
 /**
- * Compiles `source` in a build guest booted on `runner` (which is stopped afterwards). Resolves
- * with the program or tcc's diagnostics; rejects with a CompileError when the build guest itself
- * fails (no devel layer in the manifest, a panic, a time-out).
+ * Compiles `source` in a build guest booted on `guest.runner` (released afterwards). Resolves
+ * with the program or tcc's diagnostics, and where the time went; rejects with a CompileError
+ * when the build guest itself fails (no devel layer in the manifest, a panic, a time-out, a
+ * program that did not come back whole), or with the runner's error when it cannot start.
  */
-export async function compileInGuest(source: string, artifacts: PrebuiltArtifacts, runner: Runner, options: CompileOptions = {}): Promise<CompileResult> {
+export async function compileInGuest(source: string, artifacts: PrebuiltArtifacts, guest: BuildGuest | Runner, options: CompileOptions = {}): Promise<CompileResult> {
+  const host: BuildGuest = "start" in guest ? { runner: guest } : guest;
+  const runner = host.runner;
   const path = options.path ?? "/init.c";
   const name = sourceName(path);
+  const nonce = host.physicalMemory ? programNonce() : undefined;
+  const system = buildSystem(source, path, nonce === undefined ? { by: "console" } : { by: "memory", nonce });
+  const clock = options.clock ?? systemClock();
+  const planned = clock.now();
   let plan;
   try {
-    plan = await planBoot(buildSystem(source, path), artifacts, { emulator: runner.emulator });
+    plan = await planBoot(system, artifacts, { emulator: runner.emulator });
   } catch (error) {
     if (error instanceof PlanError) throw new CompileError(`the build guest cannot be planned: ${error.message}`);
     throw error;
   }
-  const clock = options.clock ?? systemClock();
   const timeoutMs = options.timeoutMs ?? 120_000;
   const decoder = new TextDecoder();
   let text = "";
   const subscriptions: Array<{ dispose(): void }> = [];
   try {
-    return await new Promise<CompileResult>((resolve, reject) => {
+    const warm = (await host.prepare?.(system, plan)) ?? { warm: false as const, coldReason: "this build guest's host has no warm snapshots (QEMU)" };
+    let running = Number.POSITIVE_INFINITY;
+    let instructionsAtStart = 0;
+    let startTimings: { restoreMs?: number; deliverMs?: number } = {};
+    const said = await new Promise<BuildConsole>((resolve, reject) => {
       const timer = clock.setTimeout(() => reject(new CompileError(`the build guest did not finish within ${timeoutMs / 1000} s; its console ends: ${tail(text)}`)), timeoutMs);
       const settle = (body: () => void): void => {
         clock.clearTimeout(timer);
@@ -183,7 +261,7 @@ export async function compileInGuest(source: string, artifacts: PrebuiltArtifact
         runner.onSerial((bytes) => {
           text += decoder.decode(bytes);
           try {
-            const result = readBuildConsole(text, name);
+            const result = readBuildConsole(text, name, nonce);
             if (result) settle(() => resolve(result));
           } catch (error) {
             settle(() => reject(error));
@@ -191,11 +269,35 @@ export async function compileInGuest(source: string, artifacts: PrebuiltArtifact
         }),
         runner.onExit((exit) => settle(() => reject(new CompileError(`the build guest stopped before it finished (${exit.reason}); its console ends: ${tail(text)}`)))),
       );
-      runner.start(plan.spec).catch((error: unknown) => settle(() => reject(error)));
+      runner.start(plan.spec).then(
+        (timings) => {
+          running = clock.now();
+          instructionsAtStart = host.instructionCount?.() ?? 0;
+          startTimings = host.startTimings?.(timings) ?? {};
+        },
+        (error: unknown) => settle(() => reject(error)),
+      );
     });
+    const ended = clock.now();
+    if (running === Number.POSITIVE_INFINITY) running = ended; // a warm guest can finish before start() resolves
+    const timings: CompileTimings = {
+      warm: warm.warm,
+      ...(warm.warm ? {} : { coldReason: warm.coldReason }),
+      startMs: running - planned,
+      ...startTimings,
+      guestMs: ended - running,
+      ...(host.instructionCount ? { guestInstructions: host.instructionCount() - instructionsAtStart } : {}),
+      returnedBy: nonce === undefined ? "console" : "memory",
+      readBackMs: 0,
+    };
+    if (!("inMemory" in said)) return { ...said, timings };
+    const found = findProgramPages(host.physicalMemory!(), said.inMemory);
+    if ("missing" in found) throw new CompileError(`the build guest's program did not come back whole: ${found.missing}`);
+    timings.readBackMs = clock.now() - ended;
+    return { ok: true, bytes: found.bytes, diagnostics: said.diagnostics, messages: said.messages, timings };
   } finally {
     for (const s of subscriptions) s.dispose();
-    await runner.stop();
+    await (host.release ? host.release() : runner.stop());
   }
 }
 
@@ -223,11 +325,11 @@ export type CompiledSystem = { ok: true; system: BootSystem; result?: CompileRes
 
 /**
  * The system with its `compile` step done: the last file at `source` compiled in a build guest
- * (on the runner `makeRunner` gives), the program laid in as `output` (mode 755) and the source
+ * (on the runner or build guest `makeGuest` gives), the program laid in as `output` (mode 755) and the source
  * left out of the boot. A system without the step, or whose files have no such source (a project
  * saved before /init.c existed, a prebuilt /init), comes back as it is.
  */
-export async function compileSystem(system: BootSystem, artifacts: PrebuiltArtifacts, makeRunner: () => Promise<Runner>, options: Omit<CompileOptions, "path"> = {}): Promise<CompiledSystem> {
+export async function compileSystem(system: BootSystem, artifacts: PrebuiltArtifacts, makeGuest: () => Promise<BuildGuest | Runner>, options: Omit<CompileOptions, "path"> = {}): Promise<CompiledSystem> {
   const step = system.compile;
   if (!step) return { ok: true, system };
   let at = -1;
@@ -235,7 +337,7 @@ export async function compileSystem(system: BootSystem, artifacts: PrebuiltArtif
   const file = at >= 0 ? system.files[at]! : undefined;
   if (!file || file.kind !== "file") return { ok: true, system };
   const text = file.text ?? new TextDecoder().decode(file.data ?? new Uint8Array());
-  const result = await compileInGuest(text, artifacts, await makeRunner(), { ...options, path: step.source });
+  const result = await compileInGuest(text, artifacts, await makeGuest(), { ...options, path: step.source });
   if (!result.ok) return { ok: false, system, result };
   const files = system.files.filter((f) => f.path !== step.source && f.path !== step.output);
   files.push({ path: step.output, kind: "file", mode: 0o755, data: result.bytes });
