@@ -33,4 +33,17 @@ export { flattenEntries } from "./flatten.ts";
 export { parseInitramfsList, type InitramfsListOptions } from "./initramfs-list.ts";
 export { escapeName, formatEntryListing, formatKernelListing, modeString, type ListingOptions } from "./listing.ts";
 export { readCpioRecords, recordPlace, type CpioRecord } from "./reader.ts";
-export { formatKernelNote, kernelTreeEntries, unpackLikeKernel, type KernelNode, type KernelNote, type KernelTree, type KernelUnpackOptions } from "./kernel-unpack.ts";
+export {
+  formatKernelNote,
+  KernelUnpacker,
+  KernelUnpackSink,
+  kernelTreeEntries,
+  unpackLikeKernel,
+  type KernelContents,
+  type KernelContentStore,
+  type KernelNode,
+  type KernelNote,
+  type KernelRecord,
+  type KernelTree,
+  type KernelUnpackOptions,
+} from "./kernel-unpack.ts";
