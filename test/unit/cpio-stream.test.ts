@@ -39,12 +39,12 @@ function streamed(bytes: Uint8Array, cuts: readonly number[]): Outcome {
   let data: number[] = [];
   const reader = new CpioStreamReader(
     {
-      begin(h) {
+      begin(h: CpioHeader) {
         assert.equal(header, undefined, "begin before the previous record ended");
         header = h;
         data = [];
       },
-      data(chunk) {
+      data(chunk: Uint8Array) {
         assert.ok(header, "data outside a record");
         assert.ok(chunk.length > 0, "an empty piece of data");
         data.push(...chunk);

@@ -5,6 +5,7 @@ export type {
   DeviceEntry,
   DirectoryEntry,
   EntryKind,
+  EntryWith,
   EntryOwnership,
   FifoEntry,
   FileEntry,

@@ -34,7 +34,7 @@
 // anything is replayed), the kernel's built-in initramfs (/dev, /dev/console, /root on a
 // kernel built without one of its own), the mode of the root directory itself (a "." entry),
 // xattrs, and whether a device's driver exists (opening a missing one fails with ENXIO).
-import type { CpioEntry, EntryKind } from "./entry.ts";
+import type { EntryKind, EntryWith } from "./entry.ts";
 import { kindOfMode, S_IFMT, TRAILER_NAME } from "./newc.ts";
 import { comparePaths } from "./path.ts";
 import { recordPlace, type CpioHeader, type CpioRecord, type CpioRecordSink } from "./reader.ts";
@@ -601,9 +601,9 @@ function listTree<C>(root: InodeOf<C>): Array<KernelNode<C>> {
  * its other names are hard links. Entries cannot say that two names share a device, FIFO or
  * socket inode, so each such name becomes its own node.
  */
-export function kernelTreeEntries(tree: KernelTree): CpioEntry[] {
+export function kernelTreeEntries<C = Uint8Array>(tree: KernelTree<C>): Array<EntryWith<C>> {
   const first = new Map<number, string>();
-  return tree.nodes.map((n): CpioEntry => {
+  return tree.nodes.map((n): EntryWith<C> => {
     const owner = { mode: n.mode, uid: n.uid, gid: n.gid, mtime: n.mtime };
     switch (n.kind) {
       case "file": {
