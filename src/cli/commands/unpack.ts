@@ -44,6 +44,10 @@ listed as skipped (or changed) and the exit code is still 0. Sockets are always 
 With --list, prints the tree the kernel ends up with, like \`cpio -tvn\` (names escaped as
 \`ls -b\` does), instead.
 
+An archive is read in pieces and never held in memory: each file's data is written as it
+arrives into a private directory inside DIR, and the tree is moved into place once the whole
+archive has been read (a malformed one leaves nothing in DIR). An image is read whole.
+
 Options:
   -o, --output DIR     the directory to unpack into
       --list           list the entries instead of unpacking

@@ -18,6 +18,9 @@
 // is stopped once it passes the caller's budget instead of after allocating whatever it
 // claims; fflate's one-shot gunzipSync sizes its buffer from the trailer's size field, which is
 // untrusted input.
+//
+// `GzipMemberStream` does this as the member's bytes arrive (the streaming cpio reader, which
+// never holds a member whole); `gunzipMember` hands it a whole buffer and keeps the output.
 import { Inflate } from "fflate";
 import { CpioFormatError } from "./errors.ts";
 import { crc32 } from "../crc32.ts";

@@ -30,8 +30,8 @@
 // Every entry the kernel skips or that lands somewhere else than its name says comes back as a
 // note, so a front end can say so instead of dropping it silently. test/runner/kernel-unpack.test.ts
 // boots a corpus of odd and fuzzed archives in QEMU and compares. What this model leaves out:
-// malformed framing that stops the kernel half-way (readCpioRecords throws for it before
-// anything is replayed), the kernel's built-in initramfs (/dev, /dev/console, /root on a
+// malformed framing that stops the kernel half-way (the reader throws for it, and
+// `bootlab unpack` then writes nothing), the kernel's built-in initramfs (/dev, /dev/console, /root on a
 // kernel built without one of its own), the mode of the root directory itself (a "." entry),
 // xattrs, and whether a device's driver exists (opening a missing one fails with ENXIO).
 import type { EntryKind, EntryWith } from "./entry.ts";
