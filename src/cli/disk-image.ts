@@ -1,7 +1,8 @@
 // What `bootlab pack` writes and `bootlab unpack` reads besides cpio: ext2/ext4 file-system
 // images, plain or gzip'd (a RAM disk). pack and unpack only dispatch on the file here.
 import type { CpioEntry } from "../core/cpio/index.ts";
-import { defaultImageSize, Ext4Error, Ext4SpaceError, gzipImage, readExt4, unwrapExt4Image, writeExt4, type Ext4Flavour } from "../core/ext4/index.ts";
+import { isGzipMagic } from "../core/cpio/index.ts";
+import { defaultImageSize, Ext4Error, Ext4SpaceError, gunzipHead, gzipImage, isExt4Image, MAGIC_OFFSET, readExt4, unwrapExt4Image, writeExt4, type Ext4Flavour } from "../core/ext4/index.ts";
 import { CliError, EXIT_FAILED, EXIT_USAGE } from "./command.ts";
 
 export interface ImageOutput {
@@ -41,6 +42,14 @@ export function packImage(entries: readonly CpioEntry[], output: ImageOutput, si
     if (error instanceof Ext4Error) throw new CliError(error.message, EXIT_FAILED);
     throw error;
   }
+}
+
+/**
+ * Whether a file whose first bytes are `head` (a few KiB at least) is an ext2/3/4 image, plain
+ * or gzip'd: the test readImageEntries makes, without reading the whole file.
+ */
+export function isImageHead(head: Uint8Array): boolean {
+  return isExt4Image(head) || (isGzipMagic(head, 0) && isExt4Image(gunzipHead(head, MAGIC_OFFSET + 2)));
 }
 
 /**

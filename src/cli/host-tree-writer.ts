@@ -14,6 +14,10 @@
 //
 // Every entry that cannot be written becomes a message in the report (`failed`), and what was
 // written still gets its final modes, so a partial tree is never left at 0700 without saying so.
+//
+// A file's data can come as bytes, or already written to a file in that private directory
+// (`stage`: `bootlab unpack` streams each file's data there as the archive is read, holding
+// none of it in memory); `write` then gives it its owner, mode and time and renames it into place.
 import {
   chmodSync,
   closeSync,
@@ -40,9 +44,25 @@ import {
   type BigIntStats,
 } from "node:fs";
 import { join } from "node:path";
-import type { CpioEntry } from "../core/cpio/index.ts";
+import type { CpioEntry, EntryWith } from "../core/cpio/index.ts";
 import { CliError, EXIT_FAILED, EXIT_USAGE } from "./command.ts";
 import { run } from "./exec.ts";
+
+/** File data already written to a file in the writer's private directory (HostTreeWriter.stage). */
+export interface StagedData {
+  /** The file's name in the private directory. */
+  staged: string;
+  size: number;
+}
+
+/** An entry to write: a file's data as bytes, or staged. */
+export type HostEntry = EntryWith<Uint8Array | StagedData>;
+
+/** A file being filled in the private directory. */
+export interface StagedFile {
+  write(chunk: Uint8Array): void;
+  close(): StagedData;
+}
 
 export interface SkippedEntry {
   path: string;
@@ -298,6 +318,16 @@ function openRoot(dir: string): { fd: number; path: string } {
   }
 }
 
+/** Refuses, before anything is written, a path that would leave DIR. */
+function checkContained(entries: readonly HostEntry[], dir: string): void {
+  for (const entry of entries) {
+    if (!pathIsContained(entry.path)) throw new CliError(`refusing to write ${entry.path}: it is outside ${dir} (want a relative path without "." or ".." parts); nothing was written`, EXIT_FAILED);
+    if (entry.kind === "hardlink" && !pathIsContained(entry.target)) {
+      throw new CliError(`refusing to link ${entry.path} to ${entry.target}: the target is outside ${dir}; nothing was written`, EXIT_FAILED);
+    }
+  }
+}
+
 /**
  * Writes a tree of entries (as flattenEntries returns it: sorted, parents first) under `dir`,
  * never outside it (see the file comment). A path that is not a plain relative path refuses the
@@ -305,34 +335,99 @@ function openRoot(dir: string): { fd: number; path: string } {
  * `devices`, and set-id bits need `keepSetid`. Sockets cannot be made. Owners are set only as root.
  */
 export async function writeHostTree(entries: readonly CpioEntry[], dir: string, options: WriteHostTreeOptions = {}): Promise<WriteHostTreeReport> {
-  for (const entry of entries) {
-    if (!pathIsContained(entry.path)) throw new CliError(`refusing to write ${entry.path}: it is outside ${dir} (want a relative path without "." or ".." parts); nothing was written`, EXIT_FAILED);
-    if (entry.kind === "hardlink" && !pathIsContained(entry.target)) {
-      throw new CliError(`refusing to link ${entry.path} to ${entry.target}: the target is outside ${dir}; nothing was written`, EXIT_FAILED);
+  checkContained(entries, dir);
+  const writer = HostTreeWriter.open(dir, options);
+  try {
+    return await writer.write(entries);
+  } finally {
+    writer.close();
+  }
+}
+
+/**
+ * DIR held open with its private directory: `stage` files' data there while an archive is
+ * read, then `write` the tree once, then `close` (which removes the private directory and any
+ * staged data the tree did not use).
+ */
+export class HostTreeWriter {
+  private readonly staged = new Set<string>();
+  private nextStaged = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly options: WriteHostTreeOptions,
+    private readonly root: { fd: number; path: string },
+    private readonly fs: HeldFs,
+    private readonly stagingName: string,
+    private readonly stagingFd: number,
+  ) {}
+
+  /** Opens (creating it if needed) DIR and makes the private directory in it; exit 2 when DIR cannot be written. */
+  static open(dir: string, options: WriteHostTreeOptions = {}): HostTreeWriter {
+    const root = openRoot(dir);
+    const fs = new HeldFs(root.fd, root.path, options.useProcFd);
+    // The private directory for staged data, FIFOs and device nodes: made first, which also checks DIR is writable.
+    try {
+      const staging = mkdtempSync(fs.at(root.fd, "", ".bootlab-unpack-"));
+      const stagingName = staging.slice(staging.lastIndexOf("/") + 1);
+      return new HostTreeWriter(dir, options, root, fs, stagingName, fs.openDir(fs.at(root.fd, "", stagingName)));
+    } catch (error) {
+      closeSync(root.fd);
+      throw new CliError(`cannot write into ${dir}: ${reasonOf(error)}`, EXIT_USAGE);
     }
   }
-  const root = openRoot(dir);
-  const fs = new HeldFs(root.fd, root.path, options.useProcFd);
-  const asRoot = isRoot();
-  const report: WriteHostTreeReport = { written: 0, skipped: [], changed: [], failed: [], raceFree: fs.procFd };
-  const walker = new DirWalker(fs, dir);
-  const linkWalker = new DirWalker(fs, dir);
-  const directories: Array<{ path: string; mode: number; uid: number; gid: number; mtime: number }> = [];
-  // The private directory for FIFOs and device nodes: made first, which also checks DIR is writable.
-  let stagingName: string;
-  let stagingFd: number;
-  try {
-    const staging = mkdtempSync(fs.at(root.fd, "", ".bootlab-unpack-"));
-    stagingName = staging.slice(staging.lastIndexOf("/") + 1);
-    stagingFd = fs.openDir(fs.at(root.fd, "", stagingName));
-  } catch (error) {
-    closeSync(root.fd);
-    throw new CliError(`cannot write into ${dir}: ${reasonOf(error)}`, EXIT_USAGE);
+
+  /** A new file in the private directory, for data that arrives in pieces. */
+  stage(): StagedFile {
+    const name = `data-${this.nextStaged++}`;
+    const path = this.fs.at(this.stagingFd, this.stagingName, name);
+    let fd: number | undefined;
+    let size = 0;
+    const fail = (error: unknown): never => {
+      throw new CliError(`cannot write into ${this.dir}: ${reasonOf(error)}`, EXIT_USAGE);
+    };
+    try {
+      fd = openSync(path, FILE_FLAGS, 0o600);
+    } catch (error) {
+      fail(error);
+    }
+    this.staged.add(name);
+    return {
+      write: (chunk) => {
+        try {
+          for (let done = 0; done < chunk.length; ) done += writeSync(fd!, chunk, done, chunk.length - done);
+        } catch (error) {
+          fail(error);
+        }
+        size += chunk.length;
+      },
+      close: () => {
+        closeSync(fd!);
+        return { staged: name, size };
+      },
+    };
   }
 
-  const owner = (entry: CpioEntry) => (asRoot ? { uid: entry.uid, gid: entry.gid } : undefined);
+  /** Removes staged data the tree will not use. */
+  discard(data: StagedData): void {
+    if (!this.staged.delete(data.staged)) return;
+    try {
+      unlinkSync(this.fs.at(this.stagingFd, this.stagingName, data.staged));
+    } catch {}
+  }
 
-  try {
+  /** Writes the tree (see writeHostTree); staged data it names is moved into place. */
+  async write(entries: readonly HostEntry[]): Promise<WriteHostTreeReport> {
+    checkContained(entries, this.dir);
+    const { dir, options, root, fs, stagingName, stagingFd } = this;
+    const asRoot = isRoot();
+    const report: WriteHostTreeReport = { written: 0, skipped: [], changed: [], failed: [], raceFree: fs.procFd };
+    const walker = new DirWalker(fs, dir);
+    const linkWalker = new DirWalker(fs, dir);
+    const directories: Array<{ path: string; mode: number; uid: number; gid: number; mtime: number }> = [];
+    const owner = (entry: HostEntry) => (asRoot ? { uid: entry.uid, gid: entry.gid } : undefined);
+    try {
     for (const entry of entries) {
       try {
         const { parent, name } = splitPath(entry.path);
@@ -370,15 +465,22 @@ export async function writeHostTree(entries: readonly CpioEntry[], dir: string, 
               mode &= ~0o6000;
               report.changed.push({ path: entry.path, reason: `written as ${mode.toString(8).padStart(4, "0")} without its set-id bits (mode ${entry.mode.toString(8).padStart(4, "0")} in the archive); pass --keep-setid to keep them` });
             }
-            const fd = openSync(at, FILE_FLAGS, 0o600);
+            const data = entry.data;
+            const staged = data instanceof Uint8Array ? undefined : fs.at(stagingFd, stagingName, data.staged);
+            // Staged data is given its owner, mode and time in the private directory, then moved in.
+            const fd = staged ? openSync(staged, constants.O_RDONLY | constants.O_NOFOLLOW) : openSync(at, FILE_FLAGS, 0o600);
             try {
-              for (let done = 0; done < entry.data.length; ) done += writeSync(fd, entry.data, done, entry.data.length - done);
+              if (data instanceof Uint8Array) for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
               const o = owner(entry);
               if (o) fchownSync(fd, o.uid, o.gid); // before fchmod: chown clears set-id bits
               fchmodSync(fd, mode);
               futimesSync(fd, entry.mtime, entry.mtime);
             } finally {
               closeSync(fd);
+            }
+            if (staged) {
+              renameSync(staged, at);
+              this.staged.delete((data as StagedData).staged);
             }
             break;
           }
@@ -456,17 +558,27 @@ export async function writeHostTree(entries: readonly CpioEntry[], dir: string, 
         report.failed.push({ path: d.path, reason: `its mode, owner and time could not be set: ${reasonOf(error)}` });
       }
     }
-  } finally {
-    walker.close();
-    linkWalker.close();
-    try {
-      unlinkSync(fs.at(stagingFd, stagingName, "node")); // left there only when a rename failed
-    } catch {}
+    } finally {
+      walker.close();
+      linkWalker.close();
+    }
+    return report;
+  }
+
+  /** Removes the private directory, with whatever staged data is left in it. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const { fs, root, stagingName, stagingFd } = this;
+    for (const name of [...this.staged, "node"]) {
+      try {
+        unlinkSync(fs.at(stagingFd, stagingName, name)); // "node": left there only when a rename failed
+      } catch {}
+    }
     try {
       closeSync(stagingFd);
       rmdirSync(fs.at(root.fd, "", stagingName));
     } catch {}
     closeSync(root.fd);
   }
-  return report;
 }

@@ -119,6 +119,51 @@ export function readInputFileSync(path: string, options: InputFileOptions): Uint
   }
 }
 
+/** Bytes read at a time by readInputFileChunksSync. */
+export const INPUT_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Reads a regular file of at most `maxBytes` in pieces of INPUT_CHUNK_BYTES (the last one
+ * shorter) into one buffer used again for each, handing each to `use`, which must copy what it
+ * keeps and may return false to stop early. Memory stays at one piece whatever the file's size.
+ * Throws a CliError (exit 2) that says why a file cannot be read, as readInputFileSync does.
+ */
+export function readInputFileChunksSync(path: string, options: InputFileOptions, use: (chunk: Uint8Array) => boolean | void): void {
+  let fd: number;
+  try {
+    fd = openSync(path, openFlags(options));
+  } catch (error) {
+    throw openError(error, path, options);
+  }
+  try {
+    const st = fstatSync(fd);
+    checkOpened(st, path, options);
+    const buffer = new Uint8Array(Math.max(1, Math.min(INPUT_CHUNK_BYTES, st.size)));
+    let total = 0;
+    for (;;) {
+      // Fill the buffer whole (or to the size fstat gave) before handing it on.
+      let fill = 0;
+      while (fill < buffer.length && total + fill < st.size) {
+        const n = readSync(fd, buffer, fill, Math.min(buffer.length - fill, st.size - total - fill), null);
+        if (n === 0) break; // the file shrank: what is there is what we read
+        fill += n;
+      }
+      if (fill === 0) break;
+      total += fill;
+      if (use(buffer.subarray(0, fill)) === false) return;
+      if (fill < buffer.length && total < st.size) break;
+    }
+    if (total === st.size && readSync(fd, new Uint8Array(1), 0, 1, null) > 0) throw grewMessage(path, options);
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    // What `use` throws that is not about reading (a bad archive, a full disk) is the caller's.
+    if ((error as NodeJS.ErrnoException | undefined)?.syscall !== "read") throw error;
+    throw readError(error, path, options);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The same as readInputFileSync, without blocking the event loop while it reads. */
 export async function readInputFile(path: string, options: InputFileOptions): Promise<Uint8Array> {
   return withOpenedInput(path, options, async (handle, st) => {

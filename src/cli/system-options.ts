@@ -109,6 +109,9 @@ export async function systemFromOptions(values: SystemOptionValues): Promise<{ s
       system = { ...system, files: [...system.files, ...(await directoryFiles(values.rootfs))] };
       what = `${what} + ${values.rootfs.replace(/\/*$/, "/")}`;
     } else {
+      // Held once, as read: the plan boots a plain archive or image as it is, and a gzip'd one
+      // stays compressed past MAX_INFLATED_INITRD_BYTES (the guest inflates it), so no second
+      // copy is made here. v86 then copies it into the emulator (test/bench/unpack-memory.bench.ts).
       system = { ...system, base: "none", files: [], initrd: await readUserFile(values.rootfs, "--rootfs") };
       what = values.rootfs;
     }

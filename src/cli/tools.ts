@@ -37,6 +37,8 @@ export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   cp: "coreutils",
   find: "findutils",
   sh: "dash",
+  // GNU time: test/bench/unpack-memory.bench.ts reads peak memory with `time -v`.
+  time: "time",
 };
 
 /** The Debian package that provides `tool`, or undefined when bootlab does not know it. */

@@ -68,3 +68,9 @@ export type CpioEntry =
   | DeviceEntry
   | FifoEntry
   | SocketEntry;
+
+/**
+ * The same entries with a regular file's data kept some other way: `bootlab unpack` streams each
+ * file's data into a file on the host and hands that over instead of the bytes.
+ */
+export type EntryWith<C> = Exclude<CpioEntry, FileEntry> | (Omit<FileEntry, "data"> & { data: C });

@@ -5,6 +5,7 @@ export type {
   DeviceEntry,
   DirectoryEntry,
   EntryKind,
+  EntryWith,
   EntryOwnership,
   FifoEntry,
   FileEntry,
@@ -26,11 +27,24 @@ export {
   type EntryOptions,
 } from "./constructors.ts";
 export { concatArchives, packCpio, packCpioGz, type PackGzOptions, type PackOptions } from "./writer.ts";
-export { readCpio, type ReadOptions } from "./reader.ts";
+export { CpioStreamReader, readCpio, type CpioHeader, type CpioRecordSink, type ReadOptions } from "./reader.ts";
 // Concatenated gzip members, one at a time: the runners inflate gzip initrds on the host.
-export { gunzipMember, isGzipMagic, type GzipMember } from "./gzip-member.ts";
+export { gunzipMember, GzipMemberStream, isGzipMagic, type GzipMember } from "./gzip-member.ts";
 export { flattenEntries } from "./flatten.ts";
 export { parseInitramfsList, type InitramfsListOptions } from "./initramfs-list.ts";
 export { escapeName, formatEntryListing, formatKernelListing, modeString, type ListingOptions } from "./listing.ts";
 export { readCpioRecords, recordPlace, type CpioRecord } from "./reader.ts";
-export { formatKernelNote, kernelTreeEntries, unpackLikeKernel, type KernelNode, type KernelNote, type KernelTree, type KernelUnpackOptions } from "./kernel-unpack.ts";
+export {
+  formatKernelNote,
+  KernelUnpacker,
+  KernelUnpackSink,
+  kernelTreeEntries,
+  unpackLikeKernel,
+  type KernelContents,
+  type KernelContentStore,
+  type KernelNode,
+  type KernelNote,
+  type KernelRecord,
+  type KernelTree,
+  type KernelUnpackOptions,
+} from "./kernel-unpack.ts";

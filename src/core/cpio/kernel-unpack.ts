@@ -30,36 +30,41 @@
 // Every entry the kernel skips or that lands somewhere else than its name says comes back as a
 // note, so a front end can say so instead of dropping it silently. test/runner/kernel-unpack.test.ts
 // boots a corpus of odd and fuzzed archives in QEMU and compares. What this model leaves out:
-// malformed framing that stops the kernel half-way (readCpioRecords throws for it before
-// anything is replayed), the kernel's built-in initramfs (/dev, /dev/console, /root on a
+// malformed framing that stops the kernel half-way (the reader throws for it, and
+// `bootlab unpack` then writes nothing), the kernel's built-in initramfs (/dev, /dev/console, /root on a
 // kernel built without one of its own), the mode of the root directory itself (a "." entry),
 // xattrs, and whether a device's driver exists (opening a missing one fails with ENXIO).
-import type { CpioEntry, EntryKind } from "./entry.ts";
+import type { EntryKind, EntryWith } from "./entry.ts";
 import { kindOfMode, S_IFMT, TRAILER_NAME } from "./newc.ts";
 import { comparePaths } from "./path.ts";
-import { recordPlace, type CpioRecord } from "./reader.ts";
+import { recordPlace, type CpioHeader, type CpioRecord, type CpioRecordSink } from "./reader.ts";
 
 type NodeKind = Exclude<EntryKind, "hardlink">;
 
-interface Inode {
+interface InodeOf<C> {
   id: number;
   kind: NodeKind;
   mode: number;
   uid: number;
   gid: number;
   mtime: number;
-  data: Uint8Array;
+  /** Regular files: the data, as the caller keeps it, and its length. */
+  content: C;
+  size: number;
   target: string;
   major: number;
   minor: number;
   /** Directories only: the names inside, and the one directory holding this one under `name`. */
-  children?: Map<string, Inode>;
-  parent?: Inode;
+  children?: Map<string, InodeOf<C>>;
+  parent?: InodeOf<C>;
   name?: string;
 }
 
-/** One name in the final tree. Names sharing `inode` are hard links of one another. */
-export interface KernelNode {
+/**
+ * One name in the final tree. Names sharing `inode` are hard links of one another. `C` is how
+ * file data is kept: bytes (unpackLikeKernel), or whatever a streaming caller stored it as.
+ */
+export interface KernelNode<C = Uint8Array> {
   path: string;
   kind: NodeKind;
   /** Permission bits only (0o7777). */
@@ -70,8 +75,9 @@ export interface KernelNode {
   /** Names of this inode; for a directory 2 plus its subdirectories, as stat(2) says on ramfs. */
   nlink: number;
   inode: number;
-  /** Regular files: the contents. */
-  data?: Uint8Array;
+  /** Regular files: the contents, and their length. */
+  data?: C;
+  size?: number;
   /** Symlinks: the target as stored. */
   target?: string;
   /** Devices: the device numbers. */
@@ -88,9 +94,9 @@ export interface KernelNote {
   problem: string;
 }
 
-export interface KernelTree {
+export interface KernelTree<C = Uint8Array> {
   /** Every name below the root, sorted with parents first. */
-  nodes: KernelNode[];
+  nodes: Array<KernelNode<C>>;
   notes: KernelNote[];
   /** Archive entries that the kernel acted on (not skipped), TRAILER!!! excluded. */
   applied: number;
@@ -114,12 +120,12 @@ class Errno extends Error {
 /** Linux's MAXSYMLINKS: symlinks followed in one lookup. */
 const MAX_SYMLINKS = 40;
 
-interface Found {
+interface FoundOf<C> {
   /** The directory the last component is looked up in. */
-  parent: Inode;
+  parent: InodeOf<C>;
   /** The last component ("." and ".." included); "" when the path named a directory by itself. */
   name: string;
-  node: Inode | undefined;
+  node: InodeOf<C> | undefined;
   /** The path ended in "/". */
   slash: boolean;
 }
@@ -132,15 +138,52 @@ export interface KernelUnpackOptions {
   now?: number;
 }
 
-/** Replays `records` (from readCpioRecords) as init/initramfs.c does. Never throws on content. */
-export function unpackLikeKernel(records: readonly CpioRecord[], options: KernelUnpackOptions = {}): KernelTree {
+/**
+ * A record as the kernel's unpacker takes it: the header, what its data became (`content`, for
+ * regular files, kept the caller's way) and, for a symlink, its target.
+ */
+export interface KernelRecord<C> extends CpioHeader {
+  content: C;
+  target: string;
+}
+
+/** How a caller of KernelUnpacker keeps file data. */
+export interface KernelContents<C> {
+  /** The content of an empty file. */
+  empty: C;
+  /** Data the tree no longer holds (replaced, truncated, or of an entry the kernel skipped). */
+  release?(content: C): void;
+}
+
+/**
+ * init/initramfs.c replayed record by record (see the file comment): `apply` each record in
+ * stream order, then `finish` for the tree. It keeps the names and metadata of the tree, never
+ * data: each file's content is the caller's (bytes in memory, or a file it wrote the data to),
+ * and the content the tree lets go of is handed back through `release`. Never throws on content.
+ */
+export class KernelUnpacker<C> {
+  readonly apply: (r: KernelRecord<C>) => void;
+  readonly finish: () => KernelTree<C>;
+
+  constructor(contents: KernelContents<C>, options: KernelUnpackOptions = {}) {
+    [this.apply, this.finish] = kernelModel(contents, options);
+  }
+}
+
+function kernelModel<C>(contents: KernelContents<C>, options: KernelUnpackOptions): [(r: KernelRecord<C>) => void, () => KernelTree<C>] {
+  type Inode = InodeOf<C>;
+  type Found = FoundOf<C>;
+  type CpioRecord = KernelRecord<C>;
   const now = options.now ?? 0;
+  const release = (content: C): void => {
+    if (content !== contents.empty) contents.release?.(content);
+  };
   let nextId = 1;
   const make = (kind: NodeKind, r: CpioRecord): Inode => ({
     id: nextId++, kind, mode: r.mode & 0o7777, uid: r.uid, gid: r.gid, mtime: r.mtime,
-    data: new Uint8Array(0), target: "", major: r.rdevMajor, minor: r.rdevMinor,
+    content: contents.empty, size: 0, target: "", major: r.rdevMajor, minor: r.rdevMinor,
   });
-  const root: Inode = { id: nextId++, kind: "directory", mode: 0o755, uid: 0, gid: 0, mtime: 0, data: new Uint8Array(0), target: "", major: 0, minor: 0, children: new Map() };
+  const root: Inode = { id: nextId++, kind: "directory", mode: 0o755, uid: 0, gid: 0, mtime: 0, content: contents.empty, size: 0, target: "", major: 0, minor: 0, children: new Map() };
   const notes: KernelNote[] = [];
   let applied = 0;
 
@@ -278,16 +321,26 @@ export function unpackLikeKernel(records: readonly CpioRecord[], options: Kernel
   const dirTimes: Array<{ name: string; mtime: number }> = [];
   let failed: string | undefined;
   let unread = 0;
-  for (const r of records) {
+  const apply = (r: CpioRecord): void => {
+    let taken = false;
+    try {
+      step(r, () => {
+        taken = true;
+      });
+    } finally {
+      if (!taken && (r.mode & S_IFMT) === 0o100000 && r.size > 0) release(r.content);
+    }
+  };
+  const step = (r: CpioRecord, take: () => void): void => {
     if (failed !== undefined) {
       if (r.name !== TRAILER_NAME) unread++;
-      continue;
+      return;
     }
     const type = r.mode & S_IFMT;
     const kind = kindOfMode(r.mode);
-    if (type !== 0o100000 && type !== 0o120000 && r.data.length > 0) {
-      note(r, `skipped, as the kernel does: a ${kind ?? "entry"} with c_filesize ${r.data.length} (only regular files and symlinks carry data, so the kernel skips the whole entry)`);
-      continue;
+    if (type !== 0o100000 && type !== 0o120000 && r.size > 0) {
+      note(r, `skipped, as the kernel does: a ${kind ?? "entry"} with c_filesize ${r.size} (only regular files and symlinks carry data, so the kernel skips the whole entry)`);
+      return;
     }
     if (type === 0o120000) {
       // GotSymlink: do_symlink, never do_name.
@@ -298,7 +351,7 @@ export function unpackLikeKernel(records: readonly CpioRecord[], options: Kernel
         if (f.slash) throw new Errno("ENOENT", "the name ends in /");
         const link = make("symlink", r);
         link.mode = 0o777;
-        link.target = new TextDecoder().decode(r.data);
+        link.target = r.target;
         attach(f, link);
         landed(r, f);
         applied++;
@@ -313,13 +366,13 @@ export function unpackLikeKernel(records: readonly CpioRecord[], options: Kernel
       } catch {
         // the name leads nowhere: chown fails in the kernel too
       }
-      continue;
+      return;
     }
     if (r.name === TRAILER_NAME) {
       linkTable.clear();
-      continue;
+      return;
     }
-    if (kind === undefined) continue; // readCpioRecords refuses these; the kernel ignores them
+    if (kind === undefined) return; // readCpioRecords refuses these; the kernel ignores them
     cleanPath(r.name, r.mode);
     try {
       switch (kind) {
@@ -340,10 +393,10 @@ export function unpackLikeKernel(records: readonly CpioRecord[], options: Kernel
             if (file.kind === "fifo") {
               failed = "the kernel hangs here: it opens a FIFO for writing and waits for a reader forever";
               note(r, failed);
-              continue;
+              return;
             }
             Object.assign(file, { uid: r.uid, gid: r.gid, mode: r.mode & 0o7777, mtime: r.mtime });
-            if (r.data.length > 0) {
+            if (r.size > 0) {
               failed = `Initramfs unpacking failed: write error (the name leads to a ${file.kind}); the kernel unpacks nothing after this entry`;
               note(r, failed);
             }
@@ -353,13 +406,20 @@ export function unpackLikeKernel(records: readonly CpioRecord[], options: Kernel
             file = make("file", r);
             attach(f, file);
           } else if (linked.result === 0) {
-            file.data = new Uint8Array(0); // O_TRUNC
+            release(file.content); // O_TRUNC
+            file.content = contents.empty;
+            file.size = 0;
           }
           file.uid = r.uid;
           file.gid = r.gid;
           file.mode = r.mode & 0o7777;
-          // A view of the input, not a copy: a 1,000 MiB member is held once.
-          if (r.data.length > 0) file.data = r.data;
+          // The record's content as the caller keeps it (a view of the input, or a file on the host).
+          if (r.size > 0) {
+            if (file.content !== r.content) release(file.content);
+            file.content = r.content;
+            file.size = r.size;
+            take();
+          }
           file.mtime = r.mtime;
           landed(r, linked.at ?? f);
           break;
@@ -404,7 +464,8 @@ export function unpackLikeKernel(records: readonly CpioRecord[], options: Kernel
     } catch (error) {
       skipped(r, error);
     }
-  }
+  };
+  const finish = (): KernelTree<C> => {
   // dir_utime(): dir_add() pushes at the head of its list, so the last directory entry is
   // applied first and, for a name given twice, the first entry's mtime is the one that stays.
   for (const { name, mtime } of dirTimes.reverse()) {
@@ -417,6 +478,71 @@ export function unpackLikeKernel(records: readonly CpioRecord[], options: Kernel
   }
   if (unread > 0) notes.push({ name: "", place: "", problem: `${unread} later ${unread === 1 ? "entry" : "entries"} not unpacked: ${failed}` });
   return failed === undefined ? { nodes: listTree(root), notes, applied } : { nodes: listTree(root), notes, applied, failed };
+  };
+  return [apply, finish];
+}
+
+/** Replays `records` (from readCpioRecords) as init/initramfs.c does. Never throws on content. */
+export function unpackLikeKernel(records: readonly CpioRecord[], options: KernelUnpackOptions = {}): KernelTree {
+  const unpacker = new KernelUnpacker<Uint8Array>({ empty: EMPTY }, options);
+  for (const { data, ...header } of records) {
+    // A view of the input, not a copy: a 1,000 MiB member is held once.
+    unpacker.apply({ ...header, size: data.length, content: data, target: (header.mode & S_IFMT) === 0o120000 ? symlinkText.decode(data) : "" });
+  }
+  return unpacker.finish();
+}
+
+const EMPTY = new Uint8Array(0);
+const symlinkText = new TextDecoder();
+
+/** Where regular files' data goes while it streams in (KernelUnpackSink). */
+export interface KernelContentStore<C> extends KernelContents<C> {
+  /** A new content for the data of the file `header` describes, written in pieces, then closed. */
+  create(header: CpioHeader): { write(chunk: Uint8Array): void; close(): C };
+}
+
+/**
+ * The kernel's unpacker fed by a CpioStreamReader: each regular file's data goes into the
+ * store as it arrives, so nothing of it is held here; a symlink's target (at most PATH_MAX
+ * bytes, the reader checks) is kept until its record ends.
+ */
+export class KernelUnpackSink<C> implements CpioRecordSink {
+  private readonly unpacker: KernelUnpacker<C>;
+  private header: CpioHeader | undefined;
+  private writer: { write(chunk: Uint8Array): void; close(): C } | undefined;
+  private target: Uint8Array | undefined;
+  private fill = 0;
+
+  constructor(
+    private readonly store: KernelContentStore<C>,
+    options: KernelUnpackOptions = {},
+  ) {
+    this.unpacker = new KernelUnpacker(store, options);
+  }
+
+  begin(header: CpioHeader): void {
+    this.header = header;
+    const type = header.mode & S_IFMT;
+    this.writer = type === 0o100000 && header.size > 0 ? this.store.create(header) : undefined;
+    this.target = type === 0o120000 ? new Uint8Array(header.size) : undefined;
+    this.fill = 0;
+  }
+
+  data(chunk: Uint8Array): void {
+    this.writer?.write(chunk);
+    this.target?.set(chunk, this.fill);
+    this.fill += chunk.length;
+  }
+
+  end(): void {
+    const content = this.writer ? this.writer.close() : this.store.empty;
+    this.writer = undefined;
+    this.unpacker.apply({ ...this.header!, content, target: this.target ? symlinkText.decode(this.target) : "" });
+  }
+
+  finish(): KernelTree<C> {
+    return this.unpacker.finish();
+  }
 }
 
 function typeBits(kind: NodeKind): number {
@@ -438,10 +564,10 @@ function typeBits(kind: NodeKind): number {
   }
 }
 
-function listTree(root: Inode): KernelNode[] {
-  const names = new Map<Inode, number>();
-  const found: Array<{ path: string; inode: Inode }> = [];
-  const walk = (dir: Inode, prefix: string): void => {
+function listTree<C>(root: InodeOf<C>): Array<KernelNode<C>> {
+  const names = new Map<InodeOf<C>, number>();
+  const found: Array<{ path: string; inode: InodeOf<C> }> = [];
+  const walk = (dir: InodeOf<C>, prefix: string): void => {
     for (const [name, child] of dir.children!) {
       const path = prefix + name;
       found.push({ path, inode: child });
@@ -453,11 +579,14 @@ function listTree(root: Inode): KernelNode[] {
   found.sort((a, b) => comparePaths(a.path, b.path));
   return found.map(({ path, inode }) => {
     const subdirs = inode.kind === "directory" ? [...inode.children!.values()].filter((c) => c.kind === "directory").length : 0;
-    const node: KernelNode = {
+    const node: KernelNode<C> = {
       path, kind: inode.kind, mode: inode.mode, uid: inode.uid, gid: inode.gid, mtime: inode.mtime,
       nlink: inode.kind === "directory" ? 2 + subdirs : names.get(inode)!, inode: inode.id,
     };
-    if (inode.kind === "file") node.data = inode.data;
+    if (inode.kind === "file") {
+      node.data = inode.content;
+      node.size = inode.size;
+    }
     if (inode.kind === "symlink") node.target = inode.target;
     if (inode.kind === "char-device" || inode.kind === "block-device") {
       node.major = inode.major;
@@ -472,9 +601,9 @@ function listTree(root: Inode): KernelNode[] {
  * its other names are hard links. Entries cannot say that two names share a device, FIFO or
  * socket inode, so each such name becomes its own node.
  */
-export function kernelTreeEntries(tree: KernelTree): CpioEntry[] {
+export function kernelTreeEntries<C = Uint8Array>(tree: KernelTree<C>): Array<EntryWith<C>> {
   const first = new Map<number, string>();
-  return tree.nodes.map((n): CpioEntry => {
+  return tree.nodes.map((n): EntryWith<C> => {
     const owner = { mode: n.mode, uid: n.uid, gid: n.gid, mtime: n.mtime };
     switch (n.kind) {
       case "file": {

@@ -74,13 +74,13 @@ function line(kind: CpioEntry["kind"], mode: number, nlink: number, uid: number,
  * The tree the kernel unpacks (unpackLikeKernel), one line per name in tree order: link counts
  * as stat(2) gives them in the guest, hard links as plain names sharing a count.
  */
-export function formatKernelListing(nodes: readonly KernelNode[], options: ListingOptions = {}): string {
+export function formatKernelListing(nodes: ReadonlyArray<KernelNode<unknown>>, options: ListingOptions = {}): string {
   let out = "";
   for (const n of nodes) {
     const size =
       n.kind === "char-device" || n.kind === "block-device"
         ? `${String(n.major).padStart(3)}, ${String(n.minor).padStart(3)}`
-        : String(n.kind === "file" ? n.data!.length : n.kind === "symlink" ? encoder.encode(n.target!).length : 0).padStart(8);
+        : String(n.kind === "file" ? n.size! : n.kind === "symlink" ? encoder.encode(n.target!).length : 0).padStart(8);
     out += line(n.kind, n.mode, n.nlink, n.uid, n.gid, size, n.mtime, n.path, n.kind === "symlink" ? ` -> ${escapeName(n.target!)}` : "", options.now);
   }
   return out;

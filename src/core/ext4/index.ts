@@ -5,4 +5,4 @@ export { EXT4_MAGIC, MAGIC_OFFSET } from "./format.ts";
 export { defaultImageSize, writeExt4, type Ext4Flavour, type Ext4WriteOptions } from "./writer.ts";
 export { planGeometry, type Geometry } from "./geometry.ts";
 export { isExt4Image, readExt4, readExt4Info, type Ext4Info, type Ext4ReadOptions } from "./reader.ts";
-export { gzipImage, unwrapExt4Image } from "./gzip.ts";
+export { gunzipHead, gzipImage, unwrapExt4Image } from "./gzip.ts";
