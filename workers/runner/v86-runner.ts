@@ -143,9 +143,10 @@ export class V86Runner implements Runner {
     const startedAt = performance.now();
     const config = await this.config(spec.memoryMiB);
     if (this.stopped) return { emulatorStartMs: performance.now() - startedAt };
+    // A copy: v86 writes the boot protocol's fields into the bzImage's header (src/kernel.js).
     config.bzimage = { buffer: ownedBuffer(spec.kernel) };
     config.cmdline = spec.cmdline;
-    if (initrd) config.initrd = { buffer: ownedBuffer(initrd) };
+    if (initrd) config.initrd = { buffer: readOnlyBuffer(initrd) };
     this.diskBuffers = disks.map(ownedBuffer);
     this.bareMachine = disks.length === 0 && !spec.network;
     if (this.diskBuffers[0]) config.hda = { buffer: this.diskBuffers[0] };
@@ -430,7 +431,17 @@ export class V86Runner implements Runner {
   }
 }
 
-/** A fresh ArrayBuffer holding exactly `bytes`: v86 keeps (and for disks, writes) the buffer it gets. */
+/**
+ * An ArrayBuffer holding exactly `bytes`, for the initrd, which v86 only copies into guest
+ * memory (src/kernel.js reads it; the bzImage, whose header it writes, gets a copy): their own
+ * buffer when they fill it, so a 1 GiB initrd is not held twice; a copy of a view otherwise.
+ */
+function readOnlyBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
+  return ownedBuffer(bytes);
+}
+
+/** A fresh ArrayBuffer holding exactly `bytes`: v86 keeps the buffers it gets, and writes some (disks, the bzImage's header). */
 function ownedBuffer(bytes: Uint8Array): ArrayBuffer {
   const copy = new Uint8Array(bytes.length);
   copy.set(bytes);
