@@ -12,7 +12,7 @@ import { V86_VERSION } from "./runner/v86-version.ts";
 import { sha256Hex, WarmStore } from "./warm-store.ts";
 import { planWarm, type WarmDecision } from "../src/core/warm/index.ts";
 import { readCpio } from "../src/core/cpio/index.ts";
-import { BootTranscript, parsePrebuiltManifest, PlanError, planBoot, PrebuiltArtifacts, type BootSystem } from "../src/core/boot/index.ts";
+import { BootTranscript, describeKernel, parsePrebuiltManifest, PlanError, planBoot, PrebuiltArtifacts, type BootSystem } from "../src/core/boot/index.ts";
 import { CompileError, compileSystem, type CompiledSystem } from "../src/core/cinit/index.ts";
 import type {
   AssetUrls,
@@ -412,6 +412,7 @@ const api: EmulatorApi = {
       if (snapshotMs !== undefined) started.snapshotMs = snapshotMs;
     }
     if (coldReason !== undefined && !timings) started.coldReason = coldReason;
+    if (planned.needsArch) started.needsArch = planned.needsArch;
     return started;
   },
 
@@ -437,6 +438,16 @@ const api: EmulatorApi = {
     const bytes = await failingAs("artifact-fetch-failed", () => artifacts.bytes(path));
     const copy = bytes.slice();
     return transfer(copy, [copy.buffer]);
+  },
+
+  async describeKernel(assets, system) {
+    const artifacts = await prebuilt(assets);
+    try {
+      return await describeKernel(system, artifacts);
+    } catch (error) {
+      if (error instanceof PlanError) throw failure("plan-refused", error.message);
+      throw failure("artifact-fetch-failed", error instanceof Error || isFailure(error) ? error.message : String(error));
+    }
   },
 
   async exportBundle(assets, request) {

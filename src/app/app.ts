@@ -5,6 +5,7 @@
 // kernel, BIOS, base archive and wasm before anything else; the saved project is read; the boot
 // starts; only then do xterm.js and (later still) Monaco load.
 import type { BaseEntry, BootRequest } from "../../workers/emulator.api.ts";
+import type { BootSystem, KernelView } from "../core/boot/index.ts";
 import { LAN_NAME } from "../core/boot/network.ts";
 import type { Diagnostic } from "../core/lint/index.ts";
 import { defaultTemplate, findTemplate, requireTemplate, TEMPLATES, templateDisks, templateSystem, type Template } from "../core/templates/index.ts";
@@ -19,6 +20,7 @@ import { ProjectModel, type ProjectState } from "./project/model.ts";
 import { Autosave } from "./storage/autosave.ts";
 import { ProjectStore } from "./storage/project-store.ts";
 import { choose } from "./ui/dialogs.ts";
+import { showKernelPanel } from "./ui/kernel-panel.ts";
 import { h } from "./ui/dom.ts";
 import { FileTree } from "./ui/file-tree.ts";
 import { ConsoleAnnotations } from "./ui/console-annotations.ts";
@@ -145,6 +147,7 @@ class PlaygroundApp implements Playground {
       onBoot: (options) => void this.reboot(options).catch(() => undefined),
       onStop: () => void this.boot.stop(),
       onTheme: () => this.theme.cycle(),
+      onKernel: () => void this.showKernel(),
     });
     this.toolbarSlot = this.toolbar.extensionSlot;
     const app = this;
@@ -232,6 +235,7 @@ class PlaygroundApp implements Playground {
         preferredFile: () => this.preferredFile(),
         lintNow: () => void this.lint.now(),
         reboot: (options) => this.reboot(options),
+        describeKernel: () => this.describeKernel(),
       }),
     );
     this.api = makeApi(this.extensibleApi.implementation, { readOnly: options.readOnly, argumentCode: "bad-argument" });
@@ -435,14 +439,11 @@ class PlaygroundApp implements Playground {
 
   /** Boots the project: warm when a snapshot serves it (issue 11), cold when asked or when none can. */
   async reboot(options: { cold?: boolean } = {}): Promise<void> {
-    const template = findTemplate(this.model.templateId) ?? defaultTemplate();
     // A boot is a save point: what it boots is saved now, not after the edit's debounce, so a
     // reload straight after it finds these files (a write begun at unload may never finish).
     void this.autosave?.flush();
     this.lint.now();
-    // A template's disks boot as the template has them: the page does not edit disk trees yet.
-    const disks = await templateDisks(template, (path) => this.bridge.artifact(path));
-    const request: BootRequest = { system: templateSystem(template, { files: this.model.files(), cmdline: this.model.cmdline, disks }) };
+    const request: BootRequest = { system: await this.system() };
     if (options.cold) request.cold = true;
     if (this.lan !== undefined) request.system = { ...request.system, lan: this.lan };
     if (isNarrow()) this.layout.showPane("terminal");
@@ -455,8 +456,40 @@ class PlaygroundApp implements Playground {
       throw error;
     }
     // What the plan decided on the user's behalf (another kernel, say) is worth a notice.
-    if (started.notes.length) this.notify(started.notes.join(" "));
+    const notes = started.needsArch ? [...started.notes, `64-bit systems run in QEMU only: the Kernel button offers the export for ${started.needsArch}.`] : started.notes;
+    if (notes.length) this.notify(notes.join(" "));
     this.terminal.focus();
+  }
+
+  /** The open project as the system the plan boots. */
+  private async system(): Promise<BootSystem> {
+    const template = findTemplate(this.model.templateId) ?? defaultTemplate();
+    // A template's disks boot as the template has them: the page does not edit disk trees yet.
+    const disks = await templateDisks(template, (path) => this.bridge.artifact(path));
+    return templateSystem(template, { files: this.model.files(), cmdline: this.model.cmdline, disks });
+  }
+
+  private async describeKernel(): Promise<KernelView> {
+    return this.bridge.describeKernel(await this.system());
+  }
+
+  /** The kernel panel for the open project, with the export for a system that runs in QEMU only. */
+  private async showKernel(): Promise<void> {
+    await showKernelPanel(
+      this.describeKernel(),
+      {
+        onExport: async (arch) => {
+          // The share module's exporter, loaded on first use, in a worker of its own.
+          const { Exporter, download } = await import("./share/exporter.ts");
+          const exporter = new Exporter(this);
+          try {
+            download(await exporter.bundle({ arch }));
+          } finally {
+            exporter.dispose();
+          }
+        },
+      },
+    );
   }
 
   private showCompileDiagnostics(error: EmulatorError): void {

@@ -204,6 +204,16 @@ export interface BootlabWindowApi {
   output(): Promise<string>;
   waitFor(pattern: string | RegExp, ms?: number): Promise<string>;
   metrics(): Promise<{ bootId?: number; timeToPromptMs?: number; kernelToPromptMs?: number; readyAtPageMs?: number; emulatorStartMs?: number; planMs?: number; initrdSha256?: string; kernel?: string; cmdline?: string; fetchMs?: number; initrdBytes?: number; warm?: boolean; coldReason?: string; restoreMs?: number; deliverMs?: number; snapshotMs?: number }>;
+  kernel(): Promise<{
+    id: string;
+    arch: string;
+    summary: string;
+    notes: string[];
+    configPath: string;
+    config: string;
+    fragments: Array<{ path: string; lines: Array<{ symbol: string; line: string; on: boolean; note?: string }> }>;
+    qemuOnly?: { reason: string; arch: string };
+  }>;
   shareLink(): Promise<string>;
   exportBundle(): Promise<Blob>;
 }

@@ -24,6 +24,7 @@ function implementation(calls: unknown[][]): ApiImplementation {
     output: record("output", ""),
     waitFor: record("waitFor", "seen"),
     metrics: record("metrics", {}),
+    kernel: record("kernel", {}),
     shareLink: record("shareLink", "link"),
     exportBundle: () => Promise.reject(new Error("no export here")),
   };
@@ -33,7 +34,7 @@ const rejectsWith = (code: string, pattern?: RegExp) => (error: unknown) => erro
 
 test("the embed protocol's methods are the table's", () => {
   assert.deepEqual([...EMBED_METHODS], METHOD_NAMES);
-  assert.equal(METHOD_NAMES.length, 12);
+  assert.equal(METHOD_NAMES.length, 13);
 });
 
 test("arguments are checked and normalised once: reboot's options, writeFile's mode, waitFor's JSON pattern", async () => {

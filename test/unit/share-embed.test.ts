@@ -86,6 +86,7 @@ function fakeApi() {
       return pattern instanceof RegExp ? pattern.source : pattern;
     },
     metrics: () => ({ timeToPromptMs: 812 }),
+    kernel: () => ({ id: "tiny", arch: "i386", summary: "", notes: [], configPath: "", config: "", fragments: [] }),
     shareLink: () => {
       throw new Error("plain failure");
     },

@@ -5,6 +5,7 @@
 // BootlabApiError carrying a `code`. shareLink() and exportBundle() belong to the share/export
 // feature, which registers them with `registerApiExtension`; until then they reject with
 // code "not-available".
+import type { KernelView } from "../../core/boot/index.ts";
 import type { BootMetrics } from "../emulator/boot-controller.ts";
 import type { ApiImplementation } from "./methods.ts";
 
@@ -33,6 +34,11 @@ export interface BootlabApi {
   output(): Promise<string>;
   waitFor(pattern: string | RegExp, ms?: number): Promise<string>;
   metrics(): Promise<BootMetrics>;
+  /**
+   * The kernel the current files boot and its configuration: the plan's kernel and notes, the
+   * committed fragments with a note per line, the full .config, and whether it runs in QEMU only.
+   */
+  kernel(): Promise<KernelView>;
   /** A link that opens this project (filled in by the share feature). */
   shareLink(): Promise<string>;
   /** A zip that `bootlab boot --bundle` boots (filled in by the export feature). */

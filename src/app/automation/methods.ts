@@ -70,6 +70,7 @@ export const API_METHODS: { readonly [M in MethodName]: MethodSpec } = {
     },
   },
   metrics: { fallbackCode: "metrics-failed", want: "", check: none },
+  kernel: { fallbackCode: "kernel-failed", want: "", check: none },
   shareLink: { fallbackCode: "share-failed", want: "", check: none },
   exportBundle: { fallbackCode: "export-failed", want: "", check: none },
 };

@@ -2,6 +2,7 @@
 // project and the boot controller. Unchecked: automation/methods.ts's makeApi checks the
 // arguments, refuses writes when read-only and gives every failure its code.
 import type { BaseEntry } from "../../../workers/emulator.api.ts";
+import type { KernelView } from "../../core/boot/index.ts";
 import { normalizeGuestPath } from "../../core/rootfs/guest-path.ts";
 import { defaultTemplate, findTemplate } from "../../core/templates/index.ts";
 import { BootlabApiError, type ListedFile } from "../automation/bootlab-api.ts";
@@ -20,6 +21,8 @@ export interface PlaygroundCallsHost {
   preferredFile(): string | undefined;
   lintNow(): void;
   reboot(options: { cold?: boolean }): Promise<void>;
+  /** The kernel the open project boots and its configuration (the worker's describeKernel). */
+  describeKernel(): Promise<KernelView>;
 }
 
 /** The calls behind window.bootlab and the embed protocol; automation/methods.ts checks their arguments first. */
@@ -69,5 +72,6 @@ export function playgroundCalls(host: PlaygroundCallsHost): Omit<ApiImplementati
     output: () => host.boot.output(),
     waitFor: (pattern, ms) => host.boot.waitFor(pattern, ms),
     metrics: () => host.boot.metrics(),
+    kernel: () => host.describeKernel(),
   };
 }

@@ -23,3 +23,4 @@ export * from "./respawn.ts";
 export * from "./outcome.ts";
 export * from "./session.ts";
 export * from "./file-disks.ts";
+export * from "./kernel-view.ts";
