@@ -446,7 +446,8 @@ const api: EmulatorApi = {
       return await describeKernel(system, artifacts);
     } catch (error) {
       if (error instanceof PlanError) throw failure("plan-refused", error.message);
-      throw failure("artifact-fetch-failed", error instanceof Error || isFailure(error) ? error.message : String(error));
+      if (isFailure(error)) throw error;
+      throw failure("artifact-fetch-failed", error instanceof Error ? error.message : String(error));
     }
   },
 

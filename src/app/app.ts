@@ -445,7 +445,6 @@ class PlaygroundApp implements Playground {
     this.lint.now();
     const request: BootRequest = { system: await this.system() };
     if (options.cold) request.cold = true;
-    if (this.lan !== undefined) request.system = { ...request.system, lan: this.lan };
     if (isNarrow()) this.layout.showPane("terminal");
     let started;
     try {
@@ -461,12 +460,13 @@ class PlaygroundApp implements Playground {
     this.terminal.focus();
   }
 
-  /** The open project as the system the plan boots. */
+  /** The open project as the system the plan boots (on the page's LAN, when the address names one). */
   private async system(): Promise<BootSystem> {
     const template = findTemplate(this.model.templateId) ?? defaultTemplate();
     // A template's disks boot as the template has them: the page does not edit disk trees yet.
     const disks = await templateDisks(template, (path) => this.bridge.artifact(path));
-    return templateSystem(template, { files: this.model.files(), cmdline: this.model.cmdline, disks });
+    const system = templateSystem(template, { files: this.model.files(), cmdline: this.model.cmdline, disks });
+    return this.lan === undefined ? system : { ...system, lan: this.lan };
   }
 
   private async describeKernel(): Promise<KernelView> {

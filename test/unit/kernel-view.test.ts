@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { describeKernel, PlanError, type BootSystem } from "../../src/core/boot/index.ts";
-import { requireTemplate, templateDisks, templateFiles, templateSystem } from "../../src/core/templates/index.ts";
+import { requireTemplate, TEMPLATES, templateDisks, templateFiles, templateSystem } from "../../src/core/templates/index.ts";
 import { prebuiltArtifacts, prebuiltPath } from "../../src/cli/runners/artifacts.ts";
 
 const artifacts = await prebuiltArtifacts();
@@ -57,4 +57,13 @@ test("a 64-bit system runs in QEMU only: the x86_64 kernel, and a 64-bit /init o
   assert.equal(elf.arch, "i386", "the page boots the i386 kernel, which cannot run it");
   assert.deepEqual(elf.qemuOnly, { reason: "/init is a 64-bit (x86_64) program: 64-bit systems run in QEMU only (v86 emulates a 32-bit CPU), with a 64-bit kernel.", arch: "x86_64" });
   assert.match(elf.notes.join(" "), /64-bit \(x86-64\) program/);
+});
+
+test("every template has a kernel view (static-hello before its /init.c is compiled too), with its fragments", async () => {
+  for (const template of TEMPLATES) {
+    const view = await describeKernel(await templateBoot(template.id), artifacts);
+    assert.equal(view.arch, "i386", template.id);
+    assert.equal(view.qemuOnly, undefined, template.id);
+    assert.ok(view.fragments.length >= 2 && view.config.includes("CONFIG_IKCONFIG_PROC=y"), `${template.id}: ${view.id}`);
+  }
 });

@@ -49,18 +49,18 @@ export interface KernelView {
  */
 export async function describeKernel(system: BootSystem, artifacts: PrebuiltArtifacts): Promise<KernelView> {
   // The compile step (static-hello) does not change the kernel: plan the files as they are.
-  const { compile: _compile, ...files } = system;
+  const { compile: _compile, ...asItIs } = system;
   let plan: BootPlan;
   let qemuOnly: KernelView["qemuOnly"];
   try {
-    plan = await planBoot(files, artifacts, { emulator: "v86" });
+    plan = await planBoot(asItIs, artifacts, { emulator: "v86" });
     if (plan.needsArch && plan.needsArch !== "i386") {
       qemuOnly = { reason: `${plan.expectations.initPath} is a 64-bit (${plan.needsArch}) program: 64-bit systems run in QEMU only (v86 emulates a 32-bit CPU), with a 64-bit kernel.`, arch: plan.needsArch };
     }
   } catch (error) {
     if (!(error instanceof PlanError)) throw error;
     // A 64-bit kernel is refused by v86 only; QEMU boots what the plan picks without that limit.
-    const qemu = await planBoot(files, artifacts, { emulator: "qemu" }).catch(() => undefined);
+    const qemu = await planBoot(asItIs, artifacts, { emulator: "qemu" }).catch(() => undefined);
     if (!qemu || qemu.kernel.arch === "i386") throw error;
     plan = qemu;
     qemuOnly = { reason: `the ${qemu.kernel.id} kernel is ${qemu.kernel.arch}: 64-bit systems run in QEMU only (v86 emulates a 32-bit CPU).`, arch: qemu.kernel.arch };
