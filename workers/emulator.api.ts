@@ -4,7 +4,7 @@
 // Errors: comlink keeps only the message of an Error, so every method rejects with a plain
 // `EmulatorFailure` object ({ code, message }) that crosses intact.
 
-import type { BootExpectations, BootPlan, BootSystem, DiskChange } from "../src/core/boot/index.ts";
+import type { BootExpectations, BootPlan, BootSystem, DiskChange, KernelView } from "../src/core/boot/index.ts";
 import type { CompileTimings } from "../src/core/cinit/index.ts";
 
 /** Where the worker fetches what a boot needs; absolute URLs, resolved by the page. */
@@ -46,6 +46,8 @@ export interface BootStarted {
   kernel: BootPlan["kernel"];
   /** What the plan decided for the user, in sentences (a kernel it picked, ...). */
   notes: string[];
+  /** The architecture the system's /init is built for, when the booted kernel cannot run it (BootPlan.needsArch). */
+  needsArch?: BootPlan["needsArch"];
   /** What the console session should expect: the final command line, the init program, a hint. */
   expectations: BootExpectations;
   /**
@@ -170,6 +172,12 @@ export interface EmulatorApi {
   diskChanges(name: string): Promise<DiskReadBack>;
   /** A prebuilt artifact's bytes (e.g. "i386/hello" for a template), transferred. */
   artifact(assets: AssetUrls, path: string): Promise<Uint8Array>;
+  /**
+   * The kernel `system` boots and its configuration (src/core/boot/kernel-view.ts): the plan's
+   * kernel and notes, its committed fragments, its .config, and whether it runs in QEMU only.
+   * The plan's other problems reject with "plan-refused".
+   */
+  describeKernel(assets: AssetUrls, system: BootSystem): Promise<KernelView>;
   /**
    * The export bundle (src/core/bundle): a zip with the kernel, the planned initrd gzip'd,
    * run-qemu.sh, the sources and a README; the same bytes `bootlab export` writes. Transferred.

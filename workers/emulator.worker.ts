@@ -13,7 +13,7 @@ import { V86_VERSION } from "./runner/v86-version.ts";
 import { sha256Hex, WarmStore } from "./warm-store.ts";
 import { planWarm, type WarmDecision, type WarmSnapshotTarget } from "../src/core/warm/index.ts";
 import { readCpio } from "../src/core/cpio/index.ts";
-import { artifactSha256, BootTranscript, diskChanges, fileDiskDevices, parsePrebuiltManifest, PlanError, planBoot, PrebuiltArtifacts, type BootSystem, type FileDisk } from "../src/core/boot/index.ts";
+import { artifactSha256, BootTranscript, describeKernel, diskChanges, fileDiskDevices, parsePrebuiltManifest, PlanError, planBoot, PrebuiltArtifacts, type BootSystem, type FileDisk } from "../src/core/boot/index.ts";
 import { CompileError, type CompileTimings } from "../src/core/cinit/index.ts";
 import type {
   AssetUrls,
@@ -497,6 +497,7 @@ const api: EmulatorApi = {
     }
     if (coldReason !== undefined && !timings) started.coldReason = coldReason;
     if (planned.diskWriteMs !== undefined) started.diskWriteMs = planned.diskWriteMs;
+    if (planned.needsArch) started.needsArch = planned.needsArch;
     return started;
   },
 
@@ -546,6 +547,17 @@ const api: EmulatorApi = {
     const bytes = await failingAs("artifact-fetch-failed", () => artifacts.bytes(path));
     const copy = bytes.slice();
     return transfer(copy, [copy.buffer]);
+  },
+
+  async describeKernel(assets, system) {
+    const artifacts = await prebuilt(assets);
+    try {
+      return await describeKernel(system, artifacts);
+    } catch (error) {
+      if (error instanceof PlanError) throw failure("plan-refused", error.message);
+      if (isFailure(error)) throw error;
+      throw failure("artifact-fetch-failed", error instanceof Error ? error.message : String(error));
+    }
   },
 
   async exportBundle(assets, request) {

@@ -5,6 +5,7 @@
 // kernel, BIOS, base archive and wasm before anything else; the saved project is read; the boot
 // starts; only then do xterm.js and (later still) Monaco load.
 import type { BaseEntry, BootRequest } from "../../workers/emulator.api.ts";
+import type { BootSystem, KernelView } from "../core/boot/index.ts";
 import { LAN_NAME } from "../core/boot/network.ts";
 import type { Diagnostic } from "../core/lint/index.ts";
 import { defaultTemplate, findTemplate, requireTemplate, TEMPLATES, templateSystem, type Template } from "../core/templates/index.ts";
@@ -20,6 +21,7 @@ import { ProjectModel, type ProjectState } from "./project/model.ts";
 import { Autosave } from "./storage/autosave.ts";
 import { ProjectStore } from "./storage/project-store.ts";
 import { choose } from "./ui/dialogs.ts";
+import { showKernelPanel } from "./ui/kernel-panel.ts";
 import { h } from "./ui/dom.ts";
 import { FileTree } from "./ui/file-tree.ts";
 import { ConsoleAnnotations } from "./ui/console-annotations.ts";
@@ -150,6 +152,7 @@ class PlaygroundApp implements Playground {
       onBoot: (options) => void this.reboot(options).catch(() => undefined),
       onStop: () => void this.boot.stop(),
       onTheme: () => this.theme.cycle(),
+      onKernel: () => void this.showKernel(),
     });
     this.toolbarSlot = this.toolbar.extensionSlot;
     const app = this;
@@ -245,6 +248,7 @@ class PlaygroundApp implements Playground {
         lintNow: () => void this.lint.now(),
         reboot: (options) => this.reboot(options),
         diskChanges: this.diskChanges,
+        describeKernel: () => this.describeKernel(),
       }),
     );
     this.api = makeApi(this.extensibleApi.implementation, { readOnly: options.readOnly, argumentCode: "bad-argument" });
@@ -472,15 +476,12 @@ class PlaygroundApp implements Playground {
 
   /** Boots the project: warm when a snapshot serves it (issue 11), cold when asked or when none can. */
   async reboot(options: { cold?: boolean } = {}): Promise<void> {
-    const template = findTemplate(this.model.templateId) ?? defaultTemplate();
     // A boot is a save point: what it boots is saved now, not after the edit's debounce, so a
     // reload straight after it finds these files (a write begun at unload may never finish).
     void this.autosave?.flush();
     this.lint.now();
-    // The project's disks as edited: the worker writes their images with the CLI's writeExt4.
-    const request: BootRequest = { system: templateSystem(template, { files: this.model.files(), cmdline: this.model.cmdline, disks: this.model.disks() }) };
+    const request: BootRequest = { system: this.system() };
     if (options.cold) request.cold = true;
-    if (this.lan !== undefined) request.system = { ...request.system, lan: this.lan };
     if (isNarrow()) this.layout.showPane("terminal");
     // Nothing the guest wrote is lost without saying so: read before this boot replaces the disks.
     const unkept = await this.diskChanges.unkeptSummary();
@@ -493,8 +494,40 @@ class PlaygroundApp implements Playground {
       throw error;
     }
     // What the plan decided on the user's behalf (another kernel, say) is worth a notice.
-    if (started.notes.length || unkept) this.notify([unkept, ...started.notes].filter(Boolean).join(" "));
+    const notes = started.needsArch ? [...started.notes, `64-bit systems run in QEMU only: the Kernel button offers the export for ${started.needsArch}.`] : started.notes;
+    if (notes.length || unkept) this.notify([unkept, ...notes].filter(Boolean).join(" "));
     this.terminal.focus();
+  }
+
+  /** The open project as the system the plan boots (on the page's LAN, when the address names one). */
+  private system(): BootSystem {
+    const template = findTemplate(this.model.templateId) ?? defaultTemplate();
+    // The project's disks as edited: the worker writes their images with the CLI's writeExt4.
+    const system = templateSystem(template, { files: this.model.files(), cmdline: this.model.cmdline, disks: this.model.disks() });
+    return this.lan === undefined ? system : { ...system, lan: this.lan };
+  }
+
+  private async describeKernel(): Promise<KernelView> {
+    return this.bridge.describeKernel(this.system());
+  }
+
+  /** The kernel panel for the open project, with the export for a system that runs in QEMU only. */
+  private async showKernel(): Promise<void> {
+    await showKernelPanel(
+      this.describeKernel(),
+      {
+        onExport: async (arch) => {
+          // The share module's exporter, loaded on first use, in a worker of its own.
+          const { Exporter, download } = await import("./share/exporter.ts");
+          const exporter = new Exporter(this);
+          try {
+            download(await exporter.bundle({ arch }));
+          } finally {
+            exporter.dispose();
+          }
+        },
+      },
+    );
   }
 
   private showCompileDiagnostics(error: EmulatorError): void {

@@ -233,6 +233,16 @@ export interface BootlabWindowApi {
     changes: Array<{ change: "added" | "changed" | "removed"; path: string; kind: string; mode: number; size: number; what?: string[]; text?: string; keepable: boolean; reason?: string }>;
   }>;
   keepDiskChanges(name: string): Promise<{ kept: string[]; notKept: Array<{ path: string; reason: string }> }>;
+  kernel(): Promise<{
+    id: string;
+    arch: string;
+    summary: string;
+    notes: string[];
+    configPath: string;
+    config: string;
+    fragments: Array<{ path: string; lines: Array<{ symbol: string; line: string; on: boolean; note?: string }> }>;
+    qemuOnly?: { reason: string; arch: string };
+  }>;
   shareLink(): Promise<string>;
   exportBundle(): Promise<Blob>;
 }

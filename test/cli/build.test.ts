@@ -330,8 +330,8 @@ describe("the manifest", () => {
       bios: "seabios.bin",
       bases: [{ arch: "i386", path: "i386/base.cpio.gz", warmAgent: "i386/warm-agent" }],
       kernels: [
-        { id: "tiny", arch: "i386", bzImage: "i386/tiny/bzImage", config: "i386/configs/kernel-tiny.config", summary: PROFILE_SPECS.tiny.summary },
-        { id: "full", arch: "i386", bzImage: "i386/full/bzImage", config: "i386/configs/kernel-full.config", summary: PROFILE_SPECS.full.summary },
+        { id: "tiny", arch: "i386", bzImage: "i386/tiny/bzImage", config: "i386/configs/kernel-tiny.config", fragments: ["kconfig/i386.fragment", "kconfig/tiny.fragment"], summary: PROFILE_SPECS.tiny.summary },
+        { id: "full", arch: "i386", bzImage: "i386/full/bzImage", config: "i386/configs/kernel-full.config", fragments: ["kconfig/i386.fragment", "kconfig/tiny.fragment", "kconfig/full.fragment"], summary: PROFILE_SPECS.full.summary },
       ],
       layers: [{ id: "devel", arch: "i386", path: "i386/devel.cpio.gz", summary: DEVEL_LAYER_SUMMARY }],
     });
@@ -379,7 +379,7 @@ describe("the manifest", () => {
     const byTarget = { i386: ["tiny", "full"], x86_64: ["tiny"] } as const;
     assert.deepEqual({ bios: recorded.bios, bases: recorded.bases, kernels: recorded.kernels, layers: recorded.layers }, describeOutputs(["i386", "x86_64"], [], byTarget));
     assert.deepEqual(recordedTargets(recorded), { targets: ["i386", "x86_64"], profilesByTarget: byTarget }, "--check rebuilds what the manifest records");
-    for (const path of [recorded.bios, ...recorded.bases.map((b) => b.path), ...recorded.kernels.flatMap((k) => [k.bzImage, k.config]), ...(recorded.layers ?? []).map((l) => l.path)]) {
+    for (const path of [recorded.bios, ...recorded.bases.map((b) => b.path), ...recorded.kernels.flatMap((k) => [k.bzImage, k.config, ...(k.fragments ?? [])]), ...(recorded.layers ?? []).map((l) => l.path)]) {
       assert.ok(listed.has(path), `${path} is an artifact of the manifest`);
     }
   });

@@ -26,6 +26,7 @@ function implementation(calls: unknown[][]): ApiImplementation {
     metrics: record("metrics", {}),
     diskChanges: record("diskChanges", { disk: "data1", device: "/dev/sda", bootId: 1, running: false, changes: [] }),
     keepDiskChanges: record("keepDiskChanges", { kept: [], notKept: [] }),
+    kernel: record("kernel", {}),
     shareLink: record("shareLink", "link"),
     exportBundle: () => Promise.reject(new Error("no export here")),
   };
@@ -35,7 +36,7 @@ const rejectsWith = (code: string, pattern?: RegExp) => (error: unknown) => erro
 
 test("the embed protocol's methods are the table's", () => {
   assert.deepEqual([...EMBED_METHODS], METHOD_NAMES);
-  assert.equal(METHOD_NAMES.length, 14);
+  assert.equal(METHOD_NAMES.length, 15);
 });
 
 test("arguments are checked and normalised once: reboot's options, writeFile's mode, waitFor's JSON pattern", async () => {

@@ -88,6 +88,7 @@ function fakeApi() {
     metrics: () => ({ timeToPromptMs: 812 }),
     diskChanges: (name: string) => ({ disk: name, device: "/dev/sda", bootId: 1, running: true, changes: [] }),
     keepDiskChanges: () => ({ kept: [], notKept: [] }),
+    kernel: () => ({ id: "tiny", arch: "i386", summary: "", notes: [], configPath: "", config: "", fragments: [] }),
     shareLink: () => {
       throw new Error("plain failure");
     },

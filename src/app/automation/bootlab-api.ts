@@ -6,6 +6,7 @@
 // feature, which registers them with `registerApiExtension`; until then they reject with
 // code "not-available".
 import type { DiskChangeKind } from "../../core/boot/disk-changes.ts";
+import type { KernelView } from "../../core/boot/index.ts";
 import type { BootMetrics } from "../emulator/boot-controller.ts";
 import type { KeptChanges } from "../project/keep-disk-changes.ts";
 import type { ApiImplementation } from "./methods.ts";
@@ -78,6 +79,11 @@ export interface BootlabApi {
   diskChanges(name: string): Promise<DiskChangesReport>;
   /** Reads the disk `name` again and lays the guest's changes into the project's tree of it. */
   keepDiskChanges(name: string): Promise<KeptChanges>;
+  /**
+   * The kernel the current files boot and its configuration: the plan's kernel and notes, the
+   * committed fragments with a note per line, the full .config, and whether it runs in QEMU only.
+   */
+  kernel(): Promise<KernelView>;
   /** A link that opens this project (filled in by the share feature). */
   shareLink(): Promise<string>;
   /** A zip that `bootlab boot --bundle` boots (filled in by the export feature). */

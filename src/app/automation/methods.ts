@@ -92,6 +92,7 @@ export const API_METHODS: { readonly [M in MethodName]: MethodSpec } = {
   metrics: { fallbackCode: "metrics-failed", want: "", check: none },
   diskChanges: { fallbackCode: "disk-changes-failed", want: "name: string (a disk of the project)", check: oneDiskName },
   keepDiskChanges: { fallbackCode: "keep-failed", writes: true, want: "name: string (a disk of the project)", check: oneDiskName },
+  kernel: { fallbackCode: "kernel-failed", want: "", check: none },
   shareLink: { fallbackCode: "share-failed", want: "", check: none },
   exportBundle: { fallbackCode: "export-failed", want: "", check: none },
 };

@@ -4,7 +4,7 @@
 // fresh one, so Stop always works and the page never waits on a runaway guest.
 import { proxy, wrap, type Remote } from "comlink";
 import type { AssetUrls, BaseEntry, BootRequest, BootStarted, CompileDiagnosticOnPath, DiskReadBack, EmulatorApi, EmulatorEvents, ExportRequest, FetchProgress } from "../../../workers/emulator.api.ts";
-import type { BootSystem } from "../../core/boot/index.ts";
+import type { BootSystem, KernelView } from "../../core/boot/index.ts";
 import { Emitter } from "../ui/dom.ts";
 
 /** How long a stop may take before the worker is terminated instead. */
@@ -98,6 +98,11 @@ export class EmulatorBridge {
   /** A disk of the last boot as its guest left it, against the image written at boot; see EmulatorApi.diskChanges. */
   diskChanges(name: string): Promise<DiskReadBack> {
     return this.call((api) => api.diskChanges(name));
+  }
+
+  /** The kernel a system boots and its configuration; see EmulatorApi.describeKernel. */
+  describeKernel(system: BootSystem): Promise<KernelView> {
+    return this.call((api) => api.describeKernel(this.assets, system));
   }
 
   /** The export bundle (zip bytes); see EmulatorApi.exportBundle. */

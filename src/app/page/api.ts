@@ -2,6 +2,7 @@
 // project and the boot controller. Unchecked: automation/methods.ts's makeApi checks the
 // arguments, refuses writes when read-only and gives every failure its code.
 import type { BaseEntry } from "../../../workers/emulator.api.ts";
+import type { KernelView } from "../../core/boot/index.ts";
 import { normalizeGuestPath } from "../../core/rootfs/guest-path.ts";
 import { defaultTemplate, findTemplate } from "../../core/templates/index.ts";
 import { BootlabApiError, type ListedFile } from "../automation/bootlab-api.ts";
@@ -23,6 +24,8 @@ export interface PlaygroundCallsHost {
   lintNow(): void;
   reboot(options: { cold?: boolean }): Promise<void>;
   readonly diskChanges: DiskChanges;
+  /** The kernel the open project boots and its configuration (the worker's describeKernel). */
+  describeKernel(): Promise<KernelView>;
 }
 
 /** The key of `path` on the disk the options name (or the initramfs); a disk the project lacks is `not-found`. */
@@ -103,5 +106,6 @@ export function playgroundCalls(host: PlaygroundCallsHost): Omit<ApiImplementati
       host.lintNow();
       return kept;
     },
+    kernel: () => host.describeKernel(),
   };
 }

@@ -6,6 +6,7 @@
 // emulator worker, started on the first export, so that neither the page nor a running guest
 // stalls meanwhile.
 import type { ExportRequest } from "../../../workers/emulator.api.ts";
+import type { GuestArch } from "../../core/boot/index.ts";
 import { defaultTemplate, findTemplate, templateSystem } from "../../core/templates/index.ts";
 import { EmulatorBridge } from "../emulator/bridge.ts";
 import type { Playground } from "../playground.ts";
@@ -21,9 +22,12 @@ export class Exporter {
 
   constructor(private readonly playground: Pick<Playground, "model" | "prebuiltUrl" | "artifact">) {}
 
-  async bundle(): Promise<ExportedFile> {
-    const name = `${fileStem(this.playground.model.name)}.zip`;
-    const bytes = await this.worker().exportBundle(await this.request(name));
+  /** `arch`: the system's architecture (BootSystem.arch), e.g. x86_64 for a 64-bit system that runs in QEMU only. */
+  async bundle(options: { arch?: GuestArch } = {}): Promise<ExportedFile> {
+    const name = `${fileStem(this.playground.model.name)}${options.arch ? `-${options.arch}` : ""}.zip`;
+    const request = await this.request(name);
+    if (options.arch) request.system = { ...request.system, arch: options.arch };
+    const bytes = await this.worker().exportBundle(request);
     return { blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/zip" }), name };
   }
 

@@ -1,5 +1,5 @@
-// The toolbar: template picker, kernel command line, Boot/Reboot (Ctrl/Cmd+Enter), Stop, theme,
-// and a slot where extensions (share, export) add their buttons.
+// The toolbar: template picker, kernel command line, Boot/Reboot (Ctrl/Cmd+Enter), Stop, the
+// kernel panel, theme, and a slot where extensions (share, export) add their buttons.
 import { TEMPLATES } from "../../core/templates/index.ts";
 import { h, type Disposable } from "./dom.ts";
 import type { ThemeChoice } from "./theme.ts";
@@ -11,6 +11,8 @@ export interface ToolbarHandlers {
   onBoot(options?: { cold?: boolean }): void;
   onStop(): void;
   onTheme(): void;
+  /** Opens the kernel panel: which kernel the system boots and its configuration. */
+  onKernel(): void;
 }
 
 const LOGO = `<svg viewBox="0 0 32 32" aria-hidden="true"><rect width="32" height="32" rx="6" fill="#1f6feb"/><path d="M8 10l6 6-6 6" stroke="#fff" stroke-width="3" fill="none" stroke-linecap="round" stroke-linejoin="round"/><path d="M16 23h8" stroke="#fff" stroke-width="3" stroke-linecap="round"/></svg>`;
@@ -54,6 +56,7 @@ export class Toolbar implements Disposable {
     );
     this.stopButton = h("button", { class: "button danger", type: "button", "data-testid": "stop", onclick: () => handlers.onStop(), disabled: true }, "Stop");
     this.themeButton = h("button", { class: "button icon", type: "button", "data-testid": "theme", onclick: () => handlers.onTheme() });
+    const kernelButton = h("button", { class: "button", type: "button", "data-testid": "kernel", title: "Which kernel this system boots, and its configuration", onclick: () => handlers.onKernel() }, "Kernel");
     this.extensionSlot = h("span", { class: "actions extension-actions" });
     const brand = h("div", { class: "brand" });
     brand.innerHTML = `${LOGO}<span>bootlab</span>`;
@@ -63,7 +66,7 @@ export class Toolbar implements Disposable {
       brand,
       h("label", { class: "field template" }, h("span", { class: "visually-hidden" }, "Template"), this.templateSelect),
       h("label", { class: "field cmdline" }, h("span", {}, "cmdline"), this.cmdlineInput),
-      h("div", { class: "actions" }, this.bootButton, this.stopButton, this.extensionSlot, this.themeButton),
+      h("div", { class: "actions" }, this.bootButton, this.stopButton, kernelButton, this.extensionSlot, this.themeButton),
     );
   }
 

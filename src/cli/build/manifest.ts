@@ -55,6 +55,12 @@ export interface ManifestKernel {
   arch: TargetName;
   bzImage: string;
   config: string;
+  /**
+   * The committed fragments it was made from, in the order applied over tinyconfig (paths like
+   * every path here: `kconfig/i386.fragment`); the page's kernel panel shows them. Named kernels
+   * list theirs in `inputs` instead.
+   */
+  fragments?: string[];
   /** One line on what this kernel is for (src/cli/build/targets.ts). */
   summary: string;
   /** A named kernel's inputs (`bootlab build --name`): its base, the fragments by sha256, its report. */

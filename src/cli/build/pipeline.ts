@@ -45,6 +45,8 @@ export const ARTIFACT_PATHS = {
   seabios: "seabios.bin",
   bzImage: (t: TargetName, p: ProfileName) => `${t}/${p}/bzImage`,
   kernelConfig: (t: TargetName, p: ProfileName) => `${t}/configs/kernel-${p}.config`,
+  /** A committed kernel fragment, served as it is for the page's kernel panel (one copy for every target). */
+  kernelFragment: (name: string) => `kconfig/${name}`,
   busybox: (t: TargetName) => `${t}/busybox`,
   busyboxConfig: (t: TargetName) => `${t}/configs/busybox.config`,
   hello: (t: TargetName) => `${t}/hello`,
@@ -111,6 +113,13 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       );
       put(kernel.dir, "bzImage", ARTIFACT_PATHS.bzImage(targetName, profile));
       put(kernel.dir, "kernel.config", ARTIFACT_PATHS.kernelConfig(targetName, profile));
+      for (const fragment of fragments) {
+        const path = ARTIFACT_PATHS.kernelFragment(fragment.name);
+        if (produced.includes(path)) continue;
+        mkdirSync(dirname(join(options.outDir, path)), { recursive: true });
+        writeFileSync(join(options.outDir, path), fragment.text);
+        produced.push(path);
+      }
     }
 
     const sysrootInputs = {
@@ -191,6 +200,7 @@ export function describeOutputs(targets: readonly TargetName[], profiles: readon
       arch,
       bzImage: ARTIFACT_PATHS.bzImage(arch, id),
       config: ARTIFACT_PATHS.kernelConfig(arch, id),
+      fragments: [TARGET_SPECS[arch].kernelFragment, ...profileFragments(id)].map(ARTIFACT_PATHS.kernelFragment),
       summary: TARGET_SPECS[arch].kernelSummaries?.[id] ?? PROFILE_SPECS[id].summary,
     })),
   );

@@ -35,7 +35,7 @@ applet symlinks + /dev nodes + a default /init, one cpio.gz), for i386 the devel
 Debian's seabios package. Outputs go to DIR in this layout:
   seabios.bin  <target>/<profile>/bzImage  <target>/{busybox,hello,warm-agent,base.cpio.gz}
   i386/devel.cpio.gz
-  <target>/configs/{kernel-tiny,kernel-full,busybox}.config  manifest.json
+  <target>/configs/{kernel-tiny,kernel-full,busybox}.config  kconfig/*.fragment  manifest.json
 Sources and finished stages are cached under $XDG_CACHE_HOME/bootlab (else ~/.cache/bootlab),
 so a second run with nothing changed takes seconds. Every command's output goes to a log file
 there; a failure prints the failing command's last lines and the log's path.

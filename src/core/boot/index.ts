@@ -24,3 +24,4 @@ export * from "./outcome.ts";
 export * from "./session.ts";
 export * from "./file-disks.ts";
 export * from "./disk-changes.ts";
+export * from "./kernel-view.ts";

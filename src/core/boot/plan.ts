@@ -120,6 +120,11 @@ export interface BootPlan {
   expectations: BootExpectations;
   /** How long writing the system's disks made of files took, in ms (only with PlanOptions.now, and only for a system that has them). */
   diskWriteMs?: number;
+  /**
+   * The architecture the system's own init program is built for, when the plan's kernel cannot
+   * run it (a 64-bit /init on a 32-bit kernel): the system boots with `arch` set to it, in QEMU.
+   */
+  needsArch?: GuestArch;
 }
 
 export class PlanError extends Error {
@@ -230,9 +235,11 @@ export async function planBoot(described: BootSystem, artifacts: PrebuiltArtifac
     if (baseEntry) notes.push(`prebuilt/manifest.json lists no x86_64 base archive: the i386 BusyBox goes under this system, which the ${kernel.id} kernel runs only with IA32 emulation (CONFIG_IA32_EMULATION)`);
   }
   if (usesBase && kernel && !baseEntry) problems.push(`prebuilt/manifest.json lists no ${kernel.arch} base archive; rebuild with \`bootlab build --target ${kernel.arch}\``);
+  let needsArch: GuestArch | undefined;
   if (kernel && initFile?.kind === "file") {
     const elf = readElf(overlayBytes(initFile));
     if (elf && kernel.arch === "i386" && elf.bits === 64) {
+      needsArch = "x86_64";
       notes.push(`${initPath} is a 64-bit (x86-64) program and the ${kernel.id} kernel is 32-bit (i386): it cannot run it (error -8). Build it with gcc -m32 -static.`);
     }
   }
@@ -299,6 +306,7 @@ export async function planBoot(described: BootSystem, artifacts: PrebuiltArtifac
   };
   if (typeof kernel.source === "string") planned.kernel.bzImage = kernel.source;
   if (diskWriteMs !== undefined) planned.diskWriteMs = diskWriteMs;
+  if (needsArch) planned.needsArch = needsArch;
   if (system.network || system.lan !== undefined) planned.spec.network = true;
   if (system.lan !== undefined) planned.spec.lan = system.lan;
   return planned;

@@ -16,6 +16,11 @@ export interface PrebuiltKernel {
   config: string;
   /** One line on what the kernel is for. */
   summary: string;
+  /**
+   * The committed fragments it was made from, in the order applied over tinyconfig, relative to
+   * prebuilt/ ("kconfig/tiny.fragment"); empty in a manifest from before they were served.
+   */
+  fragments: readonly string[];
 }
 
 export interface PrebuiltBase {
@@ -82,7 +87,11 @@ export function parsePrebuiltManifest(json: unknown): PrebuiltManifest {
   const kernels = list(root.kernels, "kernels").map((value, i): PrebuiltKernel => {
     const what = `kernels[${i}]`;
     const record = object(value, what);
-    return { id: text(record, "id", what), arch: arch(record, what), bzImage: text(record, "bzImage", what), config: text(record, "config", what), summary: text(record, "summary", what) };
+    const fragments = (record.fragments === undefined ? [] : list(record.fragments, `${what}.fragments`)).map((path, j) => {
+      if (typeof path !== "string" || path === "") throw new ManifestError(`${what}.fragments[${j}]: got ${JSON.stringify(path)}, want a path`);
+      return path;
+    });
+    return { id: text(record, "id", what), arch: arch(record, what), bzImage: text(record, "bzImage", what), config: text(record, "config", what), summary: text(record, "summary", what), fragments };
   });
   if (kernels.length === 0) throw new ManifestError("kernels: the list is empty");
   const bases = list(root.bases, "bases").map((value, i): PrebuiltBase => {

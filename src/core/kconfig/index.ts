@@ -6,3 +6,4 @@ export { KconfigParseError, parseKconfig, type ParseOptions } from "./parse.ts";
 export { mergeKconfig, serializeKconfig } from "./merge.ts";
 export { checkKconfig, describeMismatches, type KconfigMismatch } from "./check.ts";
 export { explainMismatch, expressionSymbols, findDefinitions, findSourceSites, formatExplanations, type SourceSite, type DropExplanation, type SymbolDefinition } from "./explain.ts";
+export { symbolNote } from "./symbols.ts";
