@@ -5,7 +5,7 @@
 // After the first compile the build guest is warm (its snapshot made in the background), the
 // program comes back through guest memory and boots warm: still the CLI's bytes.
 // Prints the edit-to-ready time of a changed /init.c (compile included), cold and warm.
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import type { Page } from "playwright-core";
@@ -14,7 +14,7 @@ import { compileSystem } from "../../src/core/cinit/index.ts";
 import { requireTemplate, templateSystem } from "../../src/core/templates/index.ts";
 import { prebuiltArtifacts } from "../../src/cli/runners/artifacts.ts";
 import { createRunner } from "../../src/cli/runners/create.ts";
-import { collectPageErrors, launchChromium, serveDist, type LaunchedChromium, type StaticServer } from "./harness.ts";
+import { collectPageErrors, siteInChromium } from "./harness.ts";
 
 const BOOT_MS = 120_000;
 
@@ -30,8 +30,6 @@ int main(void)
 }
 `;
 
-let server: StaticServer;
-let chromium: LaunchedChromium;
 let page: Page;
 let errors: string[];
 
@@ -42,19 +40,14 @@ async function waitReady(p: Page): Promise<void> {
 }
 
 describe("your own C init in the page", () => {
+  const site = siteInChromium();
+
   before(async () => {
-    server = await serveDist();
-    chromium = await launchChromium();
-    page = await chromium.context.newPage();
+    page = await site.chromium.context.newPage();
     errors = collectPageErrors(page);
-    await page.goto(`${server.url}?template=static-hello`);
+    await page.goto(`${site.server.url}?template=static-hello`);
     await page.waitForFunction(() => window.bootlab !== undefined, null, { timeout: 20_000 });
     await waitReady(page);
-  });
-
-  after(async () => {
-    await chromium?.close();
-    await server?.close();
   });
 
   test("an edited /init.c boots, from the initrd the CLI makes of the same source", async () => {

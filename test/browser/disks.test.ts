@@ -2,15 +2,13 @@
 // edited like the initramfs; a boot writes them, the guest reads the edit and writes a file of
 // its own, and "Guest's changes" keeps that file in the project, which a reload still has. The
 // RAM disk says it cannot be read back.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readBundle } from "../../src/core/bundle/index.ts";
 import { readExt4 } from "../../src/core/ext4/index.ts";
-import { collectPageErrors, launchChromium, screenshot, serveDist, waitForPrompt, type LaunchedChromium, type Page, type StaticServer } from "./harness.ts";
+import { collectPageErrors, screenshot, waitForPrompt, type Page, siteInChromium } from "./harness.ts";
 import { BOOT_MS, waitForApi, waitForOutput } from "./share-helpers.ts";
 
-let server: StaticServer;
-let chromium: LaunchedChromium;
 
 /** Types a command line and waits for `expect` (a RegExp source) in the output. */
 async function run(page: Page, command: string, expect: string): Promise<string> {
@@ -47,21 +45,13 @@ async function waitForStoredDiskFile(page: Page, disk: string, path: string, tex
 }
 
 describe("disks in the page", () => {
-  before(async () => {
-    server = await serveDist();
-    chromium = await launchChromium();
-  });
-
-  after(async () => {
-    await chromium?.close();
-    await server?.close();
-  });
+  const site = siteInChromium();
 
   test("disks: edit a data disk's file, the guest reads it and writes one, Keep puts the guest's file in the project, a reload still has it", async () => {
-    const page = await chromium.context.newPage();
+    const page = await site.chromium.context.newPage();
     const errors = collectPageErrors(page);
     try {
-      await page.goto(`${server.url}?template=disks`);
+      await page.goto(`${site.server.url}?template=disks`);
       await waitForApi(page);
       const first = await waitForPrompt(page, 0, BOOT_MS);
       assert.equal(typeof first.diskWriteMs, "number", "the boot timed its disk writes");
@@ -156,10 +146,10 @@ describe("disks in the page", () => {
   });
 
   test("ramdisk-ext4: the RAM disk's tree is edited and linted, and reading it back says why it cannot be", async () => {
-    const page = await chromium.context.newPage();
+    const page = await site.chromium.context.newPage();
     const errors = collectPageErrors(page);
     try {
-      await page.goto(`${server.url}?template=ramdisk-ext4`);
+      await page.goto(`${site.server.url}?template=ramdisk-ext4`);
       await waitForApi(page);
       await waitForPrompt(page, 0, BOOT_MS);
       assert.equal(await page.locator('[data-disk="root"] .section-title span').first().textContent(), "root — /dev/ram0");

@@ -6,6 +6,7 @@
 //   const browser = await launchChromium();    // fresh profile, closed with browser.close()
 //
 // Each test file builds its own copy, so files that run in parallel never share an output folder.
+import { after, before } from "node:test";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -168,8 +169,13 @@ export interface LaunchedChromium {
   close(): Promise<void>;
 }
 
+export interface ChromiumOptions {
+  viewport?: { width: number; height: number };
+  colorScheme?: "light" | "dark";
+}
+
 /** Chromium with a fresh profile (user data dir), removed again on close(). */
-export async function launchChromium(options: { viewport?: { width: number; height: number }; colorScheme?: "light" | "dark" } = {}): Promise<LaunchedChromium> {
+export async function launchChromium(options: ChromiumOptions = {}): Promise<LaunchedChromium> {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium package (apt-get install chromium)`);
   const profile = mkdtempSync(join(tmpdir(), "bootlab-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
@@ -184,6 +190,41 @@ export async function launchChromium(options: { viewport?: { width: number; heig
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The built site, served, and one Chromium: what the tests of a browser test file share. */
+export interface SiteInChromium {
+  readonly server: StaticServer & { dir: string };
+  readonly chromium: LaunchedChromium;
+}
+
+/**
+ * The site built and served and a Chromium launched before the tests of the describe block (or
+ * file) that calls it, both closed after them. Read `site.server` and `site.chromium` in tests.
+ */
+export function siteInChromium(options: { serve?: ServeOptions; chromium?: ChromiumOptions } = {}): SiteInChromium {
+  let server: (StaticServer & { dir: string }) | undefined;
+  let browser: LaunchedChromium | undefined;
+  before(async () => {
+    server = await serveDist(options.serve);
+    browser = await launchChromium(options.chromium);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not started: read it inside a test, after siteInChromium's before()`);
+    return value;
+  };
+  return {
+    get server() {
+      return started(server, "the site");
+    },
+    get chromium() {
+      return started(browser, "Chromium");
     },
   };
 }

@@ -1,28 +1,18 @@
 // Two tabs on one virtual LAN (?lan=NAME, issue 13): each tab's guest joins the LAN; one serves
 // a page with BusyBox httpd, the other pings it and fetches the page.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { collectPageErrors, launchChromium, serveDist, waitForPrompt, type LaunchedChromium, type StaticServer } from "./harness.ts";
+import { collectPageErrors, waitForPrompt, siteInChromium } from "./harness.ts";
 
-let server: StaticServer;
-let chromium: LaunchedChromium;
 
 describe("two tabs on one LAN", () => {
-  before(async () => {
-    server = await serveDist();
-    chromium = await launchChromium();
-  });
-
-  after(async () => {
-    await chromium?.close();
-    await server?.close();
-  });
+  const site = siteInChromium();
 
   test("the guests of two tabs opened with ?lan=lesson ping each other and one wgets the other's httpd", async () => {
-    const pages = [await chromium.context.newPage(), await chromium.context.newPage()];
+    const pages = [await site.chromium.context.newPage(), await site.chromium.context.newPage()];
     const errors = pages.map(collectPageErrors);
     try {
-      for (const page of pages) await page.goto(`${server.url}?template=busybox-init&lan=lesson`);
+      for (const page of pages) await page.goto(`${site.server.url}?template=busybox-init&lan=lesson`);
       for (const page of pages) {
         await page.waitForFunction(() => window.bootlab !== undefined, null, { timeout: 20_000 });
         const metrics = await waitForPrompt(page, 0, 120_000);

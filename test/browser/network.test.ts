@@ -1,32 +1,22 @@
 // The network template in the page: v86's fetch backend gives the guest a DHCP lease, the status
 // line shows its address, and the guest fetches a file from the page's own origin (opened as
 // http://localhost:PORT/, so that http://PORT.external/ is the same origin).
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { collectPageErrors, launchChromium, REPO_ROOT, serveDist, type LaunchedChromium, type StaticServer } from "./harness.ts";
+import { collectPageErrors, REPO_ROOT, siteInChromium } from "./harness.ts";
 
 const BOOT_MS = 90_000;
 
-let server: StaticServer;
-let chromium: LaunchedChromium;
 
 describe("the network template in the page", () => {
-  before(async () => {
-    server = await serveDist();
-    chromium = await launchChromium();
-  });
-
-  after(async () => {
-    await chromium?.close();
-    await server?.close();
-  });
+  const site = siteInChromium();
 
   test("gets a lease, shows the guest's address, and wgets a file of the page's origin through fetch()", async () => {
-    const url = new URL(server.url);
+    const url = new URL(site.server.url);
     url.hostname = "localhost";
-    const page = await chromium.context.newPage();
+    const page = await site.chromium.context.newPage();
     const errors = collectPageErrors(page);
     try {
       await page.goto(`${url.href}?template=network`);

@@ -1,14 +1,12 @@
 // Share links in real Chromium: a link made in the page opens as a new project next to the
 // user's own (which stays as it was), and damaged, cut-off, newer-format and too-long links
 // say so in the page.
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { collectPageErrors, launchChromium, screenshot, serveDist, type LaunchedChromium, type StaticServer } from "./harness.ts";
+import { collectPageErrors, launchChromium, screenshot, siteInChromium } from "./harness.ts";
 import { storedProjects, waitForApi, waitForOutput, waitForSaved } from "./share-helpers.ts";
 
-let server: StaticServer;
-let chromium: LaunchedChromium;
 let author: Page;
 let link: string;
 const MARKER = `SHARED-MARKER-${Date.now()}`;
@@ -16,9 +14,11 @@ const INIT = `#!/bin/sh\nmount -t devtmpfs devtmpfs /dev\necho ${MARKER}-$((6*7)
 const MOTD = "Welcome to a shared lesson.\n";
 const CMDLINE = "console=ttyS0 bootlab.lesson=share";
 
+const site = siteInChromium({ serve: { subPath: "/lab/" } });
+
 /** Opens `url` in a new tab of the same browser (same IndexedDB), with its errors collected. */
 async function openTab(url: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await chromium.context.newPage();
+  const page = await site.chromium.context.newPage();
   const errors = collectPageErrors(page);
   await page.goto(url);
   await waitForApi(page);
@@ -27,16 +27,9 @@ async function openTab(url: string): Promise<{ page: Page; errors: string[] }> {
 
 describe("share links", () => {
   before(async () => {
-    server = await serveDist({ subPath: "/lab/" });
-    chromium = await launchChromium();
-    author = await chromium.context.newPage();
-    await author.goto(server.url);
+    author = await site.chromium.context.newPage();
+    await author.goto(site.server.url);
     await waitForApi(author);
-  });
-
-  after(async () => {
-    await chromium?.close();
-    await server?.close();
   });
 
   test("the Share button makes a link with the files, the command line and the template", async () => {
@@ -48,7 +41,7 @@ describe("share links", () => {
     const field = author.getByTestId("share-url");
     await field.waitFor();
     link = await field.inputValue();
-    assert.match(link, new RegExp(`^${server.url.replace(/[.]/g, "\\.")}#share/1/[A-Za-z0-9_-]+$`));
+    assert.match(link, new RegExp(`^${site.server.url.replace(/[.]/g, "\\.")}#share/1/[A-Za-z0-9_-]+$`));
     assert.equal(await author.evaluate(() => window.bootlab!.shareLink()), link, "window.bootlab.shareLink() gives the same link");
     assert.match(await author.getByTestId("embed-snippet").inputValue(), /<iframe src="http:\/\/127\.0\.0\.1:\d+\/lab\/embed\.html\?template=[\w-]+#share\/1\//);
     await screenshot(author, "share-panel");
@@ -109,7 +102,7 @@ describe("share links", () => {
 
   test("a link pasted into an open page opens as a new project", async () => {
     // A page with another project open (the address of the link's own project would not change).
-    const { page } = await openTab(`${server.url}?template=minimal-init`);
+    const { page } = await openTab(`${site.server.url}?template=minimal-init`);
     await page.getByTestId("share").waitFor(); // the share feature is installed
     const before = await storedProjects(page);
     const count = before.length;
@@ -127,7 +120,7 @@ describe("share links", () => {
   });
 
   test("parameters the full page does not read are listed in the page, with the one meant", async () => {
-    const { page, errors } = await openTab(`${server.url}?templat=minimal-init&readOnly=1`);
+    const { page, errors } = await openTab(`${site.server.url}?templat=minimal-init&readOnly=1`);
     const button = page.getByTestId("address-ignored");
     await button.waitFor();
     assert.equal(await button.getAttribute("aria-label"), "2 address parameters were ignored");
@@ -138,7 +131,7 @@ describe("share links", () => {
     assert.match(items[1]!, /"readOnly" ignored: "readonly" applies to embedded playgrounds/);
     await screenshot(page, "address-ignored");
     // A clean address shows no such button.
-    const clean = await openTab(`${server.url}?template=minimal-init`);
+    const clean = await openTab(`${site.server.url}?template=minimal-init`);
     await clean.page.getByTestId("share").waitFor();
     assert.equal(await clean.page.getByTestId("address-ignored").count(), 0);
     assert.deepEqual(errors, []);
@@ -147,7 +140,7 @@ describe("share links", () => {
   });
 
   test("the address holds the open project: edits change it, a reload opens the same project, another browser a copy", async () => {
-    const { page, errors } = await openTab(server.url);
+    const { page, errors } = await openTab(site.server.url);
     await page.waitForFunction(() => document.documentElement.dataset.urlState === "project");
     const id = new URL(page.url()).searchParams.get("project");
     assert.ok(id);

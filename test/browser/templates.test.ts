@@ -1,7 +1,7 @@
 // Every template the page ships boots in the page (opened with ?template=ID), and the page boots
 // the very bytes the CLI's plan makes of the same project: the initrd (by its sha256), the
 // kernel and the command line; and its Export holds the initramfs `bootlab export` writes.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { planBoot } from "../../src/core/boot/index.ts";
@@ -10,23 +10,13 @@ import { TEMPLATES, templateDisks, templateFiles, templateSystem } from "../../s
 import { prebuiltArtifacts } from "../../src/cli/runners/artifacts.ts";
 import { createRunner } from "../../src/cli/runners/create.ts";
 import { compileSystem } from "../../src/core/cinit/index.ts";
-import { collectPageErrors, launchChromium, serveDist, waitForPrompt, type LaunchedChromium, type StaticServer } from "./harness.ts";
+import { collectPageErrors, waitForPrompt, siteInChromium } from "./harness.ts";
 
 const BOOT_MS = 90_000;
 
-let server: StaticServer;
-let chromium: LaunchedChromium;
 
 describe("every template in the page", () => {
-  before(async () => {
-    server = await serveDist();
-    chromium = await launchChromium();
-  });
-
-  after(async () => {
-    await chromium?.close();
-    await server?.close();
-  });
+  const site = siteInChromium();
 
   for (const template of TEMPLATES) {
     test(`${template.id}: boots in the page, from the same initrd, kernel and command line as the CLI's plan`, async () => {
@@ -38,10 +28,10 @@ describe("every template in the page", () => {
       const system = compiled.system;
       const cli = await planBoot(system, artifacts, { emulator: "v86" });
 
-      const page = await chromium.context.newPage();
+      const page = await site.chromium.context.newPage();
       const errors = collectPageErrors(page);
       try {
-        await page.goto(`${server.url}?template=${template.id}`);
+        await page.goto(`${site.server.url}?template=${template.id}`);
         await page.waitForFunction(() => window.bootlab !== undefined, null, { timeout: 20_000 });
         const metrics = await waitForPrompt(page, 0, BOOT_MS);
         assert.equal(await page.getByTestId("template").inputValue(), template.id, "?template= opened the template");

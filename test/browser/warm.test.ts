@@ -1,35 +1,25 @@
 // Warm reboots in the page (issue 11): after the first boot, every reboot restores the snapshot
 // the worker made once the guest went quiet, shows each edit, and a reload boots warm from the
 // snapshot kept in IndexedDB; reboot({ cold: true }) boots cold and says why.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { collectPageErrors, launchChromium, serveDist, waitForPrompt, type LaunchedChromium, type StaticServer } from "./harness.ts";
+import { collectPageErrors, waitForPrompt, siteInChromium } from "./harness.ts";
 
 const BOOT_MS = 90_000;
 
-let server: StaticServer;
-let chromium: LaunchedChromium;
 
 describe("warm reboots in the page", () => {
-  before(async () => {
-    server = await serveDist();
-    chromium = await launchChromium();
-  });
-
-  after(async () => {
-    await chromium?.close();
-    await server?.close();
-  });
+  const site = siteInChromium();
 
   test("five reboots with edits: warm after the first, each edit shown; a reload is warm; cold when asked", async () => {
-    const page = await chromium.context.newPage();
+    const page = await site.chromium.context.newPage();
     const errors = collectPageErrors(page);
     const untilPrompt = (bootId: number) => waitForPrompt(page, bootId, BOOT_MS);
     const metrics = () => page.evaluate(() => window.bootlab!.metrics());
     const requested: string[] = [];
     page.on("request", (request) => requested.push(new URL(request.url()).pathname));
     try {
-      await page.goto(`${server.url}?template=busybox-init`);
+      await page.goto(`${site.server.url}?template=busybox-init`);
       await page.waitForFunction(() => window.bootlab !== undefined, null, { timeout: 20_000 });
       await untilPrompt(0);
       const first = await metrics();
