@@ -9,7 +9,7 @@ import { BootlabApiError, type ListedFile } from "../automation/bootlab-api.ts";
 import type { ApiImplementation } from "../automation/methods.ts";
 import type { BootController } from "../emulator/boot-controller.ts";
 import { fileKey } from "../project/file-key.ts";
-import type { ProjectModel } from "../project/model.ts";
+import type { OverlayFile, ProjectModel } from "../project/model.ts";
 import type { DiskChanges } from "./disk-changes.ts";
 
 export interface PlaygroundCallsHost {
@@ -40,36 +40,24 @@ function keyOn(host: PlaygroundCallsHost, path: string, options: { disk?: string
   return fileKey({ disk, path: normalized });
 }
 
+/** A file of the project (of the initramfs, or of the disk named) as listFiles() lists it. */
+function listedProjectFile(f: OverlayFile, disk?: string): ListedFile {
+  const listed: ListedFile = { path: f.path, kind: f.kind, mode: f.mode, size: f.data?.length ?? new TextEncoder().encode(f.text ?? "").length, readOnly: false, binary: f.data !== undefined };
+  if (disk !== undefined) listed.disk = disk;
+  return listed;
+}
+
 /** The calls behind window.bootlab and the embed protocol; automation/methods.ts checks their arguments first. */
 export function playgroundCalls(host: PlaygroundCallsHost): Omit<ApiImplementation, "shareLink" | "exportBundle"> {
   return {
     listFiles: async () => {
-      const overlay = host.model.files().map(
-        (f): ListedFile => ({
-          path: f.path,
-          kind: f.kind,
-          mode: f.mode,
-          size: f.data?.length ?? new TextEncoder().encode(f.text ?? "").length,
-          readOnly: false,
-          binary: f.data !== undefined,
-        }),
-      );
+      const overlay = host.model.files().map((f) => listedProjectFile(f));
       const overlayPaths = new Set(overlay.map((f) => f.path));
       const base = await host.loadBase().catch(() => [] as BaseEntry[]);
       const template = findTemplate(host.model.templateId) ?? defaultTemplate();
       const baseListed = template.base === "none" ? [] : base.filter((e) => !overlayPaths.has(e.path)).map((e): ListedFile => ({ path: e.path, kind: e.kind, mode: e.mode, size: e.size, readOnly: true, binary: e.kind === "file" }));
       // Each disk's files after the initramfs's, in the project's order of disks.
-      const onDisks = host.model.disks().flatMap((disk) =>
-        disk.files.map((f): ListedFile => ({
-          path: f.path,
-          kind: f.kind,
-          mode: f.mode,
-          size: f.data?.length ?? new TextEncoder().encode(f.text ?? "").length,
-          readOnly: false,
-          binary: f.data !== undefined,
-          disk: disk.name,
-        })),
-      );
+      const onDisks = host.model.disks().flatMap((disk) => disk.files.map((f) => listedProjectFile(f, disk.name)));
       return [...[...overlay, ...baseListed].sort((a, b) => a.path.localeCompare(b.path)), ...onDisks];
     },
     readFile: (path, options) => {
