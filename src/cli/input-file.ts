@@ -93,15 +93,7 @@ function grewMessage(path: string, options: InputFileOptions): InputFileError {
 
 /** Reads a regular file of at most `maxBytes`, or throws a CliError (exit 2) that says why not. */
 export function readInputFileSync(path: string, options: InputFileOptions): Uint8Array {
-  let fd: number;
-  try {
-    fd = openSync(path, openFlags(options));
-  } catch (error) {
-    throw openError(error, path, options);
-  }
-  try {
-    const st = fstatSync(fd);
-    checkOpened(st, path, options);
+  return withOpenedInputSync(path, options, (fd, st) => {
     const data = new Uint8Array(st.size);
     let at = 0;
     while (at < data.length) {
@@ -111,12 +103,7 @@ export function readInputFileSync(path: string, options: InputFileOptions): Uint
     }
     if (at === data.length && readSync(fd, new Uint8Array(1), 0, 1, null) > 0) throw grewMessage(path, options);
     return at === data.length ? data : data.subarray(0, at);
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw readError(error, path, options);
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /** Bytes read at a time by readInputFileChunksSync. */
@@ -129,39 +116,31 @@ export const INPUT_CHUNK_BYTES = 1024 * 1024;
  * Throws a CliError (exit 2) that says why a file cannot be read, as readInputFileSync does.
  */
 export function readInputFileChunksSync(path: string, options: InputFileOptions, use: (chunk: Uint8Array) => boolean | void): void {
-  let fd: number;
-  try {
-    fd = openSync(path, openFlags(options));
-  } catch (error) {
-    throw openError(error, path, options);
-  }
-  try {
-    const st = fstatSync(fd);
-    checkOpened(st, path, options);
-    const buffer = new Uint8Array(Math.max(1, Math.min(INPUT_CHUNK_BYTES, st.size)));
-    let total = 0;
-    for (;;) {
-      // Fill the buffer whole (or to the size fstat gave) before handing it on.
-      let fill = 0;
-      while (fill < buffer.length && total + fill < st.size) {
-        const n = readSync(fd, buffer, fill, Math.min(buffer.length - fill, st.size - total - fill), null);
-        if (n === 0) break; // the file shrank: what is there is what we read
-        fill += n;
+  // What `use` throws that is not about reading (a bad archive, a full disk) is the caller's.
+  const isReadFailure = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.syscall === "read";
+  withOpenedInputSync(
+    path,
+    options,
+    (fd, st) => {
+      const buffer = new Uint8Array(Math.max(1, Math.min(INPUT_CHUNK_BYTES, st.size)));
+      let total = 0;
+      for (;;) {
+        // Fill the buffer whole (or to the size fstat gave) before handing it on.
+        let fill = 0;
+        while (fill < buffer.length && total + fill < st.size) {
+          const n = readSync(fd, buffer, fill, Math.min(buffer.length - fill, st.size - total - fill), null);
+          if (n === 0) break; // the file shrank: what is there is what we read
+          fill += n;
+        }
+        if (fill === 0) break;
+        total += fill;
+        if (use(buffer.subarray(0, fill)) === false) return;
+        if (fill < buffer.length && total < st.size) break;
       }
-      if (fill === 0) break;
-      total += fill;
-      if (use(buffer.subarray(0, fill)) === false) return;
-      if (fill < buffer.length && total < st.size) break;
-    }
-    if (total === st.size && readSync(fd, new Uint8Array(1), 0, 1, null) > 0) throw grewMessage(path, options);
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    // What `use` throws that is not about reading (a bad archive, a full disk) is the caller's.
-    if ((error as NodeJS.ErrnoException | undefined)?.syscall !== "read") throw error;
-    throw readError(error, path, options);
-  } finally {
-    closeSync(fd);
-  }
+      if (total === st.size && readSync(fd, new Uint8Array(1), 0, 1, null) > 0) throw grewMessage(path, options);
+    },
+    isReadFailure,
+  );
 }
 
 /** The same as readInputFileSync, without blocking the event loop while it reads. */
@@ -177,6 +156,30 @@ export async function readInputFile(path: string, options: InputFileOptions): Pr
     if (at === data.length && (await handle.read(new Uint8Array(1), 0, 1, null)).bytesRead > 0) throw grewMessage(path, options);
     return at === data.length ? data : data.subarray(0, at);
   });
+}
+
+/**
+ * Opens `path` as an input (a regular file within the limit, or a message saying what it is),
+ * hands the open file to `use`, and closes it; what goes wrong while reading (every error `use`
+ * throws, unless `isReadFailure` says which are) is said per file.
+ */
+function withOpenedInputSync<T>(path: string, options: InputFileOptions, use: (fd: number, st: Stats) => T, isReadFailure: (error: unknown) => boolean = () => true): T {
+  let fd: number;
+  try {
+    fd = openSync(path, openFlags(options));
+  } catch (error) {
+    throw openError(error, path, options);
+  }
+  try {
+    const st = fstatSync(fd);
+    checkOpened(st, path, options);
+    return use(fd, st);
+  } catch (error) {
+    if (error instanceof CliError || !isReadFailure(error)) throw error;
+    throw readError(error, path, options);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
