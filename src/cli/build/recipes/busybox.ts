@@ -6,17 +6,12 @@ import { join } from "node:path";
 import { checkKconfig, describeMismatches, mergeKconfig, parseKconfig, serializeKconfig } from "../../../core/kconfig/index.ts";
 import { CliError, EXIT_FAILED } from "../../command.ts";
 import { assertNoBuildPaths } from "../path-leaks.ts";
-import type { StageLog } from "../stage-log.ts";
-import type { Target } from "../targets.ts";
+import type { RecipeRun } from "./recipe.ts";
 import { combineFragments, type NamedFragment } from "./kernel.ts";
 import { muslCc, writeSpecs } from "./musl.ts";
 
-export interface BusyboxBuild {
-  log: StageLog;
-  env: NodeJS.ProcessEnv;
-  jobs: number;
+export interface BusyboxBuild extends RecipeRun {
   tree: string;
-  target: Target;
   sysroot: string;
   fragment: NamedFragment;
   /** Where busybox, busybox.config and busybox.links go. */

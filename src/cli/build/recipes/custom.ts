@@ -11,24 +11,19 @@ import { checkKconfig, describeMismatches, mergeKconfig, parseKconfig, serialize
 import { CliError, EXIT_FAILED } from "../../command.ts";
 import { BUSYBOX_KCONFIG, KERNEL_KCONFIG, reportFragments, type FragmentReport } from "../kconfig-why.ts";
 import { assertNoBuildPaths } from "../path-leaks.ts";
-import type { StageLog } from "../stage-log.ts";
-import type { Target } from "../targets.ts";
+import type { RecipeRun } from "./recipe.ts";
 import { combineFragments, type NamedFragment } from "./kernel.ts";
 import { muslCc, writeSpecs } from "./musl.ts";
 
 /** The report file the BusyBox stage leaves beside its outputs (printed again when the stage is cached). */
 export const REPORT_FILE = "kconfig-report.json";
 
-export interface CustomKernelBuild {
-  log: StageLog;
-  env: NodeJS.ProcessEnv;
-  jobs: number;
+export interface CustomKernelBuild extends RecipeRun {
   sourceTree: string;
   /** The O= directory (seeded from the profile's when it exists: a small fragment rebuilds little). */
   buildDir: string;
   /** An O= directory to start from, copied when buildDir does not exist yet. */
   seedDir?: string;
-  target: Target;
   /** The make target that writes the starting .config: "tinyconfig" or a defconfig's name. */
   base: string;
   /** Must hold in the final .config (the committed fragments). */
@@ -72,12 +67,8 @@ export function kernelReport(user: readonly NamedFragment[], configText: string,
   return reportFragments(user.map((f) => f.name), combineFragments(user), parseKconfig(configText, { source: ".config" }), sourceTree, KERNEL_KCONFIG);
 }
 
-export interface CustomBusyboxBuild {
-  log: StageLog;
-  env: NodeJS.ProcessEnv;
-  jobs: number;
+export interface CustomBusyboxBuild extends RecipeRun {
   tree: string;
-  target: Target;
   sysroot: string;
   committed: NamedFragment;
   user: readonly NamedFragment[];

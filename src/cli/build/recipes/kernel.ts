@@ -14,6 +14,7 @@ import {
 } from "../../../core/kconfig/index.ts";
 import { CliError, EXIT_FAILED } from "../../command.ts";
 import { assertNoBuildPaths } from "../path-leaks.ts";
+import type { RecipeRun } from "./recipe.ts";
 import type { StageLog } from "../stage-log.ts";
 import type { Target } from "../targets.ts";
 
@@ -33,14 +34,10 @@ export function combineFragments(fragments: readonly NamedFragment[]): Kconfig {
   return mergeKconfig({ entries: [] }, ...fragments.map((f) => parseKconfig(f.text, { source: f.name })));
 }
 
-export interface KernelBuild {
-  log: StageLog;
-  env: NodeJS.ProcessEnv;
-  jobs: number;
+export interface KernelBuild extends RecipeRun {
   sourceTree: string;
   /** The O= directory; kept between runs so a changed fragment rebuilds incrementally. */
   buildDir: string;
-  target: Target;
   fragments: readonly NamedFragment[];
   /** Where bzImage and kernel.config go. */
   outDir: string;

@@ -2,16 +2,12 @@
 // (as tutorial 002 does). Built with the host gcc (-m32 for i386), so no cross toolchain is needed.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { StageLog } from "../stage-log.ts";
+import type { RecipeRun } from "./recipe.ts";
 import type { Target } from "../targets.ts";
 
-export interface MuslBuild {
-  log: StageLog;
-  env: NodeJS.ProcessEnv;
-  jobs: number;
+export interface MuslBuild extends RecipeRun {
   /** The extracted musl tree (built in place). */
   tree: string;
-  target: Target;
   /** The install prefix: lib/, include/, lib/musl-gcc.specs. */
   sysroot: string;
 }

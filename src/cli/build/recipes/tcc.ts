@@ -16,8 +16,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { directoryEntry, fileEntry, packCpioGz, symlinkEntry, type CpioEntry } from "../../../core/cpio/index.ts";
 import { assertNoBuildPaths } from "../path-leaks.ts";
-import type { StageLog } from "../stage-log.ts";
-import type { Target } from "../targets.ts";
+import type { RecipeRun } from "./recipe.ts";
 import { writeSpecs } from "./musl.ts";
 
 /** Where things are in the guest; tcc is configured with these paths. */
@@ -34,13 +33,9 @@ const MUSL_LIB_FILES = ["crt1.o", "crti.o", "crtn.o", "libc.a", "libm.a", "libpt
 
 export const TCC_DIVMOD_SOURCE = fileURLToPath(new URL("../files/tcc-divmod.c", import.meta.url));
 
-export interface DevelMuslBuild {
-  log: StageLog;
-  env: NodeJS.ProcessEnv;
-  jobs: number;
+export interface DevelMuslBuild extends RecipeRun {
   /** The extracted musl tree (built in place). */
   tree: string;
-  target: Target;
   /** The install prefix: lib/ and include/ (musl's headers only). */
   prefix: string;
 }
@@ -54,13 +49,9 @@ export async function buildDevelMusl(b: DevelMuslBuild): Promise<void> {
   await b.log.step("make", ["install", "AR=ar", "RANLIB=ranlib"], { cwd: b.tree, env });
 }
 
-export interface TccBuild {
-  log: StageLog;
-  env: NodeJS.ProcessEnv;
-  jobs: number;
+export interface TccBuild extends RecipeRun {
   /** The extracted tcc tree (built in place). */
   tree: string;
-  target: Target;
   /** bootlab's musl sysroot, which tcc itself is linked against. */
   sysroot: string;
   /** The -fno-pie musl whose headers compile libtcc1. */
